@@ -1,0 +1,370 @@
+"""The persistent article store: the source of truth every gunicorn worker reads from.
+
+SQLite (standard library) in WAL mode: readers never block the single writer and a process killed
+mid-write leaves the last committed state intact. Each worker keeps its own in-memory index and asks
+the store, per request, whether anything changed (`generation()`, one primary-key read) and, if so,
+which articles (`changes_since()`), so no worker serves a stale copy.
+
+Concurrency model:
+- one connection per (process, thread): sqlite3 connections must not cross threads, and a
+  connection inherited through `fork()` (gunicorn `preload_app`) must never be reused in the child;
+- every write is one `BEGIN IMMEDIATE` transaction (takes the write lock up front, so two writers
+  never deadlock upgrading read locks), and bumps the generation counter in the same transaction;
+- `busy_timeout` makes a writer wait for the lock instead of failing while another process writes.
+
+The change log keeps one row per article id ever written (its latest generation), so it is bounded
+by the number of distinct ids and `changes_since` is always complete, however old the caller's
+generation: deletions stay visible as ids whose `get()` returns None.
+
+This module never imports Flask; a PostgreSQL implementation can replace it behind the same methods
+(see docs/scaling.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, fields
+from itertools import islice
+from pathlib import Path
+
+from service.models import Article
+
+# Writers wait this long for the write lock before giving up. Long enough to outlast a large import
+# batch committing in another process, short enough to surface a wedged lock as an error.
+BUSY_TIMEOUT_MS = 30_000
+# Articles per transaction in bulk loads: one fsync per batch instead of per article, while an
+# interrupted import loses at most one uncommitted batch (which a re-run simply redoes).
+DEFAULT_BATCH_SIZE = 500
+
+_ARTICLE_COLUMNS = tuple(f.name for f in fields(Article))
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id          TEXT PRIMARY KEY,
+    title       TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    source      TEXT,
+    url         TEXT,
+    published   TEXT,
+    licence     TEXT,
+    credit      TEXT,
+    digest      TEXT NOT NULL,   -- sha256 of all fields: lets re-imports skip unchanged articles
+    created_at  REAL NOT NULL,
+    updated_at  REAL NOT NULL
+);
+-- One row per id ever written, with the generation of its latest change (create/replace/delete).
+CREATE TABLE IF NOT EXISTS changes (
+    article_id  TEXT PRIMARY KEY,
+    generation  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS changes_by_generation ON changes (generation);
+CREATE TABLE IF NOT EXISTS meta (
+    key    TEXT PRIMARY KEY,
+    value  INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0);
+"""
+
+
+class ArticleExists(Exception):
+    """`create()` was asked to store an id that is already taken."""
+
+    def __init__(self, article_id: str) -> None:
+        super().__init__(f"article {article_id!r} already exists")
+        self.article_id = article_id
+
+
+@dataclass(slots=True)
+class BulkResult:
+    """What a bulk load did, id by id, so callers can report and re-runs can be checked."""
+
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+        }
+
+    def merge(self, other: BulkResult) -> None:
+        self.added.extend(other.added)
+        self.updated.extend(other.updated)
+        self.unchanged.extend(other.unchanged)
+
+
+def article_digest(article: Article) -> str:
+    """A fingerprint of every field, so an identical re-import is recognised and not rewritten."""
+    payload = json.dumps(asdict(article), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class ArticleStore:
+    """Articles in one SQLite file, safe to share between threads and gunicorn worker processes."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        conn = self._connection()
+        # Switching to WAL needs a moment of exclusive access; several workers starting at once
+        # may collide, so retry briefly (busy_timeout does not cover this pragma on every build).
+        for attempt in range(50):
+            try:
+                mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                break
+            except sqlite3.OperationalError:
+                if attempt == 49:
+                    raise
+                time.sleep(0.05)
+        if str(mode).lower() != "wal":
+            raise RuntimeError(f"SQLite refused WAL mode for {self.path} (got {mode!r})")
+        with self._write() as tx:
+            tx.executescript_in_tx(_SCHEMA)
+
+    # -- connections and transactions -------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        local = self._local
+        conn: sqlite3.Connection | None = getattr(local, "conn", None)
+        if conn is not None and local.pid == os.getpid():
+            return conn
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly what
+        # the code says and never silently spans several statements.
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=True)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # FULL: a write acknowledged to a client is on disk, even across a power cut (NORMAL in WAL
+        # mode survives a process crash but may lose the last commits on power loss).
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        local.conn = conn
+        local.pid = os.getpid()
+        return conn
+
+    def _write(self) -> _WriteTransaction:
+        return _WriteTransaction(self._connection())
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their thread or process ends)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.pid == os.getpid():
+            conn.close()
+        self._local.conn = None
+
+    # -- reads ------------------------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        """True only for a store that has never held an article.
+
+        A newsroom that deleted every article keeps an empty corpus: the bundled corpus is loaded
+        once, on first start, never resurrected.
+        """
+        row = self._connection().execute("SELECT 1 FROM changes LIMIT 1").fetchone()
+        return row is None
+
+    def generation(self) -> int:
+        """The store's version: bumped by every committed write, read per request to stay fresh."""
+        row = (
+            self._connection().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        )
+        return int(row[0])
+
+    def get(self, article_id: str) -> Article | None:
+        row = (
+            self._connection()
+            .execute(
+                f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE id = ?", (article_id,)
+            )
+            .fetchone()
+        )
+        return Article(*row) if row else None
+
+    def list(self, offset: int = 0, limit: int = 50) -> tuple[list[Article], int]:
+        """One page of articles ordered by id (stable across calls) and the total count."""
+        if offset < 0 or limit < 0:
+            raise ValueError("offset and limit must be non-negative")
+        conn = self._connection()
+        # One read transaction so the page and the total describe the same snapshot.
+        conn.execute("BEGIN")
+        try:
+            total = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            rows = conn.execute(
+                f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles ORDER BY id LIMIT ? OFFSET ?",
+                (limit, offset),
+            ).fetchall()
+        finally:
+            conn.execute("COMMIT")
+        return [Article(*row) for row in rows], int(total)
+
+    def count(self) -> int:
+        return int(self._connection().execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def iter_all(self) -> Iterator[Article]:
+        """Every article, ordered by id, read in pages so a large corpus is never all in memory
+        at once and no read transaction is held open while the caller works."""
+        last_id = ""
+        query = (
+            f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM articles WHERE id > ? ORDER BY id LIMIT 200"
+        )
+        while True:
+            rows = self._connection().execute(query, (last_id,)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield Article(*row)
+            last_id = rows[-1][0]
+
+    def changes_since(self, generation: int) -> tuple[int, list[str]]:
+        """(current generation, ids created, replaced or deleted after `generation`).
+
+        A caller whose generation is ahead of the store (the file was replaced or restored from a
+        backup) gets every id ever written, i.e. a full resynchronisation.
+        """
+        conn = self._connection()
+        conn.execute("BEGIN")
+        try:
+            current = int(
+                conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
+            )
+            since = generation if generation <= current else -1
+            ids = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT article_id FROM changes WHERE generation > ? ORDER BY generation",
+                    (since,),
+                )
+            ]
+        finally:
+            conn.execute("COMMIT")
+        return current, ids
+
+    # -- writes -----------------------------------------------------------------------------------
+
+    def create(self, article: Article) -> Article:
+        """Store a new article; raises ArticleExists (and changes nothing) if the id is taken."""
+        with self._write() as tx:
+            if tx.exists(article.id):
+                raise ArticleExists(article.id)
+            tx.insert(article)
+        return article
+
+    def upsert(self, article: Article) -> bool:
+        """Create or replace; True if created. Replacing with identical content is a no-op."""
+        with self._write() as tx:
+            outcome = tx.put(article)
+        return outcome == "added"
+
+    def delete(self, article_id: str) -> bool:
+        with self._write() as tx:
+            return tx.delete(article_id)
+
+    def bulk_upsert(
+        self, articles: Iterable[Article], batch_size: int = DEFAULT_BATCH_SIZE
+    ) -> BulkResult:
+        """Create or replace many articles, committing every `batch_size` of them.
+
+        Each batch is atomic: a crash leaves whole batches, never half an article or a generation
+        that does not match the data. Unchanged articles are not rewritten, so re-running an
+        interrupted load only does the remaining work.
+        """
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        result = BulkResult([], [], [])
+        iterator = iter(articles)
+        while batch := list(islice(iterator, batch_size)):
+            with self._write() as tx:
+                batch_result = BulkResult([], [], [])
+                for article in batch:
+                    getattr(batch_result, tx.put(article)).append(article.id)
+            result.merge(batch_result)
+        return result
+
+
+class _WriteTransaction:
+    """One `BEGIN IMMEDIATE` transaction; bumps the generation once if anything changed."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._changed: list[str] = []
+
+    def __enter__(self) -> _WriteTransaction:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.conn.execute("ROLLBACK")
+            return
+        try:
+            if self._changed:
+                self.conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+                generation = self.conn.execute(
+                    "SELECT value FROM meta WHERE key = 'generation'"
+                ).fetchone()[0]
+                self.conn.executemany(
+                    "INSERT INTO changes (article_id, generation) VALUES (?, ?) "
+                    "ON CONFLICT (article_id) DO UPDATE SET generation = excluded.generation",
+                    [(article_id, generation) for article_id in dict.fromkeys(self._changed)],
+                )
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def executescript_in_tx(self, script: str) -> None:
+        # executescript() would COMMIT first; run the statements one by one inside our transaction.
+        for statement in script.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
+
+    def exists(self, article_id: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row is not None
+
+    def insert(self, article: Article) -> None:
+        now = time.time()
+        self.conn.execute(
+            f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}, digest, created_at, updated_at) "
+            f"VALUES ({', '.join('?' * (len(_ARTICLE_COLUMNS) + 3))})",
+            (*_values(article), article_digest(article), now, now),
+        )
+        self._changed.append(article.id)
+
+    def put(self, article: Article) -> str:
+        """Insert or replace one article; returns 'added', 'updated' or 'unchanged'."""
+        row = self.conn.execute(
+            "SELECT digest FROM articles WHERE id = ?", (article.id,)
+        ).fetchone()
+        if row is None:
+            self.insert(article)
+            return "added"
+        digest = article_digest(article)
+        if row[0] == digest:
+            return "unchanged"
+        assignments = ", ".join(f"{column} = ?" for column in _ARTICLE_COLUMNS[1:])
+        self.conn.execute(
+            f"UPDATE articles SET {assignments}, digest = ?, updated_at = ? WHERE id = ?",
+            (*_values(article)[1:], digest, time.time(), article.id),
+        )
+        self._changed.append(article.id)
+        return "updated"
+
+    def delete(self, article_id: str) -> bool:
+        cursor = self.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        if cursor.rowcount:
+            self._changed.append(article_id)
+        return cursor.rowcount > 0
+
+
+def _values(article: Article) -> tuple[str | None, ...]:
+    return tuple(getattr(article, column) for column in _ARTICLE_COLUMNS)
