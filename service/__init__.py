@@ -1,0 +1,71 @@
+"""Verbatim: find the verbatim source of a quote, who said it, and how sure we are.
+
+`create_app` is the only way an application is built (gunicorn, tests, the CLI), so every process
+serves exactly the same configuration.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+
+from service import articles, docs_assets, extract, health, verify
+from service.config import load_config
+from service.corpus_files import load_corpus_dir
+from service.engine import Verbatim
+from service.errors import ProblemApi, problem_response, register_error_handlers
+from service.store import ArticleStore
+
+log = logging.getLogger("verbatim")
+
+STORE_FILE = "verbatim.sqlite3"
+JSON_BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def open_engine(data_dir: str | Path, corpus_dir: str | Path) -> Verbatim:
+    """Open the store (seeding an empty one from the corpus folder) and index it."""
+    store = ArticleStore(Path(data_dir) / STORE_FILE)
+    if store.is_empty():
+        found, errors = load_corpus_dir(corpus_dir)
+        for error in errors:
+            log.error("corpus file skipped: %s: %s", error.path, error.reason)
+        store.bulk_upsert(found)
+        log.info("seeded the store with %d articles from %s", len(found), corpus_dir)
+    return Verbatim(store)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the WSGI app: config, store + index, blueprints, error handling."""
+    app = Flask(__name__)
+    app.config.update(load_config(test_config))
+    app.json.sort_keys = False  # keep fields in schema order: easier to read in curl output
+
+    api = ProblemApi(app)
+    app.extensions["verbatim_api"] = api
+    register_error_handlers(app)
+
+    app.extensions["verbatim"] = open_engine(
+        app.config["VERBATIM_DATA_DIR"], app.config["VERBATIM_CORPUS_DIR"]
+    )
+
+    for module in (health, verify, extract, articles):
+        api.register_blueprint(module.blp)
+    app.register_blueprint(docs_assets.blp)
+
+    @app.before_request
+    def require_json_and_fresh_index():  # noqa: ANN202 - Flask hook
+        if not request.path.startswith("/v1/"):
+            return None
+        if request.method in JSON_BODY_METHODS and request.mimetype != "application/json":
+            return problem_response(
+                415,
+                "Unsupported Media Type",
+                "Send the body as JSON with Content-Type: application/json.",
+            )
+        app.extensions["verbatim"].sync()
+        return None
+
+    return app

@@ -1,0 +1,21 @@
+"""POST /v1/extract: quotes and speakers in any text, nothing stored."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from schemas.extract import ExtractRequestSchema, ExtractResponseSchema
+
+blp = Blueprint("extract", __name__, url_prefix="/v1/extract", description="Extract quotes")
+
+
+@blp.route("")
+class Extract(MethodView):
+    @blp.arguments(ExtractRequestSchema)
+    @blp.response(200, ExtractResponseSchema)
+    def post(self, body: dict) -> dict:
+        """Every quotation in the text with its speaker."""
+        engine = current_app.extensions["verbatim"]
+        return {"quotes": engine.extract(body["text"], body.get("title"))}
