@@ -42,6 +42,9 @@ BUSY_TIMEOUT_MS = 30_000
 # interrupted import loses at most one uncommitted batch (which a re-run simply redoes).
 DEFAULT_BATCH_SIZE = 500
 
+# The store's file inside VERBATIM_DATA_DIR; the server and the CLI must agree on it.
+DATABASE_FILENAME = "verbatim.sqlite3"
+
 _ARTICLE_COLUMNS = tuple(f.name for f in fields(Article))
 
 _SCHEMA = """
@@ -70,6 +73,11 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0);
 """
+
+
+def store_path(data_dir: str | os.PathLike) -> Path:
+    """Where the store lives inside a data directory."""
+    return Path(data_dir) / DATABASE_FILENAME
 
 
 class ArticleExists(Exception):

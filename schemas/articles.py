@@ -1,0 +1,157 @@
+"""Articles as written through the API or `verbatim import`, and as read back.
+
+The same `ArticleInSchema` validates both paths, so a file the importer accepts is exactly an
+article the API would accept.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+
+from schemas.quotes import QuoteSchema
+
+# Stored text is capped so one article cannot dominate memory or the index: 1 MiB of UTF-8 is
+# roughly 170,000 words, far beyond the longest news feature or transcript.
+MAX_TEXT_BYTES = 1024 * 1024
+MAX_ID_LENGTH = 100
+# Ids are slugs (lowercase ASCII words joined by single hyphens), the form the corpus loader
+# generates: safe in URLs and file names, no dots or slashes, so no path traversal.
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_DESCRIPTION = (
+    "Stable slug: lowercase letters, digits and single hyphens, "
+    f"at most {MAX_ID_LENGTH} characters (e.g. 'trump-rules-out-troops')"
+)
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+def is_valid_article_id(value: str) -> bool:
+    return len(value) <= MAX_ID_LENGTH and ID_PATTERN.fullmatch(value) is not None
+
+
+def _validate_id(value: str) -> None:
+    if not is_valid_article_id(value):
+        raise ValidationError(f"Not a valid article id. {ID_DESCRIPTION}.")
+
+
+def _validate_text(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Text must not be blank.")
+    if len(value.encode("utf-8")) > MAX_TEXT_BYTES:
+        raise ValidationError(f"Text is larger than {MAX_TEXT_BYTES} bytes of UTF-8.")
+
+
+def _parse_published(value: str) -> date:
+    """An ISO 8601 date, or a datetime whose date we keep (feeds often send timestamps)."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(value).date()
+    except ValueError:
+        raise ValidationError("Not an ISO 8601 date (YYYY-MM-DD).") from None
+
+
+class Utf8String(fields.String):
+    """A string that can be stored as UTF-8: JSON escapes can smuggle in lone surrogates."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        result = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            result.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("Not valid UTF-8 (contains a lone surrogate).") from None
+        return result
+
+
+class ArticleInSchema(Schema):
+    """An article to create or replace. Only `title` and `text` are required."""
+
+    class Meta:
+        unknown = RAISE
+
+    id = Utf8String(validate=_validate_id, metadata={"description": ID_DESCRIPTION})
+    title = Utf8String(
+        required=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": "Headline; required, 1-500 characters"},
+    )
+    text = Utf8String(
+        required=True,
+        validate=_validate_text,
+        metadata={
+            "description": f"Body, stored exactly as sent (offsets index it); at most "
+            f"{MAX_TEXT_BYTES} bytes of UTF-8"
+        },
+    )
+    source = Utf8String(allow_none=True, validate=validate.Length(max=300))
+    url = fields.Url(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=2000))
+    published = Utf8String(
+        allow_none=True,
+        metadata={"description": "ISO 8601 date (YYYY-MM-DD); a datetime is cut to its date"},
+    )
+    licence = Utf8String(allow_none=True, validate=validate.Length(max=500))
+    credit = Utf8String(allow_none=True, validate=validate.Length(max=1000))
+
+    @post_load
+    def normalise(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        title = data["title"].strip()
+        if not title:
+            raise ValidationError("Title must not be blank.", "title")
+        data["title"] = title
+        if data.get("published") is not None:
+            try:
+                data["published"] = _parse_published(data["published"].strip()).isoformat()
+            except ValidationError as exc:
+                raise ValidationError(exc.messages, "published") from None
+        return data
+
+
+class ArticleListArgsSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    offset = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0),
+        metadata={"description": "Number of articles to skip (articles are ordered by id)"},
+    )
+    limit = fields.Integer(
+        load_default=DEFAULT_PAGE_SIZE,
+        validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
+        metadata={"description": f"Page size, 1-{MAX_PAGE_SIZE}"},
+    )
+
+
+class ArticleSummarySchema(Schema):
+    """An article's metadata and how many quotes were extracted from it."""
+
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    source = fields.String(allow_none=True)
+    url = fields.String(allow_none=True)
+    published = fields.String(allow_none=True, metadata={"description": "ISO date"})
+    licence = fields.String(allow_none=True)
+    credit = fields.String(allow_none=True)
+    quote_count = fields.Integer(
+        required=True, metadata={"description": "Passages of reported speech found in the text"}
+    )
+
+
+class ArticleSchema(ArticleSummarySchema):
+    """The stored article, exactly as quotes' offsets index it, with its extracted quotes."""
+
+    text = fields.String(required=True)
+    quotes = fields.List(fields.Nested(QuoteSchema), required=True)
+
+
+class ArticlePageSchema(Schema):
+    items = fields.List(fields.Nested(ArticleSummarySchema), required=True)
+    total = fields.Integer(required=True, metadata={"description": "Articles in the store"})
+    offset = fields.Integer(required=True)
+    limit = fields.Integer(required=True)

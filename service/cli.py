@@ -1,0 +1,129 @@
+"""`verbatim` command line: bulk import into the store and export back out as JSON Lines.
+
+    verbatim import PATH...          files or folders (.txt .md .json .jsonl .html)
+    verbatim export [-o FILE]        every article as JSON Lines (stdout by default)
+
+Both use the store in `--data-dir`, else `$VERBATIM_DATA_DIR`, else `./var` - the same store the
+server reads, so articles imported while it runs are served on the next request.
+Exit status: 0 on success, 1 if any file or record was skipped, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from tqdm import tqdm
+
+from service.import_files import find_article_files
+from service.importer import import_paths
+from service.store import DEFAULT_BATCH_SIZE, ArticleStore, store_path
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir or os.environ.get("VERBATIM_DATA_DIR") or "var")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    store = ArticleStore(store_path(_data_dir(args)))
+    files, _ = find_article_files(args.paths)
+    # tqdm hides itself when stderr is not a terminal (disable=None), so logs and pipes stay clean.
+    with tqdm(
+        total=len(files), unit="file", desc="importing", disable=None if not args.quiet else True
+    ) as progress:
+        report = import_paths(
+            store,
+            args.paths,
+            batch_size=args.batch_size,
+            on_file_done=lambda _path: progress.update(1),
+        )
+    for error in report.skipped:
+        print(f"skipped {error.path}: {error.reason}", file=sys.stderr)
+    counts = report.counts
+    print(
+        f"added {counts['added']}, updated {counts['updated']}, "
+        f"unchanged {counts['unchanged']}, skipped {counts['skipped']} "
+        f"(store: {store.count()} articles in {store.path})"
+    )
+    return 1 if report.skipped else 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    store = ArticleStore(store_path(_data_dir(args)))
+    if args.output in (None, "-"):
+        count = _write_jsonl(store, sys.stdout)
+        print(f"exported {count} articles", file=sys.stderr)
+        return 0
+    target = Path(args.output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Write beside the target and rename, so an interrupted export never leaves half a file
+    # where a complete one was expected.
+    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            count = _write_jsonl(store, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    print(f"exported {count} articles to {target}", file=sys.stderr)
+    return 0
+
+
+def _write_jsonl(store: ArticleStore, handle) -> int:
+    count = 0
+    for article in store.iter_all():
+        handle.write(json.dumps(asdict(article), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="verbatim", description="Manage the Verbatim article store."
+    )
+    parser.add_argument(
+        "--data-dir",
+        help="folder holding verbatim.sqlite3 (default: $VERBATIM_DATA_DIR or ./var)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    importer = commands.add_parser(
+        "import",
+        help="add or update articles from files and folders",
+        description="Import .txt/.md (with a 'Key: value' header), .json, .jsonl and saved .html "
+        "files. Re-running is safe: unchanged articles are left alone.",
+    )
+    importer.add_argument("paths", nargs="+", metavar="PATH", help="file or folder (recursive)")
+    importer.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_SIZE,
+        help=f"articles per transaction (default {DEFAULT_BATCH_SIZE})",
+    )
+    importer.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    importer.set_defaults(handler=run_import)
+
+    exporter = commands.add_parser("export", help="write every article as JSON Lines")
+    exporter.add_argument("-o", "--output", help="file to write (default: standard output)")
+    exporter.set_defaults(handler=run_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "batch_size", 1) < 1:
+        parser.error("--batch-size must be at least 1")
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
