@@ -1,1 +1,1 @@
-"""Marshmallow schemas: the single source of the HTTP contract (validation, serialisation, OpenAPI)."""
+"""Marshmallow schemas: the single source of the HTTP contract (validation, output, OpenAPI)."""

@@ -1,7 +1,7 @@
-"""Verbatim: find the verbatim source of a quote, who said it, and how sure we are.
+"""The application factory: config, store + index, blueprints, error handling.
 
 `create_app` is the only way an application is built (gunicorn, tests, the CLI), so every process
-serves exactly the same configuration.
+serves exactly the same configuration. Register new blueprints in `create_app` below.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(docs_assets.blp)
 
     @app.before_request
-    def require_json_and_fresh_index():  # noqa: ANN202 - Flask hook
+    def require_json_and_fresh_index():
         if not request.path.startswith("/v1/"):
             return None
         if request.method in JSON_BODY_METHODS and request.mimetype != "application/json":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def make_app(tmp_path: Path) -> Iterator:
+def make_app(tmp_path: Path) -> Callable[..., Flask]:
     """Build a fresh app on its own store, for tests that write or use a custom corpus."""
 
     def build(**config: object) -> Flask:
@@ -43,4 +43,4 @@ def make_app(tmp_path: Path) -> Iterator:
         settings.update(config)
         return create_app(settings)
 
-    yield build
+    return build
