@@ -1,0 +1,19 @@
+from service.paragraphs import paragraph_around
+
+TEXT = "Headline\n\nFirst paragraph here.\nSecond one, with the quote.\n\nLast."
+
+
+def test_paragraph_containing_the_span() -> None:
+    start = TEXT.index("the quote")
+    assert paragraph_around(TEXT, start, start + 9) == "Second one, with the quote."
+
+
+def test_span_over_two_paragraphs_returns_both() -> None:
+    start = TEXT.index("here")
+    end = TEXT.index("Second") + 6
+    assert paragraph_around(TEXT, start, end) == "First paragraph here.\nSecond one, with the quote."
+
+
+def test_out_of_range_offsets_are_clamped() -> None:
+    assert paragraph_around(TEXT, 10_000, 20_000) == "Last."
+    assert paragraph_around("", 0, 5) == ""
