@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from service import articles, docs_assets, extract, health, verify
+from service import articles, docs_assets, extract, health, verify, web
 from service.config import load_config
 from service.corpus_files import load_corpus_dir
 from service.engine import Verbatim
@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for module in (health, verify, extract, articles):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs_assets.blp)
+    app.register_blueprint(web.blp)  # the journalists' page at /
 
     @app.before_request
     def require_json_and_fresh_index():

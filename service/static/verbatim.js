@@ -1,0 +1,572 @@
+/* Verbatim page: a thin client of POST /v1/verify (the same JSON API curl users call).
+
+   Every string from the API is untrusted text (quotes come from anyone, articles from anywhere):
+   it reaches the page only through textContent / createTextNode, never innerHTML, and links are
+   only made from http(s) URLs. */
+"use strict";
+
+(function () {
+  const API_URL = "v1/verify"; // relative, so the page also works behind a path prefix
+  const ALTERNATIVES = 3; // `limit` = the best match plus this many alternatives at most
+
+  const VERDICTS = {
+    verbatim: {
+      label: "Verbatim",
+      explain: "Same words in the same order as the original (case, punctuation or a cut aside).",
+    },
+    close: {
+      label: "Close",
+      explain: "Only typos, spelling variants or trivial word changes.",
+    },
+    altered: {
+      label: "Altered",
+      explain: "The source is this passage, but words were added, dropped or changed.",
+    },
+    not_found: {
+      label: "Not found",
+      explain: "No passage in our articles matches this quote.",
+    },
+  };
+
+  const KINDS = {
+    direct: "Direct quote, in quote marks",
+    partial: "Short quoted fragment inside reported speech",
+    indirect: "Reported speech, without quote marks",
+    narration: "The outlet’s own words, not a quote from anyone",
+  };
+
+  const FLAGS = {
+    negation: "Meaning change: negation",
+    number: "Meaning change: number",
+    name: "Meaning change: name",
+    editorial: "Editorial insertion",
+  };
+
+  const METHODS = {
+    explicit: "named next to the quote",
+    pronoun: "through a pronoun",
+    descriptor: "through a description",
+    carry: "carried over from an earlier paragraph",
+    label: "from a transcript label",
+  };
+
+  // ---------------------------------------------------------------- small DOM helpers
+
+  /** Element with attributes and children; strings become text nodes (never parsed as HTML). */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    append(node, children);
+    return node;
+  }
+
+  function append(node, children) {
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+
+  function hidden(text) {
+    return el("span", { class: "visually-hidden" }, text);
+  }
+
+  function percent(value) {
+    const number = Number(value);
+    return Number.isFinite(number) ? `${Math.round(number * 100)}%` : "?";
+  }
+
+  /** Only http(s) URLs become links: a `javascript:` URL in an article record must not run. */
+  function safeUrl(raw) {
+    if (typeof raw !== "string" || !raw) return null;
+    try {
+      const url = new URL(raw, window.location.href);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (_) {
+      return null;
+    }
+  }
+
+  /** "2025-08-19" -> "19 August 2025" (read in UTC so the day never shifts); anything else as is. */
+  function formatDate(iso) {
+    if (typeof iso !== "string" || !/^\d{4}-\d{2}-\d{2}/.test(iso)) return iso || null;
+    const date = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+    if (Number.isNaN(date.getTime())) return iso;
+    return date.toLocaleDateString("en-GB", {
+      day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
+    });
+  }
+
+  // ---------------------------------------------------------------- words, as the engine sees them
+
+  // Mirrors service/normalise.py: numbers keep separators, apostrophes may sit inside words.
+  const APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u2032\uff07`\u00b4";
+  const WORD_RE = new RegExp(
+    `\\d+(?:[.,]\\d+)+|[\\p{L}\\p{N}\\p{M}_]+(?:[${APOSTROPHES}][\\p{L}\\p{N}\\p{M}_]+)*`, "gu");
+  const APOSTROPHE_RE = new RegExp(`[${APOSTROPHES}]`, "g");
+
+  function normaliseWord(word) {
+    return word.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").normalize("NFKC")
+      .toLowerCase().replace(APOSTROPHE_RE, "'").replace(/(?<=\d),(?=\d{3}\b)/g, "");
+  }
+
+  /** Words of `text` with their character spans, so marks can wrap the writer's own characters. */
+  function tokenize(text) {
+    const tokens = [];
+    for (const m of text.matchAll(WORD_RE)) {
+      const norm = normaliseWord(m[0]);
+      if (norm) tokens.push({ norm, start: m.index, end: m.index + m[0].length });
+    }
+    return tokens;
+  }
+
+  /** First index >= from where `needle` (normalised words) occurs in `tokens`, or -1. */
+  function findWords(tokens, needle, from) {
+    if (!needle.length) return -1;
+    outer: for (let i = Math.max(0, from); i + needle.length <= tokens.length; i++) {
+      for (let j = 0; j < needle.length; j++) {
+        if (tokens[i + j].norm !== needle[j]) continue outer;
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  // ---------------------------------------------------------------- highlight in the paragraph
+
+  /**
+   * Where match.text sits inside match.context (the paragraph around it), as [start, end) or null.
+   * The context is the stripped paragraph, so the exact text is normally a substring; when it is
+   * not (whitespace reflowed), fall back to a whitespace-insensitive search.
+   */
+  function locateInContext(context, text) {
+    if (!context || !text) return null;
+    const exact = context.indexOf(text);
+    if (exact !== -1) return [exact, exact + text.length];
+    const trimmed = text.trim();
+    if (!trimmed) return null;
+    const escaped = trimmed.split(/\s+/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    const loose = new RegExp(escaped.join("\\s+"), "u").exec(context);
+    return loose ? [loose.index, loose.index + loose[0].length] : null;
+  }
+
+  function contextWithHighlight(match) {
+    const context = typeof match.context === "string" && match.context ? match.context : match.text;
+    const span = locateInContext(context, match.text);
+    const block = el("blockquote", { class: "context", cite: safeUrl(match.article?.url) });
+    if (!span) return append(block, [context]);
+    return append(block, [
+      context.slice(0, span[0]),
+      el("mark", {}, hidden("[matched: "), context.slice(span[0], span[1]), hidden("]")),
+      context.slice(span[1]),
+    ]);
+  }
+
+  // ---------------------------------------------------------------- differences
+
+  /**
+   * The candidate quote with each difference shown where it happens: words the candidate changed
+   * or added are struck through, the article's words (replacements, or words the candidate dropped)
+   * are inserted in place. Differences carry no offsets, so they are located in order by walking
+   * the candidate's words and the matched text's words together; equal stretches advance both.
+   * Returns null when a difference cannot be placed (the list view below still shows it).
+   */
+  function inlineDiff(quote, matchedText, differences) {
+    const cand = tokenize(quote);
+    const orig = tokenize(matchedText || "");
+    const pieces = []; // {type: "same"|"del"|"ins", ...}
+    let c = 0;
+    let o = 0;
+    let textPos = 0; // next unconsumed character of `quote`
+
+    /** Candidate text before token `tokenIndex` not yet emitted: an equal stretch. */
+    const emitSameUpTo = (tokenIndex) => {
+      const end = tokenIndex >= cand.length ? quote.length : cand[tokenIndex].start;
+      if (end > textPos) pieces.push({ type: "same", text: quote.slice(textPos, end) });
+      textPos = Math.max(textPos, end);
+    };
+
+    for (const diff of differences) {
+      const quoteWords = tokenize(diff.quote || "").map((t) => t.norm);
+      const origWords = tokenize(diff.original || "").map((t) => t.norm);
+      let at; // candidate token index where the difference starts
+      if (quoteWords.length) {
+        at = findWords(cand, quoteWords, c);
+        if (at === -1) return null;
+        if (origWords.length) {
+          const oAt = findWords(orig, origWords, o);
+          if (oAt === -1) return null;
+          o = oAt + origWords.length;
+        } else {
+          o += at - c; // an insertion: the equal stretch before it advanced the article too
+        }
+      } else if (origWords.length) {
+        const oAt = findWords(orig, origWords, o);
+        if (oAt === -1) return null;
+        at = Math.min(cand.length, c + (oAt - o));
+        o = oAt + origWords.length;
+      } else {
+        continue;
+      }
+      emitSameUpTo(at);
+      if (quoteWords.length) {
+        const last = cand[at + quoteWords.length - 1];
+        pieces.push({ type: "del", text: quote.slice(cand[at].start, last.end), op: diff.op });
+        textPos = last.end;
+        c = at + quoteWords.length;
+      } else {
+        c = at;
+      }
+      if (diff.original) pieces.push({ type: "ins", text: diff.original, op: diff.op });
+    }
+    if (textPos < quote.length) pieces.push({ type: "same", text: quote.slice(textPos) });
+
+    const block = el("p", { class: "inline-diff", id: "inline-diff" });
+    pieces.forEach((piece, index) => {
+      if (piece.type === "same") {
+        append(block, [piece.text]);
+        return;
+      }
+      const previous = pieces[index - 1];
+      // A space keeps inserted original words apart from the candidate's neighbouring words.
+      if (piece.type === "ins" && previous && !/\s$/.test(previous.text)) append(block, [" "]);
+      if (piece.type === "del") {
+        const what = piece.op === "insert" ? "[you added: " : "[you wrote: ";
+        append(block, [el("del", {}, hidden(what), piece.text, hidden("]"))]);
+      } else {
+        const what = piece.op === "delete" ? "[you dropped: " : "[original: ";
+        append(block, [el("ins", {}, hidden(what), piece.text, hidden("]"))]);
+      }
+      const next = pieces[index + 1];
+      if (piece.type === "ins" && next && next.type === "same" && !/^[\s,.;:!?’”"')]/.test(next.text)) {
+        append(block, [" "]);
+      }
+    });
+    return block;
+  }
+
+  function changeList(differences) {
+    const list = el("ul", { class: "changes", id: "changes" });
+    for (const diff of differences) {
+      let description;
+      if (diff.op === "replace") {
+        description = ["you wrote “", el("del", {}, diff.quote), "”, the original says “",
+          el("ins", {}, diff.original), "”"];
+      } else if (diff.op === "insert") {
+        description = ["you added “", el("del", {}, diff.quote), "”, not in the original"];
+      } else {
+        description = ["you dropped “", el("ins", {}, diff.original), "” from the original"];
+      }
+      const flags = (diff.flags || []).map((flag) =>
+        el("span", { class: `flag flag-${flag}` }, FLAGS[flag] || flag));
+      list.appendChild(el("li", {}, description, flags));
+    }
+    return list;
+  }
+
+  function differencesSection(quote, result) {
+    const differences = Array.isArray(result.differences) ? result.differences : [];
+    if (!differences.length) return null;
+    const meaningFlags = new Set(
+      differences.flatMap((d) => d.flags || []).filter((flag) => flag !== "editorial"));
+    const section = el("section", { class: "differences", "aria-labelledby": "differences-heading" });
+    append(section, [el("h3", { id: "differences-heading" },
+      `Differences from the original (${differences.length})`)]);
+    if (meaningFlags.size) {
+      append(section, [el("p", { class: "mismatch", id: "meaning-change" },
+        "Warning: these changes alter the meaning (",
+        [...meaningFlags].map((flag) => flag).join(", "), ").")]);
+    }
+    const inline = inlineDiff(quote, result.match?.text, differences);
+    if (inline) {
+      append(section, [inline, el("p", { class: "legend" },
+        el("del", {}, "struck through"), " = your words that are not in the original; ",
+        el("ins", {}, "underlined"), " = the original’s words.")]);
+    }
+    append(section, [changeList(differences)]);
+    return section;
+  }
+
+  // ---------------------------------------------------------------- result
+
+  function badge(verdict, extraClass) {
+    const info = VERDICTS[verdict] || { label: String(verdict) };
+    return el("span", { class: `badge badge-${verdict} ${extraClass || ""}`.trim() }, info.label);
+  }
+
+  function articleFacts(article) {
+    const facts = [];
+    const url = safeUrl(article?.url);
+    const title = article?.title || "(untitled article)";
+    facts.push(["Article", url
+      ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer", id: "article-link" },
+        title, hidden(" (opens in a new tab)"))
+      : el("span", { id: "article-title" }, title)]);
+    if (article?.source) facts.push(["Outlet", el("span", { id: "article-source" }, article.source)]);
+    if (article?.published) {
+      facts.push(["Published", el("time", { datetime: article.published, id: "article-date" },
+        formatDate(article.published))]);
+    }
+    return facts;
+  }
+
+  function speakerFact(speaker) {
+    if (!speaker) return el("span", { id: "speaker-name", class: "warn" }, "Not attributed to anyone in the article");
+    const parts = [el("strong", { id: "speaker-name" }, speaker.name)];
+    const details = [];
+    if (speaker.mention?.text && speaker.mention.text !== speaker.name) {
+      details.push(`the article says “${speaker.mention.text}”`);
+    }
+    if (speaker.method && METHODS[speaker.method]) details.push(METHODS[speaker.method]);
+    if (speaker.confidence !== undefined) details.push(`${percent(speaker.confidence)} sure`);
+    if (details.length) parts.push(el("span", { class: "meta" }, ` (${details.join("; ")})`));
+    return el("span", {}, parts);
+  }
+
+  function claimedFact(claimed, speaker) {
+    if (!claimed) return null;
+    if (claimed.matches) {
+      return el("span", { id: "claimed-speaker", class: "ok" },
+        `✓ Matches: “${claimed.name}” is the speaker`);
+    }
+    const who = speaker ? `the article attributes it to ${speaker.name}` : "the article names no speaker";
+    return el("span", { id: "claimed-speaker", class: "mismatch" },
+      `✗ Does not match: you said “${claimed.name}”, ${who}`);
+  }
+
+  function factList(rows) {
+    const dl = el("dl", { class: "facts" });
+    for (const [term, value] of rows) append(dl, [el("dt", {}, term), el("dd", {}, value)]);
+    return dl;
+  }
+
+  function alternativesSection(alternatives) {
+    if (!Array.isArray(alternatives) || !alternatives.length) return null;
+    const list = el("ol", { class: "alternatives", id: "alternatives" });
+    for (const alt of alternatives) {
+      const article = alt.article || {};
+      const url = safeUrl(article.url);
+      const title = article.title || "(untitled article)";
+      const meta = [article.source, formatDate(article.published)].filter(Boolean).join(", ");
+      append(list, [el("li", {},
+        el("div", { class: "verdict-line" }, badge(alt.verdict),
+          el("span", { class: "confidence" }, `${percent(alt.confidence)} confidence`)),
+        el("div", {}, url
+          ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, title,
+            hidden(" (opens in a new tab)"))
+          : title, meta ? el("span", { class: "meta" }, ` — ${meta}`) : null),
+        el("p", { class: "alt-text" }, `“${alt.text}”`,
+          el("span", { class: "meta" }, alt.speaker ? ` — ${alt.speaker.name}` : " — speaker unknown")),
+      )]);
+    }
+    return el("section", { "aria-labelledby": "alternatives-heading" },
+      el("h3", { id: "alternatives-heading" }, "Other places with these words"), list);
+  }
+
+  function renderNotFound(result) {
+    const rows = [];
+    const claimed = claimedFact(result.claimed_speaker, null);
+    if (claimed) rows.push(["Attributed to", claimed]);
+    return [
+      el("div", { class: "verdict-line" }, badge("not_found"),
+        el("p", { class: "verdict-explain" }, VERDICTS.not_found.explain)),
+      el("div", { class: "not-found", id: "not-found" },
+        el("p", {}, el("strong", {}, "We could not find this quote in any article we hold.")),
+        el("p", {}, "That does not mean it was never said: only that it is not in our articles. "
+          + "Check the wording, or try a shorter, distinctive part of it.")),
+      rows.length ? factList(rows) : null,
+    ];
+  }
+
+  function renderFound(quote, result) {
+    const match = result.match;
+    const verdict = VERDICTS[result.verdict] || VERDICTS.altered;
+    const rows = [["Speaker", speakerFact(result.speaker)]];
+    const claimed = claimedFact(result.claimed_speaker, result.speaker);
+    if (claimed) rows.push(["Attributed to", claimed]);
+    rows.push(...articleFacts(match.article));
+    if (KINDS[match.kind]) rows.push(["Passage", el("span", { id: "passage-kind" }, KINDS[match.kind])]);
+    return [
+      el("div", { class: "verdict-line" },
+        badge(result.verdict),
+        el("span", { class: "confidence", id: "confidence" }, `${percent(result.confidence)} confidence`),
+        el("p", { class: "verdict-explain" }, verdict.explain)),
+      factList(rows),
+      el("h3", {}, "Original paragraph"),
+      contextWithHighlight(match),
+      differencesSection(quote, result),
+      alternativesSection(result.alternatives),
+    ];
+  }
+
+  function summary(result) {
+    const verdict = VERDICTS[result.verdict]?.label || result.verdict;
+    if (result.verdict === "not_found" || !result.match) {
+      return "Not found: no article we hold contains this quote.";
+    }
+    const who = result.speaker ? `, said by ${result.speaker.name}` : "";
+    const where = result.match.article?.title ? `, in “${result.match.article.title}”` : "";
+    const changes = result.differences?.length ? `, ${result.differences.length} difference(s)` : "";
+    return `${verdict}, ${percent(result.confidence)} confidence${who}${where}${changes}.`;
+  }
+
+  // ---------------------------------------------------------------- the form
+
+  function init() {
+    const form = document.getElementById("verify-form");
+    const quoteField = document.getElementById("quote");
+    const speakerField = document.getElementById("speaker");
+    const button = document.getElementById("submit");
+    const status = document.getElementById("status");
+    const problem = document.getElementById("problem");
+    const resultSection = document.getElementById("result");
+    const resultBody = document.getElementById("result-body");
+    const fields = { quote: quoteField, speaker: speakerField };
+    let inFlight = null;
+
+    if (/Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent)) {
+      const key = document.querySelector("#shortcut-hint kbd");
+      if (key) key.textContent = "⌘";
+    }
+
+    function clearFieldErrors() {
+      for (const [name, field] of Object.entries(fields)) {
+        field.removeAttribute("aria-invalid");
+        const message = document.getElementById(`${name}-error`);
+        message.textContent = "";
+        message.hidden = true;
+      }
+    }
+
+    function showFieldError(name, messages) {
+      const field = fields[name];
+      const message = document.getElementById(`${name}-error`);
+      message.textContent = messages.join(" ");
+      message.hidden = false;
+      field.setAttribute("aria-invalid", "true");
+    }
+
+    function showProblem(title, detail) {
+      problem.replaceChildren(el("p", {}, el("strong", {}, title)), detail ? el("p", {}, detail) : null);
+      problem.hidden = false;
+    }
+
+    function setBusy(busy) {
+      button.disabled = busy;
+      button.textContent = busy ? "Checking…" : "Check quote";
+      form.setAttribute("aria-busy", String(busy));
+      resultSection.setAttribute("aria-busy", String(busy));
+    }
+
+    /** 422: put each field's messages next to the field; anything else goes in the problem box. */
+    function showValidation(body) {
+      const byField = body?.errors?.json || {};
+      const other = [];
+      let first = null;
+      for (const [name, messages] of Object.entries(byField)) {
+        const list = Array.isArray(messages) ? messages.map(String) : [JSON.stringify(messages)];
+        if (fields[name]) {
+          showFieldError(name, list);
+          first = first || fields[name];
+        } else {
+          other.push(`${name}: ${list.join(" ")}`);
+        }
+      }
+      if (other.length || !first) {
+        showProblem("The request was not accepted.", other.join(" ") || body?.detail || null);
+      }
+      status.textContent = first ? "Please correct the highlighted field." : "";
+      if (first) first.focus();
+    }
+
+    function showHttpProblem(response, body) {
+      const requestId = body?.request_id || response.headers.get("X-Request-ID");
+      const ref = requestId ? ` (request id ${requestId})` : "";
+      if ([502, 503, 504].includes(response.status)) {
+        showProblem("The Verbatim service is unavailable right now.",
+          "It may still be loading its articles, or be down. Try again in a minute." + ref);
+      } else if (response.status === 413) {
+        showProblem("The quote is too long for the service.", body?.detail || null);
+      } else {
+        showProblem(`The service answered with an error (${response.status}).`,
+          (body?.detail || body?.title || "") + ref);
+      }
+      status.textContent = "The check failed.";
+    }
+
+    async function submit() {
+      if (inFlight) inFlight.abort();
+      const controller = new AbortController();
+      inFlight = controller;
+      clearFieldErrors();
+      problem.hidden = true;
+      problem.replaceChildren();
+      resultSection.hidden = true;
+      resultBody.replaceChildren();
+      setBusy(true);
+      status.textContent = "Checking the quote…";
+
+      const quote = quoteField.value;
+      const payload = { quote, limit: ALTERNATIVES + 1 };
+      if (speakerField.value.trim()) payload.speaker = speakerField.value;
+
+      let response;
+      let body = null;
+      try {
+        response = await fetch(API_URL, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify(payload),
+          signal: controller.signal,
+        });
+        const type = response.headers.get("Content-Type") || "";
+        if (type.includes("json")) body = await response.json();
+      } catch (error) {
+        if (controller.signal.aborted) return;
+        showProblem("Could not reach the Verbatim service.",
+          "Check your network connection and try again.");
+        status.textContent = "The check failed: the service could not be reached.";
+        setBusy(false);
+        inFlight = null;
+        return;
+      }
+      if (controller.signal.aborted) return;
+      inFlight = null;
+      setBusy(false);
+
+      if (response.status === 422) {
+        showValidation(body);
+      } else if (!response.ok || !body) {
+        showHttpProblem(response, body);
+      } else {
+        const found = body.verdict !== "not_found" && body.match;
+        resultBody.replaceChildren(...(found ? renderFound(quote, body) : renderNotFound(body))
+          .filter(Boolean));
+        resultSection.dataset.verdict = body.verdict;
+        resultSection.hidden = false;
+        status.textContent = summary(body);
+      }
+    }
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      submit();
+    });
+
+    // Ctrl+Enter (Cmd+Enter on a Mac) submits from either field, as in most editors and mail apps.
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !button.disabled) {
+        event.preventDefault();
+        form.requestSubmit ? form.requestSubmit(button) : submit();
+      }
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
