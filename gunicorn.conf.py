@@ -1,18 +1,83 @@
-"""Gunicorn settings, all overridable from the environment (the container sets PORT)."""
+"""Gunicorn settings, all overridable from the environment (the container sets PORT).
+
+Command-line flags still win over this file (tests pass `--bind 127.0.0.1:<port>`).
+"""
 
 import multiprocessing
 import os
+import shutil
+import tempfile
+from pathlib import Path
+
+# Prometheus multiprocess mode: prometheus-client picks its storage when first imported, so the
+# directory must be in the environment before the app (preloaded below) imports it. A fresh
+# directory per server start: samples left by a previous run would be summed into this one.
+_OWN_METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+if _OWN_METRICS_DIR:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="verbatim-metrics-")
+METRICS_DIR = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+# An operator-chosen directory is emptied once per server start, before the app is preloaded
+# (the master writes its gauges then); the marker stops a config reload (HUP) from emptying it.
+if not _OWN_METRICS_DIR and not os.environ.get("VERBATIM_METRICS_DIR_READY"):
+    METRICS_DIR.mkdir(parents=True, exist_ok=True)
+    for _stale in METRICS_DIR.glob("*.db"):
+        _stale.unlink()
+os.environ["VERBATIM_METRICS_DIR_READY"] = "1"
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+# Matching is CPU-bound pure Python: one sync worker per core uses every core without threads
+# contending for the GIL.
+workers = _int_env("WEB_CONCURRENCY", multiprocessing.cpu_count())
 # Build the index once in the master; forked workers share its memory pages copy-on-write.
 preload_app = True
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-graceful_timeout = 20
+# A 100-item batch is the slowest legitimate request (a few seconds); 30 s means a worker is stuck.
+timeout = _int_env("GUNICORN_TIMEOUT", 30)
+# On SIGTERM, let in-flight requests finish for up to this long before workers are killed.
+graceful_timeout = _int_env("GUNICORN_GRACEFUL_TIMEOUT", 20)
 keepalive = 5
-# Recycle workers now and then so a slow leak can never take a worker down; jitter staggers them.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then so a slow leak can never take a worker down; jitter staggers them
+# so all workers never restart at once. 0 disables recycling (the load benchmark does, to show
+# that memory stays flat without it).
+max_requests = _int_env("GUNICORN_MAX_REQUESTS", 5000)
+max_requests_jitter = _int_env("GUNICORN_MAX_REQUESTS_JITTER", 500)
+# Heartbeat files on tmpfs: a container's overlay filesystem can stall the worker heartbeat.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+
+# Logging: JSON lines on stderr. The app writes one line per request itself (with the request id
+# and route template), so gunicorn's own access log is switched off.
+loglevel = os.environ.get("LOG_LEVEL", "info")
 accesslog = None
 errorlog = "-"
-loglevel = os.environ.get("LOG_LEVEL", "info")
+_level = loglevel.upper()
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "service.observability.JsonFormatter"}},
+    "handlers": {
+        "json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+    },
+    "root": {"level": _level, "handlers": ["json"]},
+    "loggers": {
+        "gunicorn.error": {"level": _level, "handlers": [], "propagate": True},
+        "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+    },
+}
+
+
+def child_exit(server, worker) -> None:
+    """Let the metrics of a dead worker stop counting towards live-only gauges."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    if _OWN_METRICS_DIR:
+        shutil.rmtree(METRICS_DIR, ignore_errors=True)
