@@ -1,0 +1,297 @@
+"""Word-level local alignment of a candidate quote against a window of article words.
+
+Smith-Waterman with Gotoh affine gaps, on words rather than characters: a dropped clause is one
+cheap gap (open once, extend cheaply), not thirty substitutions, and near-miss words (typos,
+British/American spelling) score as partial matches. Two special quote rows extend the model:
+
+- an *ellipsis* row skips any number of article words for free, so fragments joined by "..." must
+  align in order within the same window;
+- a *bracket* row ("[the UK]") is an editorial wildcard that stands for nothing or for up to
+  `BRACKET_MAX_WORDS` article words, at no cost.
+
+`align` is vectorised along article words with numpy (the horizontal affine gap becomes a running
+maximum), so a quote of m words costs m numpy passes whatever the window width. `align_reference`
+is the plain triple-loop oracle the tests compare it with. Every score is a multiple of 1/8 so both
+compute bit-identical matrices and share one traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from service.lexicon import is_function_word, is_negation, is_number
+
+# Scores (multiples of 1/8, see module docstring). A content word is worth twice a function word so
+# a few shared "of the" cannot pull an alignment across a paragraph.
+MATCH = 1.0
+FUZZY = 0.75  # fraction of a match earned by a typo / spelling variant
+MISMATCH = -1.0
+CONTENT_WEIGHT = 2.0
+FUNCTION_WEIGHT = 1.0
+# Article words the quote dropped: opening a gap costs about one content word, each further word a
+# quarter of a function word, so dropping a ten-word clause (4.25) is repaid by three matched words.
+ARTICLE_GAP_OPEN = 2.0
+ARTICLE_GAP_EXTEND = 0.25
+# Quote words absent from the article (insertions) are rarer in practice and cost more per word.
+QUOTE_GAP_OPEN = 2.0
+QUOTE_GAP_EXTEND = 1.0
+BRACKET_MAX_WORDS = 4
+# Reaching either end of the quote earns a bonus (BWA-MEM's clipping penalty, reversed): without it
+# "They're not willing..." would clip the leading "They're", since one function word does not pay
+# for the gap the inserted "not" opens. With it an edge word is kept if it nets more than -2.
+END_BONUS = 2.0
+# fuzz.ratio >= 75 is a decent "same word, typo or spelling variant" test (RESEARCH.md); words
+# shorter than 3 letters are too easy to confuse ("he"/"the") to count as near misses.
+FUZZY_MIN_RATIO = 75.0
+FUZZY_MIN_LENGTH = 3
+
+_NEG = -1e9
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One row of the alignment: a quote word, an ellipsis or an [editorial] insertion."""
+
+    kind: str  # "word" | "ellipsis" | "bracket"
+    word: str = ""
+    weight: float = 0.0
+    # Character span of the row in the quote (bracket rows: the whole "[...]"), for diffs.
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of an alignment path.
+
+    kind: "match" (same word), "fuzzy" (typo/variant), "sub" (different word), "insert" (quote word
+    absent from the article), "delete" (article word dropped by the quote), "skip" (article words
+    elided by an ellipsis), "bracket" (editorial insertion standing for article words
+    [col, col_end) — empty when it stands for nothing).
+    """
+
+    kind: str
+    row: int | None
+    col: int | None
+    col_end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    score: float
+    steps: tuple[Step, ...]
+    first_col: int  # first article word (window index) covered by the alignment
+    last_col: int  # last article word covered (inclusive)
+    first_row: int
+    last_row: int
+
+
+def word_weight(word: str) -> float:
+    return FUNCTION_WEIGHT if is_function_word(word) else CONTENT_WEIGHT
+
+
+def fuzzy_equal(a: str, b: str) -> bool:
+    """Same word up to a typo or spelling variant, never across a negation or a different number."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < FUZZY_MIN_LENGTH:
+        return False
+    if is_negation(a) != is_negation(b) or is_number(a) or is_number(b):
+        return False
+    return fuzz.ratio(a, b) >= FUZZY_MIN_RATIO
+
+
+def similarity_matrix(rows: Sequence[Row], words: Sequence[str]) -> np.ndarray:
+    """Score of aligning each quote row with each article word (0 for non-word rows)."""
+    sim = np.full((len(rows), len(words)), MISMATCH)
+    word_rows = [i for i, r in enumerate(rows) if r.kind == "word"]
+    if not word_rows or not words:
+        return sim
+    q_unique = sorted({rows[i].word for i in word_rows})
+    a_unique = sorted(set(words))
+    # Near-miss candidates in one C call; the Python filter below runs only on the few hits.
+    ratios = process.cdist(
+        q_unique, a_unique, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, dtype=np.uint8
+    )
+    q_pos = {w: i for i, w in enumerate(q_unique)}
+    a_pos = {w: i for i, w in enumerate(a_unique)}
+    hit_qi, hit_ai = np.nonzero(ratios)
+    level = np.zeros(ratios.shape, dtype=np.int8)  # 2 exact, 1 fuzzy, 0 different
+    for qi, ai in zip(hit_qi.tolist(), hit_ai.tolist(), strict=True):
+        a, b = q_unique[qi], a_unique[ai]
+        if a == b:
+            level[qi, ai] = 2
+        elif fuzzy_equal(a, b):
+            level[qi, ai] = 1
+    cols = np.fromiter((a_pos[w] for w in words), dtype=np.intp, count=len(words))
+    for i in word_rows:
+        row = rows[i]
+        lv = level[q_pos[row.word], cols]
+        sim[i] = np.where(
+            lv == 2, row.weight * MATCH, np.where(lv == 1, row.weight * FUZZY, MISMATCH)
+        )
+    return sim
+
+
+def similarity_matrix_reference(rows: Sequence[Row], words: Sequence[str]) -> np.ndarray:
+    """Oracle for `similarity_matrix`: one `fuzzy_equal` call per cell."""
+    sim = np.full((len(rows), len(words)), MISMATCH)
+    for i, row in enumerate(rows):
+        if row.kind != "word":
+            continue
+        for j, w in enumerate(words):
+            if w == row.word:
+                sim[i, j] = row.weight * MATCH
+            elif fuzzy_equal(row.word, w):
+                sim[i, j] = row.weight * FUZZY
+    return sim
+
+
+def align(rows: Sequence[Row], sim: np.ndarray) -> Alignment | None:
+    """Best local alignment of `rows` against the article words scored by `sim` (vectorised)."""
+    m, n = sim.shape
+    if m == 0 or n == 0:
+        return None
+    h = np.zeros((m + 1, n + 1))
+    h[0] = END_BONUS
+    e = np.full((m + 1, n + 1), _NEG)
+    f = np.full((m + 1, n + 1), _NEG)
+    ramp = ARTICLE_GAP_EXTEND * np.arange(n + 1)
+    for i in range(1, m + 1):
+        row = rows[i - 1]
+        prev = h[i - 1]
+        if row.kind == "ellipsis":
+            h[i] = np.maximum.accumulate(prev)
+            continue
+        if row.kind == "bracket":
+            best = prev.copy()
+            for k in range(1, BRACKET_MAX_WORDS + 1):
+                np.maximum(best[k:], prev[:-k], out=best[k:])
+            h[i] = best
+            continue
+        f[i] = np.maximum(prev - QUOTE_GAP_OPEN, f[i - 1] - QUOTE_GAP_EXTEND)
+        h0 = np.zeros(n + 1)
+        h0[1:] = prev[:-1] + sim[i - 1]
+        np.maximum(h0, f[i], out=h0)
+        np.maximum(h0, 0.0, out=h0)
+        # E[j] = max_{k<j} H0[k] - open - extend*(j-1-k): a running max of H0[k] + extend*k.
+        run = np.maximum.accumulate(h0 + ramp)
+        e[i, 1:] = run[:-1] - ramp[:-1] - ARTICLE_GAP_OPEN
+        e[i, 0] = _NEG
+        h[i] = np.maximum(h0, e[i])
+    return _traceback(rows, sim, h, e, f)
+
+
+def align_reference(rows: Sequence[Row], sim: np.ndarray) -> Alignment | None:
+    """The textbook Gotoh recurrences cell by cell; the oracle `align` must agree with."""
+    m, n = sim.shape
+    if m == 0 or n == 0:
+        return None
+    h = np.zeros((m + 1, n + 1))
+    h[0] = END_BONUS
+    e = np.full((m + 1, n + 1), _NEG)
+    f = np.full((m + 1, n + 1), _NEG)
+    for i in range(1, m + 1):
+        row = rows[i - 1]
+        for j in range(n + 1):
+            if row.kind == "ellipsis":
+                h[i, j] = max(h[i - 1, : j + 1])
+                continue
+            if row.kind == "bracket":
+                h[i, j] = max(h[i - 1, max(0, j - BRACKET_MAX_WORDS) : j + 1])
+                continue
+            f[i, j] = max(h[i - 1, j] - QUOTE_GAP_OPEN, f[i - 1, j] - QUOTE_GAP_EXTEND)
+            if j > 0:
+                e[i, j] = max(h[i, j - 1] - ARTICLE_GAP_OPEN, e[i, j - 1] - ARTICLE_GAP_EXTEND)
+            diag = h[i - 1, j - 1] + sim[i - 1, j - 1] if j > 0 else _NEG
+            h[i, j] = max(0.0, diag, e[i, j], f[i, j])
+    return _traceback(rows, sim, h, e, f)
+
+
+def _traceback(
+    rows: Sequence[Row], sim: np.ndarray, h: np.ndarray, e: np.ndarray, f: np.ndarray
+) -> Alignment | None:
+    m = h.shape[0] - 1
+    inner = float(h[1:].max())
+    at_end = float(h[m].max()) + END_BONUS
+    best = max(inner, at_end)
+    if best <= 0:
+        return None
+    # Ties: the earliest end in the article, then the longest quote prefix (deterministic).
+    if at_end >= inner:
+        i, j = m, int(np.argmax(h[m] + END_BONUS == best))
+    else:
+        flat = np.flatnonzero(h[1:] == best)
+        ends = [(int(x) // h.shape[1] + 1, int(x) % h.shape[1]) for x in flat]
+        i, j = min(ends, key=lambda ij: (ij[1], -ij[0]))
+    steps: list[Step] = []
+    state = "h"
+    while i > 0 and j >= 0:
+        row = rows[i - 1]
+        if state == "h":
+            val = h[i, j]
+            if val <= 0:
+                break
+            if row.kind == "ellipsis":
+                k = int(np.argmax(h[i - 1, : j + 1] == val))
+                if k < j:
+                    steps.append(Step("skip", i - 1, k, j))
+                i, j = i - 1, k
+                continue
+            if row.kind == "bracket":
+                if h[i - 1, j] == val:
+                    steps.append(Step("bracket", i - 1, j, j))
+                    i -= 1
+                    continue
+                k = next(
+                    k
+                    for k in range(j - 1, max(-1, j - BRACKET_MAX_WORDS - 1), -1)
+                    if h[i - 1, k] == val
+                )
+                steps.append(Step("bracket", i - 1, k, j))
+                i, j = i - 1, k
+                continue
+            if j > 0 and val == h[i - 1, j - 1] + sim[i - 1, j - 1]:
+                s = sim[i - 1, j - 1]
+                kind = "match" if s == row.weight * MATCH else "fuzzy" if s > 0 else "sub"
+                steps.append(Step(kind, i - 1, j - 1))
+                i, j = i - 1, j - 1
+            elif val == e[i, j]:
+                state = "e"
+            elif val == f[i, j]:
+                state = "f"
+            else:  # pragma: no cover - matrices are built so one branch always holds
+                raise AssertionError("inconsistent alignment matrices")
+        elif state == "e":
+            steps.append(Step("delete", None, j - 1))
+            if e[i, j] == h[i, j - 1] - ARTICLE_GAP_OPEN:
+                state = "h"
+            j -= 1
+        else:
+            steps.append(Step("insert", i - 1, None))
+            if f[i, j] == h[i - 1, j] - QUOTE_GAP_OPEN:
+                state = "h"
+            i -= 1
+    steps.reverse()
+    # Scores only rise on matches, so the path starts and ends on one; a zero-width bracket or
+    # skip left at either end is not part of the aligned passage.
+    while steps and steps[0].kind not in ("match", "fuzzy"):
+        steps.pop(0)
+    while steps and steps[-1].kind not in ("match", "fuzzy"):
+        steps.pop()
+    cols = [s.col for s in steps if s.kind in ("match", "fuzzy", "sub")]
+    if not cols:
+        return None
+    row_ids = [s.row for s in steps if s.kind in ("match", "fuzzy", "sub", "insert")]
+    return Alignment(
+        score=best,
+        steps=tuple(steps),
+        first_col=min(cols),
+        last_col=max(cols),
+        first_row=min(row_ids),
+        last_row=max(row_ids),
+    )

@@ -1,0 +1,181 @@
+"""Word-level differences between a candidate quote and the passage it aligned to, with the flags
+that say when a change alters meaning (negation, number, name) or is an [editorial] insertion.
+
+Consecutive edits are grouped ("no one" for "there's nobody" is one replace, not two). Words the
+quote elided with an ellipsis are not differences: an ellipsis declares the cut.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.align import Alignment, Row
+from service.lexicon import is_function_word, is_negation, is_number
+from service.models import Difference
+from service.normalise import Tokens, normalise_word
+
+SPELLING = "spelling"  # a typo or spelling variant of the same word (not meaning-changing)
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    rows: tuple[int, ...]
+    cols: tuple[int, ...]
+    fuzzy_only: bool
+
+
+def compute_differences(
+    quote: str,
+    rows: Sequence[Row],
+    alignment: Alignment,
+    text: str,
+    tokens: Tokens,
+    col_offset: int = 0,
+) -> tuple[Difference, ...]:
+    """Differences turning the article's words (`tokens`, window starting at `col_offset`) into
+    the quote's, including quote words left outside the aligned passage."""
+    diffs: list[Difference] = []
+    word_rows = [i for i, r in enumerate(rows) if r.kind in ("word", "bracket")]
+    leading = [i for i in word_rows if i < alignment.first_row]
+    trailing = [i for i in word_rows if i > alignment.last_row]
+
+    def emit(group: _Group) -> None:
+        if not group.rows and not group.cols:
+            return
+        diffs.append(_difference(quote, rows, group, text, tokens, col_offset))
+
+    for run in _split_brackets(leading, rows):
+        _emit_run(run, rows, emit, diffs, quote)
+    pending_rows: list[int] = []
+    pending_cols: list[int] = []
+    fuzzy_only = True
+
+    def flush() -> None:
+        nonlocal pending_rows, pending_cols, fuzzy_only
+        emit(_Group(tuple(pending_rows), tuple(pending_cols), fuzzy_only))
+        pending_rows, pending_cols, fuzzy_only = [], [], True
+
+    for step in alignment.steps:
+        if step.kind == "match" or step.kind == "skip":
+            flush()
+        elif step.kind == "bracket":
+            flush()
+            row = rows[step.row]
+            a0, a1 = step.col + col_offset, step.col_end - 1 + col_offset
+            original = text[tokens.starts[a0] : tokens.ends[a1]] if a1 >= a0 else ""
+            op = "replace" if original else "insert"
+            diffs.append(Difference(op, quote[row.start : row.end], original, ("editorial",)))
+        else:
+            if step.row is not None:
+                pending_rows.append(step.row)
+            if step.col is not None:
+                pending_cols.append(step.col)
+            fuzzy_only = fuzzy_only and step.kind == "fuzzy"
+    flush()
+    for run in _split_brackets(trailing, rows):
+        _emit_run(run, rows, emit, diffs, quote)
+    return tuple(diffs)
+
+
+def _split_brackets(indices: list[int], rows: Sequence[Row]) -> list[list[int]]:
+    """Split unaligned quote rows into runs of words and single bracket rows."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if rows[i].kind == "bracket" or not runs or rows[runs[-1][-1]].kind == "bracket":
+            runs.append([i])
+        else:
+            runs[-1].append(i)
+    return runs
+
+
+def _emit_run(run, rows, emit, diffs, quote) -> None:
+    if rows[run[0]].kind == "bracket":
+        row = rows[run[0]]
+        diffs.append(Difference("insert", quote[row.start : row.end], "", ("editorial",)))
+    else:
+        emit(_Group(tuple(run), (), False))
+
+
+def _difference(
+    quote: str, rows: Sequence[Row], group: _Group, text: str, tokens: Tokens, col_offset: int
+) -> Difference:
+    q_text = quote[rows[group.rows[0]].start : rows[group.rows[-1]].end] if group.rows else ""
+    if group.cols:
+        a0, a1 = group.cols[0] + col_offset, group.cols[-1] + col_offset
+        a_text = text[tokens.starts[a0] : tokens.ends[a1]]
+        a_words = list(tokens.words[a0 : a1 + 1])
+        a_names = _names(text, tokens, range(a0, a1 + 1))
+    else:
+        a_text, a_words, a_names = "", [], set()
+    q_words = [rows[i].word for i in group.rows]
+    q_names = _quote_names(quote, rows, group.rows)
+    op = "replace" if q_text and a_text else "insert" if q_text else "delete"
+    flags = meaning_flags(q_words, a_words, q_names, a_names, spelling=group.fuzzy_only)
+    return Difference(op, q_text, a_text, flags)
+
+
+def meaning_flags(
+    quote_words: Sequence[str],
+    article_words: Sequence[str],
+    quote_names: set[str],
+    article_names: set[str],
+    spelling: bool = False,
+) -> tuple[str, ...]:
+    """Flags for one edit: which kinds of meaning it changes."""
+    flags: list[str] = []
+    if spelling:
+        return (SPELLING,)
+    neg_q = sum(map(is_negation, quote_words))
+    neg_a = sum(map(is_negation, article_words))
+    if neg_q != neg_a:
+        flags.append("negation")
+    nums_q = Counter(w for w in quote_words if is_number(w))
+    nums_a = Counter(w for w in article_words if is_number(w))
+    if nums_q != nums_a:
+        flags.append("number")
+    # A name the article does not have at this point (swapped or inserted); a dropped name is a
+    # plain deletion, and a misspelt one is a spelling difference.
+    if quote_names - article_names:
+        flags.append("name")
+    return tuple(flags)
+
+
+def _is_name_token(raw: str, at_sentence_start: bool) -> bool:
+    word = normalise_word(raw)
+    return (
+        raw[:1].isupper()
+        and not at_sentence_start
+        and not is_function_word(word)
+        and not is_number(word)
+        and word != "i"
+    )
+
+
+def _names(text: str, tokens: Tokens, cols: range) -> set[str]:
+    """Capitalised words not at a sentence start: proper names, near enough for news English."""
+    names = set()
+    for c in cols:
+        raw = text[tokens.starts[c] : tokens.ends[c]]
+        before = text[max(0, tokens.starts[c] - 3) : tokens.starts[c]]
+        start = c == 0 or any(ch in before for ch in '.!?\n“"')
+        if _is_name_token(raw, start):
+            names.add(tokens.words[c])
+    return names
+
+
+def _quote_names(quote: str, rows: Sequence[Row], indices: Sequence[int]) -> set[str]:
+    names = set()
+    for i in indices:
+        row = rows[i]
+        raw = quote[row.start : row.end]
+        before = quote[max(0, row.start - 3) : row.start]
+        start = (
+            row.start == 0
+            or not quote[: row.start].strip(" \"'“”‘’")
+            or any(ch in before for ch in ".!?\n")
+        )
+        if _is_name_token(raw, start):
+            names.add(row.word)
+    return names

@@ -1,0 +1,157 @@
+"""Verdict and calibrated confidence for one alignment.
+
+The verdict is a rule over the differences (the v1 contract defines it in words, so it is not
+learnt). The confidence is a probability that the aligned passage is the true source of the quote,
+from a logistic model over alignment features fitted by `bench/fit_calibration.py` on labelled
+pairs generated from real corpus text; its parameters live in `service/calibration.json`.
+Information content matters: "we will see" aligns perfectly with thousands of passages, so the
+summed IDF of the matched words is a feature and generic quotes get a low probability.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from service.align import FUZZY, MATCH, Alignment, Row
+from service.lexicon import TRIVIAL_WORDS, is_function_word
+from service.models import Difference, Verdict
+from service.normalise import normalise_word
+
+CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
+MEANING_FLAGS = ("negation", "number", "name")
+# A close quote may swap at most this many trivial words ("the" for "a", a dropped "very").
+MAX_TRIVIAL_EDITS = 2
+
+FEATURES = (
+    "quote_coverage",  # share of the quote's word weight matched (exact or near miss)
+    "span_precision",  # share of the passage's words the quote matched
+    "score_ratio",  # alignment score / score of a perfect match
+    "log_info",  # log(1 + summed IDF of matched content words)
+    "log_words",  # log(1 + number of quote words)
+    "edit_rate",  # differences per quote word
+    "meaning_changes",  # negation/number/name flags
+    "content_share",  # share of quote words that are content words
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchFeatures:
+    values: tuple[float, ...]
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(zip(FEATURES, self.values, strict=True))
+
+
+def extract_features(
+    rows: Sequence[Row],
+    alignment: Alignment,
+    differences: Sequence[Difference],
+    idf: Callable[[str], float],
+) -> MatchFeatures:
+    """Numbers describing how well and how informatively a quote aligned."""
+    word_rows = [r for r in rows if r.kind == "word"]
+    total_weight = sum(r.weight for r in word_rows) * MATCH or 1.0
+    matched_weight = 0.0
+    matched = 0
+    info = 0.0
+    span_words = 0
+    for step in alignment.steps:
+        if step.kind in ("match", "fuzzy"):
+            row = rows[step.row]
+            matched += 1
+            matched_weight += row.weight * (MATCH if step.kind == "match" else FUZZY)
+            if not is_function_word(row.word):
+                info += idf(row.word) * (1.0 if step.kind == "match" else 0.5)
+        if step.kind in ("match", "fuzzy", "sub", "delete"):
+            span_words += 1
+        elif step.kind == "bracket" and step.col_end is not None:
+            span_words += step.col_end - step.col
+    n_words = len(word_rows)
+    content = sum(1 for r in word_rows if not is_function_word(r.word))
+    edits = [d for d in differences if "editorial" not in d.flags]
+    meaning = sum(1 for d in edits for f in d.flags if f in MEANING_FLAGS)
+    return MatchFeatures(
+        (
+            matched_weight / total_weight,
+            matched / max(1, span_words),
+            alignment.score / total_weight,
+            math.log1p(info),
+            math.log1p(n_words),
+            len(edits) / max(1, n_words),
+            float(meaning),
+            content / max(1, n_words),
+        )
+    )
+
+
+def decide_verdict(differences: Sequence[Difference]) -> Verdict:
+    """verbatim / close / altered from the differences alone (never not_found: that is a
+    confidence decision made by the matcher)."""
+    if not differences:
+        return "verbatim"
+    trivial_edits = 0
+    for d in differences:
+        if "editorial" in d.flags or d.flags == ("spelling",):
+            continue
+        if any(f in MEANING_FLAGS for f in d.flags):
+            return "altered"
+        words = [normalise_word(w) for w in (d.quote + " " + d.original).split()]
+        words = [w.strip(".,;:!?\"'“”‘’()") for w in words]
+        if words and all(w in TRIVIAL_WORDS for w in words if w):
+            trivial_edits += len([w for w in words if w])
+            continue
+        return "altered"
+    return "close" if trivial_edits <= MAX_TRIVIAL_EDITS else "altered"
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """Standardised logistic regression: p = sigmoid(b + sum(w_i * (x_i - mean_i) / scale_i))."""
+
+    intercept: float
+    weights: tuple[float, ...]
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    accept: float  # minimum confidence for a non-verbatim match to be reported at all
+
+    def probability(self, features: MatchFeatures) -> float:
+        z = self.intercept
+        params = zip(self.weights, self.means, self.scales, strict=True)
+        for x, (w, mu, sd) in zip(features.values, params, strict=True):
+            z += w * (x - mu) / sd
+        z = max(-30.0, min(30.0, z))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+# Hand-set fallback used only until `bench/fit_calibration.py` has written calibration.json:
+# roughly "most of a long, informative quote matched".
+_FALLBACK = Calibration(
+    intercept=-1.0,
+    weights=(3.0, 1.0, 2.0, 2.0, 0.5, -1.0, -0.5, 0.5),
+    means=(0.5, 0.7, 0.3, 2.0, 2.0, 0.2, 0.0, 0.5),
+    scales=(0.25, 0.2, 0.3, 1.0, 1.0, 0.2, 1.0, 0.2),
+    accept=0.5,
+)
+
+
+@lru_cache(maxsize=4)
+def load_calibration(path: Path = CALIBRATION_PATH) -> Calibration:
+    """Fitted parameters from JSON (the fallback when the file is missing)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return _FALLBACK
+    if list(data["features"]) != list(FEATURES):
+        raise ValueError(f"{path}: features {data['features']} differ from {FEATURES}")
+    return Calibration(
+        intercept=float(data["intercept"]),
+        weights=tuple(map(float, data["weights"])),
+        means=tuple(map(float, data["means"])),
+        scales=tuple(map(float, data["scales"])),
+        accept=float(data["accept"]),
+    )
