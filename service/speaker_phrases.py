@@ -1,0 +1,184 @@
+"""Find the speaker phrase next to a cue verb: "UK Defence Secretary John Healey said",
+"said Democratic pollster Geoff Garin", "Khalid Mahmood, a Labour MP, said", "according to the
+Daily Caller". Works on the frame tokens of one paragraph, a bounded number of tokens at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.cues import (
+    ABBREVIATIONS,
+    CUE_GAP_WORDS,
+    CUE_PARTICIPLES,
+    CUE_VERBS,
+    DESCRIPTOR_MODIFIERS,
+    DESCRIPTOR_NOUNS,
+    DETERMINERS,
+    HONORIFICS,
+    NON_NAME_WORDS,
+    PRONOUNS,
+    TITLE_WORDS,
+)
+from service.speech_frame import Token
+
+# Longest speaker phrase we read (tokens): "Democratic pollster Geoff Garin" is 4, titles
+# stacked on a name rarely exceed 8.
+MAX_PHRASE = 9
+# Appositive or relative clause between a speaker and its cue ("Khalid Mahmood, a Labour MP,
+# said"): searched up to this many tokens back for the opening comma.
+MAX_APPOSITIVE = 24
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A speaker phrase: token range [first, last] in the frame and what kind of phrase it is."""
+
+    first: int
+    last: int
+    kind: str  # "pronoun", "name", "descriptor"
+
+
+def is_cue(tok: Token) -> bool:
+    return tok.kind == "w" and tok.low in CUE_VERBS
+
+
+def is_participle(tok: Token) -> bool:
+    return tok.kind == "w" and tok.low in CUE_PARTICIPLES
+
+
+def _np_word(tok: Token, sentence_initial: bool) -> bool:
+    """Can this token be part of a speaker phrase?"""
+    if tok.kind != "w":
+        return False
+    low = tok.low
+    if low in CUE_VERBS or low in CUE_PARTICIPLES:
+        return False
+    if tok.is_cap:
+        return low not in NON_NAME_WORDS or low in DETERMINERS or low in HONORIFICS
+    return low in DESCRIPTOR_NOUNS or low in DESCRIPTOR_MODIFIERS or low in DETERMINERS
+
+
+def classify(toks: list[Token], first: int, last: int) -> str | None:
+    words = [t for t in toks[first : last + 1] if t.kind == "w"]
+    if not words:
+        return None
+    head = words[-1]
+    if len(words) == 1 and head.low in PRONOUNS:
+        return "pronoun"
+    content = [w for w in words if w.low not in DETERMINERS]
+    if not content:
+        return None
+    caps = [w for w in content if w.is_cap and w.low.rstrip(".") not in TITLE_WORDS]
+    if caps and head.is_cap and head.low.rstrip(".") not in TITLE_WORDS:
+        if words[0].low in {"the", "a", "an"} and len(content) == len(caps):
+            return "descriptor"  # "The Kremlin", "the Daily Caller": an organisation
+        return "name"
+    if head.low in DESCRIPTOR_NOUNS or head.low.rstrip(".") in TITLE_WORDS:
+        return "descriptor"
+    return None
+
+
+def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
+    """Speaker phrase ending at or before token k (the token just before a cue), not before lo."""
+    k = _skip_back(toks, k, lo)
+    if k < lo:
+        return None
+    if toks[k].text == ",":
+        # Appositive: "Khalid Mahmood, a Labour MP, said" / "Garin, who ..., said".
+        for j in range(k - 1, max(lo, k - MAX_APPOSITIVE) - 1, -1):
+            if toks[j].kind == "q":
+                break
+            if toks[j].text == ",":
+                return _phrase_ending_at(toks, j - 1, lo)
+            if toks[j].sentence != toks[k].sentence:
+                break
+        return None
+    return _phrase_ending_at(toks, k, lo)
+
+
+def _skip_back(toks: list[Token], k: int, lo: int) -> int:
+    while k >= lo and toks[k].kind == "w" and toks[k].low in CUE_GAP_WORDS:
+        k -= 1
+    return k
+
+
+def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
+    if k < lo or toks[k].kind != "w":
+        return None
+    if toks[k].low in PRONOUNS:
+        return Phrase(k, k, "pronoun")
+    first = k
+    j = k
+    while j >= lo and k - j < MAX_PHRASE:
+        t = toks[j]
+        if t.kind == "p" and t.text == "." and j > lo and toks[j - 1].low in ABBREVIATIONS:
+            j -= 1
+            continue
+        if t.kind == "p" and t.text in {"-", "’", "'"}:
+            j -= 1
+            continue
+        sentence_initial = j == lo or toks[j - 1].sentence != t.sentence
+        if not _np_word(t, sentence_initial):
+            break
+        first = j
+        if t.low in DETERMINERS:
+            break
+        j -= 1
+    kind = classify(toks, first, k)
+    return Phrase(first, k, kind) if kind else None
+
+
+def phrase_after(toks: list[Token], j: int, hi: int) -> Phrase | None:
+    """Speaker phrase starting at token j ("said Trump", "according to the Kremlin")."""
+    if j >= hi or toks[j].kind != "w":
+        return None
+    if toks[j].low in PRONOUNS:
+        return Phrase(j, j, "pronoun")
+    last = None
+    i = j
+    while i < hi and i - j < MAX_PHRASE:
+        t = toks[i]
+        if t.kind == "p" and t.text == "." and i > j and toks[i - 1].low in ABBREVIATIONS:
+            i += 1
+            continue
+        if t.kind == "p" and t.text in {"-", "’", "'"}:
+            i += 1
+            continue
+        if not _np_word(t, False):
+            break
+        # A lower-case "of"/"for" only continues a phrase that goes on ("secretary of state").
+        last = i
+        i += 1
+    while (
+        last is not None and last >= j and toks[last].low in DESCRIPTOR_MODIFIERS - DESCRIPTOR_NOUNS
+    ):
+        if toks[last].is_cap:
+            break
+        last -= 1
+    if last is None or last < j:
+        return None
+    kind = classify(toks, j, last)
+    return Phrase(j, last, kind) if kind else None
+
+
+def cue_after_phrase(toks: list[Token], phrase: Phrase, hi: int) -> int | None:
+    """Index of a cue verb right after a speaker phrase (allowing gap words and an appositive)."""
+    i = phrase.last + 1
+    if i < hi and toks[i].text == ",":
+        # "Khalid Mahmood, a Labour MP, said": jump to the closing comma of the appositive.
+        for j in range(i + 1, min(hi, i + MAX_APPOSITIVE)):
+            if toks[j].kind == "q":
+                return None
+            if toks[j].text == ",":
+                i = j + 1
+                break
+            if toks[j].text in {".", "!", "?", ";"}:
+                return None
+        else:
+            return None
+    while i < hi and toks[i].kind == "w" and toks[i].low in CUE_GAP_WORDS:
+        i += 1
+    if i < hi and is_cue(toks[i]):
+        return i
+    return None
