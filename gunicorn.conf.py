@@ -46,6 +46,9 @@ keepalive = 5
 # that memory stays flat without it).
 max_requests = _int_env("GUNICORN_MAX_REQUESTS", 5000)
 max_requests_jitter = _int_env("GUNICORN_MAX_REQUESTS_JITTER", 500)
+# gunicorn's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl): two
+# servers on one machine (tests, benchmarks) would fight over it, and we manage workers by signals.
+control_socket_disable = True
 # Heartbeat files on tmpfs: a container's overlay filesystem can stall the worker heartbeat.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"

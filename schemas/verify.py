@@ -22,6 +22,7 @@ class VerifyRequestSchema(Schema):
         metadata={"description": "Who the quote is claimed to be from"},
     )
     limit = fields.Integer(
+        strict=True,  # 2.5 or "3" is a client bug to report, not a value to coerce
         load_default=3,
         validate=validate.Range(min=1, max=10),
         metadata={"description": "Matches to return: the best plus limit-1 alternatives"},

@@ -17,6 +17,7 @@ from service.config import load_config
 from service.corpus_files import load_corpus_dir
 from service.engine import Verbatim
 from service.errors import ProblemApi, problem_response, register_error_handlers
+from service.observability import init_observability
 from service.store import ArticleStore
 
 log = logging.getLogger("verbatim")
@@ -50,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["verbatim"] = open_engine(
         app.config["VERBATIM_DATA_DIR"], app.config["VERBATIM_CORPUS_DIR"]
     )
+    init_observability(app)  # request ids, JSON request log, /metrics: before other hooks
 
     for module in (health, verify, extract, articles):
         api.register_blueprint(module.blp)

@@ -7,6 +7,7 @@ command line use exactly the code the service runs.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 
@@ -86,7 +87,9 @@ class Verbatim:
         self.store = store
         self._lock = threading.RLock()
         self._generation = store.generation()
+        started = time.perf_counter()
         self.matcher = Matcher(store.iter_all())
+        self.index_build_seconds = time.perf_counter() - started  # reported in /metrics
         self.quotes = QuoteCache()
 
     @property

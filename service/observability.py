@@ -82,14 +82,13 @@ def count_verdict(verdict: str) -> None:
     VERDICTS.labels(verdict=verdict).inc()
 
 
-def record_index_build(seconds: float) -> None:
-    INDEX_BUILD_SECONDS.set(seconds)
-
-
 def update_corpus_gauges(engine: Any) -> None:
-    """Corpus size and generation as this process's index sees them."""
+    """Corpus size, generation and index build time as this process's engine sees them."""
     CORPUS_ARTICLES.set(len(engine))
     INDEX_GENERATION.set(engine.generation)
+    build_seconds = getattr(engine, "index_build_seconds", None)
+    if build_seconds is not None:
+        INDEX_BUILD_SECONDS.set(build_seconds)
 
 
 # Attributes every LogRecord has; anything else on a record came from `extra=` and is logged.

@@ -13,13 +13,16 @@ from schemas.verify import (
     VerifyResponseSchema,
 )
 from service.models import VerifyResult
+from service.observability import count_verdict
 
 blp = Blueprint("verify", __name__, url_prefix="/v1/verify", description="Verify quotes")
 
 
 def _verify(item: dict) -> VerifyResult:
     engine = current_app.extensions["verbatim"]
-    return engine.verify(item["quote"], item.get("speaker"), item["limit"])
+    result = engine.verify(item["quote"], item.get("speaker"), item["limit"])
+    count_verdict(result.verdict)
+    return result
 
 
 @blp.route("")
