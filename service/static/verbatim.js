@@ -1,7 +1,7 @@
 /* Verbatim page: a thin client of POST /v1/verify (the same JSON API curl users call).
 
    Every string from the API is untrusted text (quotes come from anyone, articles from anywhere):
-   it reaches the page only through textContent / createTextNode, never innerHTML, and links are
+   it reaches the page only through textContent / createTextNode, never as markup, and links are
    only made from http(s) URLs. */
 "use strict";
 
