@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from flask import Response, current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
 
 from schemas.articles import (
     ArticleInSchema,
@@ -159,7 +160,9 @@ def _create_with_generated_id(engine: Verbatim, data: dict) -> Article:
 
 @blp.route("")
 class ArticleCollection(MethodView):
-    @blp.arguments(ArticleListArgsSchema, location="query")
+    # RAISE: a client sending ?page=2 learns this API pages with offset/limit instead of
+    # silently getting the first page again (webargs would otherwise drop unknown query args).
+    @blp.arguments(ArticleListArgsSchema, location="query", unknown=RAISE)
     @blp.response(200, ArticlePageSchema)
     def get(self, args: dict) -> ArticlePage:
         """List articles (metadata and quote counts), ordered by id, `offset`/`limit` paging."""
