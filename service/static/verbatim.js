@@ -76,9 +76,14 @@
     return el("span", { class: "visually-hidden" }, text);
   }
 
+  /** 0.996 -> "99%", never "100%" unless certain, and "<1%" rather than "0%" unless zero. */
   function percent(value) {
     const number = Number(value);
-    return Number.isFinite(number) ? `${Math.round(number * 100)}%` : "?";
+    if (!Number.isFinite(number)) return "?";
+    let rounded = Math.round(number * 100);
+    if (rounded === 100 && number < 1) rounded = 99;
+    if (rounded === 0 && number > 0) return "<1%";
+    return `${rounded}%`;
   }
 
   /** Only http(s) URLs become links: a `javascript:` URL in an article record must not run. */

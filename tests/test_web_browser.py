@@ -1,0 +1,302 @@
+"""The journalists' page in a real browser: Debian's Chromium via Playwright, real gunicorn.
+
+One server and one browser for the module keep this to seconds. Each state is saved as a
+screenshot under test-artifacts/ for people reviewing a change. Skips (with the reason) when
+Chromium or Playwright is missing; .ci/run installs Chromium, so CI runs these.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.server import ROOT, Server, start_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+DESKTOP = {"width": 1024, "height": 800}
+PHONE = {"width": 375, "height": 740}
+
+SEED_TITLE = (
+    "Trump rules out sending troops to Ukraine, even if UK and Europe put boots on the ground"
+)
+SEED_QUOTE = "They're willing to put people on the ground"
+# Adds "many" and drops "probably" (the original: "We’re willing to help them with things,
+# especially probably if you could talk about by air").
+ALTERED_QUOTE = (
+    "We're willing to help them with many things, especially if you could talk about by air"
+)
+FABRICATED_QUOTE = "Our submarine fleet will be painted orange before the harvest festival begins"
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python not installed")
+expect = sync_api.expect
+
+# WCAG 2.x contrast of every text node's colour against the first opaque background behind it.
+CONTRAST_SCRIPT = """
+(root) => {
+  const channel = (c) => {
+    c /= 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const parse = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const background = (node) => {
+    for (let n = node; n; n = n.parentElement) {
+      const c = parse(getComputedStyle(n).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const worst = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    const node = t.parentElement;
+    if (!t.textContent.trim() || !node.checkVisibility()) continue;
+    if (node.closest('.visually-hidden')) continue;
+    const fg = lum(parse(getComputedStyle(node).color).slice(0, 3));
+    const bg = lum(background(node));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    if (ratio < 4.5) worst.push([t.textContent.trim().slice(0, 40), Math.round(ratio * 100) / 100]);
+  }
+  return worst;
+}
+"""
+
+# Records every aria-busy / disabled state the form goes through, so the loading state is
+# observed however fast the answer comes back.
+RECORD_BUSY_SCRIPT = """
+() => {
+  window.busyStates = [];
+  const form = document.getElementById('verify-form');
+  const button = document.getElementById('submit');
+  new MutationObserver(() => window.busyStates.push(
+    [form.getAttribute('aria-busy'), button.disabled, button.textContent]
+  )).observe(form, {attributes: true, subtree: true, childList: true, characterData: true});
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data_dir = tmp_path_factory.mktemp("web-e2e")
+    running = start_server({"VERBATIM_DATA_DIR": str(data_dir)}, workers=1)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+    executable = CHROMIUM if CHROMIUM.exists() else Path(shutil.which("chromium"))
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(executable), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, server: Server, request: pytest.FixtureRequest) -> Iterator:
+    viewport = getattr(request, "param", DESKTOP)
+    context = browser.new_context(viewport=viewport)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    tab.goto(server.url + "/")
+    yield tab
+    context.close()
+    # A script error or a CSP violation shows up here even when the page looks right; Chromium's
+    # own "Failed to load resource" line for an error status the test asked for is expected.
+    assert [e for e in errors if not e.startswith("Failed to load resource")] == []
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"web-{name}.png"), full_page=True)
+
+
+def check(page, quote: str, speaker: str | None = None) -> None:
+    page.fill("#quote", quote)
+    if speaker is not None:
+        page.fill("#speaker", speaker)
+    page.click("#submit")
+    expect(page.locator("#result")).to_be_visible()
+
+
+def test_seed_quote_is_verbatim_and_said_by_trump(page) -> None:
+    page.evaluate(RECORD_BUSY_SCRIPT)
+    check(page, SEED_QUOTE, speaker="Trump")
+    expect(page.locator(".badge").first).to_have_text("Verbatim")
+    expect(page.locator("#confidence")).to_have_text(re.compile(r"^\d{1,3}% confidence$"))
+    expect(page.locator("#speaker-name")).to_have_text("Donald Trump")
+    expect(page.locator("#claimed-speaker")).to_have_text("✓ Matches: “Trump” is the speaker")
+    expect(page.locator("#article-title")).to_have_text(SEED_TITLE)  # the seed has no URL
+    expect(page.locator("#article-source")).to_have_text("ITV News")
+    expect(page.locator("#article-date")).to_have_text("19 August 2025")
+    expect(page.locator("#passage-kind")).to_have_text("Direct quote, in quote marks")
+    # The highlight is the article's own characters (curly apostrophe), inside its paragraph.
+    expect(page.locator(".context mark")).to_have_text(
+        "[matched: They’re willing to put people on the ground]"
+    )
+    expect(page.locator(".context")).to_contain_text("” Trump said.")
+    expect(page.locator("#inline-diff")).to_have_count(0)
+    expect(page.locator("#status")).to_have_text(
+        re.compile(r"^Verbatim, \d+% confidence, said by Donald Trump")
+    )
+    busy = page.evaluate("window.busyStates")
+    assert ["true", True, "Checking…"] in busy  # loading: aria-busy and the button disabled
+    expect(page.locator("#submit")).to_be_enabled()
+    expect(page.locator("#verify-form")).to_have_attribute("aria-busy", "false")
+    assert page.evaluate(CONTRAST_SCRIPT, page.locator("main").element_handle()) == []
+    screenshot(page, "verbatim")
+
+
+def test_altered_quote_shows_the_differences_inline(page) -> None:
+    check(page, ALTERED_QUOTE, speaker="Keir Starmer")
+    expect(page.locator(".badge").first).to_have_text("Altered")
+    expect(page.locator("#speaker-name")).to_have_text("Donald Trump")
+    expect(page.locator("#claimed-speaker")).to_have_text(
+        "✗ Does not match: you said “Keir Starmer”, the article attributes it to Donald Trump"
+    )
+    diff = page.locator("#inline-diff")
+    # The candidate's own words, "many" struck through as added, "probably" shown where it was.
+    expect(diff).to_have_text(
+        "We're willing to help them with [you added: many] things, especially "
+        "[you dropped: probably] if you could talk about by air"
+    )
+    expect(diff.locator("del")).to_have_text(["[you added: many]"])
+    expect(diff.locator("ins")).to_have_text(["[you dropped: probably]"])
+    expect(page.locator("#changes li")).to_have_text(
+        ["you added “many”, not in the original", "you dropped “probably” from the original"]
+    )
+    expect(page.locator(".context mark")).to_contain_text(
+        "We’re willing to help them with things, especially probably if you could talk about by air"
+    )
+    assert page.evaluate(CONTRAST_SCRIPT, page.locator("main").element_handle()) == []
+    screenshot(page, "altered")
+
+
+def test_fabricated_quote_is_plainly_not_found(page) -> None:
+    check(page, FABRICATED_QUOTE)
+    expect(page.locator(".badge")).to_have_text(["Not found"])
+    expect(page.locator("#not-found")).to_contain_text(
+        "We could not find this quote in any article we hold."
+    )
+    # No closest match dressed up as a hit.
+    expect(page.locator(".context")).to_have_count(0)
+    expect(page.locator("#article-link")).to_have_count(0)
+    expect(page.locator("#speaker-name")).to_have_count(0)
+    expect(page.locator("#status")).to_have_text(
+        "Not found: no article we hold contains this quote."
+    )
+    screenshot(page, "not-found")
+
+
+def test_empty_quote_shows_the_api_validation_message_next_to_the_field(page) -> None:
+    with page.expect_response("**/v1/verify") as answer:
+        page.click("#submit")
+    assert answer.value.status == 422
+    api_message = " ".join(answer.value.json()["errors"]["json"]["quote"])
+    error = page.locator("#quote-error")
+    expect(error).to_be_visible()
+    expect(error).to_have_text(api_message)
+    expect(page.locator("#quote")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#quote")).to_be_focused()
+    expect(page.locator("#result")).to_be_hidden()
+    # Fixing the field and resubmitting clears the error.
+    page.fill("#quote", SEED_QUOTE)
+    page.click("#submit")
+    expect(page.locator(".badge").first).to_have_text("Verbatim")
+    expect(error).to_be_hidden()
+    expect(page.locator("#quote")).not_to_have_attribute("aria-invalid", "true")
+    page.fill("#quote", "   ")
+    page.click("#submit")
+    expect(error).to_be_visible()
+    screenshot(page, "validation")
+
+
+def test_keyboard_only_submit_with_ctrl_enter(page) -> None:
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("#quote")).to_be_focused()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # a visible focus ring
+    page.keyboard.type(SEED_QUOTE)
+    page.keyboard.press("Tab")
+    expect(page.locator("#speaker")).to_be_focused()
+    page.keyboard.type("Donald Trump")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".badge").first).to_have_text("Verbatim")
+    expect(page.locator("#claimed-speaker")).to_contain_text("Matches")
+    page.keyboard.press("Tab")
+    expect(page.locator("#submit")).to_be_focused()
+    screenshot(page, "keyboard")
+
+
+@pytest.mark.parametrize("page", [PHONE], indirect=True)
+def test_phone_width_has_no_horizontal_scroll(page) -> None:
+    check(page, ALTERED_QUOTE)
+    expect(page.locator(".badge").first).to_have_text("Altered")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    box = page.locator("#submit").bounding_box()
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= PHONE["width"]
+    screenshot(page, "phone")
+
+
+def test_untrusted_text_is_shown_as_text_not_markup(page) -> None:
+    """The claimed speaker comes back from the API and is echoed: it must stay inert text."""
+    payload = "<img src=x onerror=window.pwned=1><b>Trump</b>"
+    check(page, SEED_QUOTE, speaker=payload)
+    expect(page.locator("#claimed-speaker")).to_contain_text(payload)
+    expect(page.locator("#result b, #result img")).to_have_count(0)
+    assert page.evaluate("window.pwned") is None
+
+
+def test_network_failure_says_the_service_cannot_be_reached(page) -> None:
+    page.route("**/v1/verify", lambda route: route.abort("connectionrefused"))
+    page.fill("#quote", SEED_QUOTE)
+    page.click("#submit")
+    expect(page.locator("#problem")).to_contain_text("Could not reach the Verbatim service.")
+    expect(page.locator("#submit")).to_be_enabled()
+    expect(page.locator("#result")).to_be_hidden()
+    screenshot(page, "network-error")
+
+
+def test_unavailable_service_says_so(page) -> None:
+    problem = (
+        '{"type": "about:blank", "title": "Service Unavailable", "status": 503,'
+        ' "detail": "The corpus is not indexed yet.", "request_id": "req-42"}'
+    )
+    page.route(
+        "**/v1/verify",
+        lambda route: route.fulfill(
+            status=503, content_type="application/problem+json", body=problem
+        ),
+    )
+    page.fill("#quote", SEED_QUOTE)
+    page.click("#submit")
+    expect(page.locator("#problem")).to_contain_text(
+        "The Verbatim service is unavailable right now."
+    )
+    expect(page.locator("#problem")).to_contain_text("request id req-42")
+    screenshot(page, "unavailable")
