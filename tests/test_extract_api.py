@@ -17,7 +17,7 @@ def test_extract_returns_quotes_with_offsets_and_speakers(client: FlaskClient) -
     quotes = response.get_json()["quotes"]
     assert [(q["text"], q["kind"], q["speaker"]["name"]) for q in quotes] == [
         ("We will not give up,", "direct", "Jane Doe"),
-        ("Nobody expected this", "direct", "Jane Doe"),
+        ("Nobody expected this,", "direct", "Jane Doe"),
     ]
     for quote in quotes:
         assert TEXT[quote["start"] : quote["end"]] == quote["text"]
