@@ -1,0 +1,59 @@
+"""The service as people run it: gunicorn with gunicorn.conf.py on a loopback port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import SEED_ID
+from tests.server import Server, start_server
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data_dir = tmp_path_factory.mktemp("e2e-data")
+    running = start_server({"VERBATIM_DATA_DIR": str(data_dir)}, workers=2)
+    yield running
+    running.stop()
+
+
+def test_verify_over_http(server: Server, seed_text: str) -> None:
+    response = requests.post(
+        f"{server.url}/v1/verify",
+        json={"quote": "They're willing to put people on the ground"},
+        timeout=30,
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["verdict"] == "verbatim"
+    assert body["speaker"]["name"] == "Donald Trump"
+    assert body["match"]["article"]["id"] == SEED_ID
+    assert seed_text[body["match"]["start"] : body["match"]["end"]] == (
+        "They’re willing to put people on the ground"
+    )
+
+
+def test_errors_over_http_are_problem_json(server: Server) -> None:
+    bad = requests.post(
+        f"{server.url}/v1/verify",
+        data=b"{not json",
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert bad.status_code == 400
+    assert bad.headers["Content-Type"] == "application/problem+json"
+    assert bad.json()["status"] == 400
+    missing = requests.get(f"{server.url}/no/such/page", timeout=10)
+    assert missing.status_code == 404
+    assert missing.headers["Content-Type"] == "application/problem+json"
+
+
+def test_store_lives_in_the_data_dir(server: Server) -> None:
+    data_dir = Path(server.log_path).parent
+    assert (data_dir / "verbatim.sqlite3").exists()
