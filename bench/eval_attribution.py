@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from service.attribution import extract_quotes  # noqa: E402
 
-QUOTE_CHARS = set("\"“”«»„‟＂")
+QUOTE_CHARS = set('"“”«»„‟＂')
 SINGLE_CHARS = set("‘’'")
 DEFAULT_POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "polnear"
 
@@ -70,7 +70,9 @@ def quoted_parts(text: str, offsets: list[list[int]]) -> list[tuple[int, int]]:
         if not marks:
             parts.append((start, end))
         elif len(marks) == 1:
-            parts.append((marks[0], end) if marks[0] - start < end - marks[0] else (start, marks[0]))
+            parts.append(
+                (marks[0], end) if marks[0] - start < end - marks[0] else (start, marks[0])
+            )
         else:
             parts.append((marks[0], marks[-1] + 1))
     return parts
@@ -99,9 +101,7 @@ def score_article(text: str, relations: list[dict], score: SplitScore, keep_erro
     score.seconds += time.perf_counter() - t0
     score.articles += 1
     quoted = [q for q in quotes if q.kind in ("direct", "partial")]
-    all_content = [
-        (s, e) for rel in relations for s, e in rel["content"]["offsets"]
-    ]
+    all_content = [(s, e) for rel in relations for s, e in rel["content"]["offsets"]]
     score.predicted += len(quoted)
     for q in quoted:
         if not any(_overlaps((q.start, q.end), c) for c in all_content):
@@ -181,7 +181,9 @@ def print_errors(s: SplitScore, n: int, seed: int = 0) -> None:
         print(f"--- {kind} | gold source: {rel['source'] and rel['source']['text']!r}")
         if pred is not None:
             sp = pred.speaker
-            print(f"    predicted: {sp and sp.name!r} via {sp and sp.mention and sp.mention.text!r}")
+            print(
+                f"    predicted: {sp and sp.name!r} via {sp and sp.mention and sp.mention.text!r}"
+            )
         print("   ", text[lo:hi].replace("\n", " ⏎ "))
 
 

@@ -28,6 +28,7 @@ from service.cues import (
     PERSONAL_PRONOUNS,
     PLURAL_PRONOUNS,
     SCARE_QUOTE_MARKERS,
+    SPEECH_NOUNS,
     TITLE_WORDS,
     UNNAMEABLE_PRONOUNS,
     words_of,
@@ -40,6 +41,7 @@ from service.speaker_phrases import (
     cue_after_phrase,
     is_cue,
     is_participle,
+    is_possessive,
     phrase_after,
     phrase_before,
 )
@@ -62,6 +64,7 @@ METHOD_CONFIDENCE: dict[str, float] = {
     "pronoun": 0.75,  # "he added" -> most recent compatible speaker or person
     "carry": 0.7,  # no speaker beside the quote: the previous quote's speaker carries forward
     "unresolved": 0.55,  # a descriptor ("the campaign") we could not tie to a name
+    "fragment": 0.5,  # quoted fragment, no cue verb in its sentence -> the sentence's subject
     "nearest": 0.35,  # fallback: the nearest earlier speaker or name
 }
 
@@ -73,6 +76,12 @@ CUE_TAIL = 7
 # A quote ending in "." followed by a capitalised phrase + cue is still attributed by it only
 # when the cue ends its sentence within this many tokens ("...have." Trump said.).
 SHORT_AFTER_SENTENCE = 6
+# A cue-less fragment this short with no subject to pin it on is a scare quote ("a “reset”").
+SCARE_QUOTE_WORDS = 3
+# "said during the talks with Zelenskyy and the European leaders that ...": how far "that" may be.
+CLAUSE_THAT_WINDOW = 12
+# A "Name:" label before a quote is at most this long ("Michael P. McDonald").
+MAX_LABEL_TOKENS = 6
 # Carry-over reaches back this many paragraphs (a quotation paragraph right after the speaker's).
 CARRY_PARAGRAPHS = 1
 # Pronoun antecedents are looked for among speakers of the last few paragraphs first.
@@ -117,6 +126,8 @@ class _Extractor:
         self.text = text
         self.names = NameIndex(text, title)
         self.history: list[_Evidence] = []
+        # Paragraph index -> the last speaker named in it (by position): who carries over.
+        self.para_last: dict[int, _Evidence] = {}
         self.out: list[QuoteSpan] = []
         self._name_positions = [p for p, _ in self.names.mentions]
 
@@ -161,9 +172,16 @@ class _Extractor:
             if direct:
                 ev = self._direct_evidence(toks, t, pi)
             else:
-                ev = self._partial_evidence(toks, t, pi)
+                ev = self._sentence_evidence(toks, t, pi)
             if ev is None and self._is_scare_or_title(toks, t):
                 scare.add(t)
+            elif ev is None and not direct:
+                # A fragment with no cue at all ('He assumed ... “la raza” ...'): the words are
+                # usually those of the clause's subject, a weak guess.
+                ev = self._sentence_subject(toks, t, pi)
+                ev = _carry(ev, pi, "fragment") if ev is not None else None
+                if ev is None and len(toks[t].text.split()) <= SCARE_QUOTE_WORDS:
+                    scare.add(t)
             found[t] = (kind, ev, ev is not None)
 
         # Quotes with no speaker phrase of their own inherit one.
@@ -190,6 +208,7 @@ class _Extractor:
             if ev is not None:
                 self._remember(ev)
         self._indirect(pi, toks, found)
+        self._note_last_speaker(pi, toks, [ev for _, ev, _ in found.values() if ev is not None])
         if toks and toks[-1].text == ":":
             return self._before_evidence(toks, len(toks), pi)
         return None
@@ -217,25 +236,30 @@ class _Extractor:
             return False
         minor = {"the", "a", "an", "of", "and", "to", "in", "on", "for", "at", "with", "or"}
         content = [w for w in words if w.lower() not in minor]
-        if content and len(words) >= 2 and all(w[:1].isupper() for w in content):
-            return True
-        # A short fragment with no cue verb in its sentence is the writer's, not a speaker's.
-        if len(words) <= 3:
-            sid = toks[t].sentence
-            lo, hi = max(0, t - CUE_LOOKBACK), min(len(toks), t + CUE_LOOKBACK)
-            return not any(
-                toks[i].sentence == sid and (is_cue(toks[i]) or is_participle(toks[i]))
-                for i in range(lo, hi)
-            )
-        return False
+        return bool(content) and len(words) >= 2 and all(w[:1].isupper() for w in content)
 
     # -- evidence beside a quote --------------------------------------------------------------
     def _direct_evidence(self, toks, t, pi) -> _Evidence | None:
         before = self._before_evidence(toks, t, pi)
         boundary_after = t + 1 < len(toks) and toks[t + 1].sentence != toks[t].sentence
-        if before is not None and (toks[t - 1].text == ":" or boundary_after):
+        colon = t > 0 and toks[t - 1].text == ":"
+        if before is not None and (colon or boundary_after):
             return before
-        return self._after_evidence(toks, t, pi) or before
+        if colon:
+            # 'Michael P. McDonald: "Q"' / 'Trump leaned in and boomed: "Q"' / 'McConnell
+            # delivered a blunt message to Trump: "Q"': a colon hands the floor to the name
+            # before it, else to the sentence's subject, whatever the verb.
+            ph = phrase_before(toks, t - 2, max(0, t - MAX_LABEL_TOKENS))
+            if (
+                ph is not None
+                and ph.kind == "name"
+                and (ph.first == 0 or toks[ph.first - 1].kind == "p")
+            ):
+                return self._resolve(toks, ph, pi)
+            ev = self._sentence_subject(toks, t - 1, pi)
+            if ev is not None:
+                return _carry(ev, pi, "subject") if ev.method == "explicit" else ev
+        return self._after_evidence(toks, t, pi) or before or self._sentence_evidence(toks, t, pi)
 
     def _after_evidence(self, toks, t, pi) -> _Evidence | None:
         """Speaker phrase after a quote: "Q," X said / "Q," said X / "Q" – Name."""
@@ -251,7 +275,7 @@ class _Extractor:
         if j >= hi:
             return None
         crossed = toks[j].sentence != toks[t].sentence
-        if is_cue(toks[j]) and not crossed:
+        if is_cue(toks, j) and not crossed:
             return self._resolve(toks, phrase_after(toks, j + 1, hi), pi)
         if toks[j].low == "according" and j + 1 < hi and toks[j + 1].low == "to":
             return self._resolve(toks, phrase_after(toks, j + 2, hi), pi)
@@ -260,7 +284,10 @@ class _Extractor:
             return None
         cue = cue_after_phrase(toks, ph, hi)
         if cue is not None:
-            if crossed and not _sentence_ends_soon(toks, cue):
+            # '"Why now?" Clinton asked' is attribution whatever follows; after '."' only a
+            # short sentence is ('..." Trump said.' but not '..." Trump said the plan ...').
+            question = toks[t].text.rstrip("”\"»’' ")[-1:] in {"?", "!"}
+            if crossed and not question and not _sentence_ends_soon(toks, cue):
                 return None
             return self._resolve(toks, ph, pi)
         if dash and ph.kind == "name":
@@ -295,7 +322,7 @@ class _Extractor:
                 break
             if tok.low == "according" and i + 1 <= end and toks[i + 1].low == "to":
                 return self._resolve(toks, phrase_after(toks, i + 2, end + 1), pi)
-            if is_cue(tok):
+            if is_cue(toks, i):
                 ph = phrase_before(toks, i - 1, lo)
                 if ph is None and i + 1 <= end:
                     ph = phrase_after(toks, i + 1, end + 1)  # 'said Trump: "Q"'
@@ -308,15 +335,16 @@ class _Extractor:
                 return self._cue_subject(toks, i, lo, pi)
         return None
 
-    def _partial_evidence(self, toks, t, pi) -> _Evidence | None:
-        """A fragment inside reported speech belongs to the subject of the nearest cue before it."""
+    def _sentence_evidence(self, toks, t, pi) -> _Evidence | None:
+        """A quote inside reported speech belongs to the subject of the nearest cue before it,
+        else to the speaker named after it, else to the subject of a cue later in the sentence."""
         sid = toks[t].sentence
         stop = max(0, t - CUE_LOOKBACK)
         saw_cue = False
         i = t - 1
         while i >= stop and toks[i].sentence == sid:
             tok = toks[i]
-            if is_cue(tok):
+            if is_cue(toks, i):
                 saw_cue = True
                 ph = phrase_before(toks, i - 1, stop)
                 if ph is not None:
@@ -331,7 +359,33 @@ class _Extractor:
         if saw_cue:
             # Coordinated or subject-less cue ("... and said he thought"): the sentence's subject.
             return self._sentence_subject(toks, t, pi)
-        return self._after_evidence(toks, t, pi)
+        return (
+            self._after_evidence(toks, t, pi)
+            or self._later_cue_evidence(toks, t, pi)
+            or self._speech_noun_evidence(toks, t, pi)
+        )
+
+    def _speech_noun_evidence(self, toks, t, pi) -> _Evidence | None:
+        """'Donald Trump’s claim that Obama “founded ISIS”' / 'in Forbes’ words, “...”'."""
+        sid = toks[t].sentence
+        for i in range(t - 1, max(0, t - CUE_LOOKBACK), -1):
+            if toks[i].sentence != sid:
+                break
+            if toks[i].low in SPEECH_NOUNS and is_possessive(toks[i - 1]):
+                ph = _possessor_phrase(toks, i - 1)
+                return self._resolve(toks, ph, pi)
+        return None
+
+    def _later_cue_evidence(self, toks, t, pi) -> _Evidence | None:
+        """'"Q" about fixing inequality, said Marla Kilfoyle' / '"A" and "B," Dean proclaimed'."""
+        sid = toks[t].sentence
+        for i in range(t + 1, min(len(toks), t + CUE_LOOKBACK)):
+            if toks[i].sentence != sid:
+                break
+            if is_cue(toks, i):
+                ph = phrase_before(toks, i - 1, t + 1) or phrase_after(toks, i + 1, len(toks))
+                return self._resolve(toks, ph, pi)
+        return None
 
     def _cue_subject(self, toks, cue_index, lo, pi) -> _Evidence | None:
         """Subject for a cue with none of its own: an earlier finite cue's, else the sentence's."""
@@ -339,7 +393,7 @@ class _Extractor:
         for i in range(cue_index - 1, lo - 1, -1):
             if toks[i].sentence != sid:
                 break
-            if is_cue(toks[i]):
+            if is_cue(toks, i):
                 ph = phrase_before(toks, i - 1, lo)
                 if ph is not None:
                     return self._resolve(toks, ph, pi)
@@ -376,9 +430,25 @@ class _Extractor:
         return None
 
     def _previous_speaker(self, pi) -> _Evidence | None:
-        if self.history and pi - self.history[-1].para <= CARRY_PARAGRAPHS:
-            return self.history[-1]
+        for back in range(1, CARRY_PARAGRAPHS + 1):
+            if pi - back in self.para_last:
+                return self.para_last[pi - back]
         return None
+
+    def _note_last_speaker(self, pi, toks, quote_evidence: list[_Evidence]) -> None:
+        """Remember the paragraph's last speaker, including parentheticals ('Rather, he said,
+        ...') that attribute no quote but tell the reader who is talking."""
+        last = max(quote_evidence, key=lambda ev: ev.mention.start, default=None)
+        for c in range(len(toks) - 1, max(-1, len(toks) - 4 * CUE_LOOKBACK), -1):
+            if last is not None and toks[c].end <= last.mention.start:
+                break
+            if is_cue(toks, c):
+                ev = self._resolve(toks, phrase_before(toks, c - 1, 0), pi)
+                if ev is not None:
+                    last = ev
+                    break
+        if last is not None:
+            self.para_last[pi] = last
 
     def _nearest(self, toks, t, pi) -> _Evidence | None:
         for i in range(t - 1, max(-1, t - CUE_LOOKBACK), -1):
@@ -503,7 +573,7 @@ class _Extractor:
                 j = obj.last + 1
             elif toks[j].low in {"him", "her", "them", "us", "me", "reporters"}:
                 j += 1
-        for k in range(j, min(end + 1, j + 8)):
+        for k in range(j, min(end + 1, j + CLAUSE_THAT_WINDOW)):
             if toks[k].low == "that":
                 return k + 1 if k + 1 <= end else None
             if toks[k].kind == "q" or toks[k].text in {".", ";", ":", "!", "?"}:
@@ -511,9 +581,10 @@ class _Extractor:
         if j > end:
             return None
         first = toks[j]
-        if first.low in {"he", "she", "they", "it", "i", "we", "you", "there"} or first.is_cap:
+        bare = first.low.split("’")[0].split("'")[0]  # he'd, they’re
+        if bare in {"he", "she", "they", "it", "i", "we", "you", "there"} or first.is_cap:
             return j
-        if first.low in DETERMINERS and any(
+        if (first.low in DETERMINERS or first.low in {"this", "these", "those"}) and any(
             toks[k].low in _AUXILIARIES for k in range(j + 1, min(end + 1, j + 7))
         ):
             return j
@@ -528,6 +599,14 @@ class _Extractor:
         start, end = toks[first].start, toks[last].end
         self.out.append(QuoteSpan(self.text[start:end], start, end, "indirect", ev.attribution()))
         self._remember(ev)
+
+
+def _possessor_phrase(toks: list[Token], k: int) -> Phrase:
+    """The name ending in a possessive at k ("Donald Trump’s")."""
+    first = k
+    while first > 0 and toks[first - 1].is_cap and toks[first - 1].low not in DETERMINERS:
+        first -= 1
+    return Phrase(first, k, "name" if toks[k].is_cap else "descriptor")
 
 
 def _carry(ev: _Evidence, pi: int, method: str) -> _Evidence:

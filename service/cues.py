@@ -34,6 +34,22 @@ CUE_VERBS: frozenset[str] = words_of(
     messaged revealed reveals disclosed discloses indicated indicates signalled signaled
     mentioned mentions offered offers assured assures reminded reminds informed informs
     thundered exclaimed exclaims reasoned reasons wondered wonders speculated speculates
+    proclaimed proclaims pledged pledges touted touts pondered ponders accused accuses chanted
+    chants bragged brags mocked mocks decried decries derided derides criticized criticised
+    criticizes criticises characterized characterised branded brands likened likens reads
+    asserted asserts echoed echoes recounted recounts pleaded pleads snapped scoffed scoffs
+    fumed griped grumbled groused railed rails ranted hinted hints objected objects protested
+    protests advised advises instructed cited cites quoted quotes boomed repeated repeats
+    explained tweeted
+    """
+)
+
+# Nouns that report speech when owned by a speaker ("Trump’s claim that ...", "in Forbes’ words").
+SPEECH_NOUNS: frozenset[str] = words_of(
+    """
+    claim claims comment comments remark remarks statement statements words word tweet tweets
+    message speech assertion argument warning promise pledge accusation response answer quote
+    suggestion insistence description characterization view views call
     """
 )
 
@@ -47,7 +63,9 @@ CUE_PARTICIPLES: frozenset[str] = words_of(
     vowing promising boasting joking conceding countering emphasising emphasizing reiterating
     maintaining contending charging alleging demanding cautioning lamenting confirming
     denying labelling labeling dubbing referring revealing indicating signalling signaling
-    mentioning assuring reminding
+    mentioning assuring reminding proclaiming pledging touting accusing chanting bragging
+    mocking branding decrying deriding criticizing criticising characterizing likening
+    asserting echoing recounting pleading hinting protesting citing quoting
     """
 )
 

@@ -22,6 +22,9 @@ from service.cues import (
 )
 from service.speech_frame import Token
 
+POSSESSIVE_DETERMINERS = frozenset(
+    {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "these", "those", "this"}
+)
 # Longest speaker phrase we read (tokens): "Democratic pollster Geoff Garin" is 4, titles
 # stacked on a name rarely exceed 8.
 MAX_PHRASE = 9
@@ -39,8 +42,20 @@ class Phrase:
     kind: str  # "pronoun", "name", "descriptor"
 
 
-def is_cue(tok: Token) -> bool:
-    return tok.kind == "w" and tok.low in CUE_VERBS
+def is_cue(toks: list[Token], i: int) -> bool:
+    """A finite cue verb at i. "Trump’s comments" / "his remarks" / "the claims" are nouns."""
+    tok = toks[i]
+    if tok.kind != "w" or tok.low not in CUE_VERBS:
+        return False
+    if i > 0:
+        prev = toks[i - 1]
+        if prev.low in POSSESSIVE_DETERMINERS or is_possessive(prev):
+            return False
+    return True
+
+
+def is_possessive(tok: Token) -> bool:
+    return tok.kind == "w" and tok.low.endswith(("’s", "'s", "s’"))
 
 
 def is_participle(tok: Token) -> bool:
@@ -108,6 +123,11 @@ def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
         return None
     if toks[k].low in PRONOUNS:
         return Phrase(k, k, "pronoun")
+    if is_possessive(toks[k]):
+        return None  # "Trump’s comments": the possessor is not the verb's subject
+    generic = _determiner_phrase(toks, k, lo)
+    if generic is not None:
+        return generic
     first = k
     j = k
     while j >= lo and k - j < MAX_PHRASE:
@@ -127,6 +147,23 @@ def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
         j -= 1
     kind = classify(toks, first, k)
     return Phrase(first, k, kind) if kind else None
+
+
+def _determiner_phrase(toks: list[Token], k: int, lo: int) -> Phrase | None:
+    """'the suit reads', 'The nearly 90-second ad slams': any determiner + lower-case noun
+    directly before a cue is its subject, even when the noun is not in our lexicon."""
+    head = toks[k]
+    if head.kind != "w" or head.is_cap or head.low in DETERMINERS or head.low in CUE_GAP_WORDS:
+        return None
+    for j in range(k - 1, max(lo, k - 4) - 1, -1):
+        t = toks[j]
+        if t.kind != "w" or (t.is_cap and t.low not in {"the", "a", "an"}):
+            return None
+        if t.low in {"the", "a", "an", "this", "that"} or (t.is_cap and t.low in DETERMINERS):
+            return Phrase(j, k, "descriptor")
+        if t.low in CUE_VERBS or t.low in CUE_PARTICIPLES or t.low in CUE_GAP_WORDS:
+            return None
+    return None
 
 
 def phrase_after(toks: list[Token], j: int, hi: int) -> Phrase | None:
@@ -179,6 +216,6 @@ def cue_after_phrase(toks: list[Token], phrase: Phrase, hi: int) -> int | None:
             return None
     while i < hi and toks[i].kind == "w" and toks[i].low in CUE_GAP_WORDS:
         i += 1
-    if i < hi and is_cue(toks[i]):
+    if i < hi and is_cue(toks, i):
         return i
     return None

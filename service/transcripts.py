@@ -8,6 +8,7 @@ are nobody's words and split a turn into separate spans.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from service.cues import words_of
@@ -25,8 +26,8 @@ _COLON_LABEL = re.compile(
     r"|[A-Z][\w.'’\-]+(?: [A-Z][\w.'’\-]+){0,3}|Q):\s+(?=\S)"
 )
 _BRACKET_NOTE = re.compile(r"\[[^\[\]\n]{0,300}\]")
-# Fewer labels than this and the "labels" are more likely ordinary sentences ("Q." never is).
-MIN_LABELS = 2
+# Fewer labelled paragraphs than this and the "labels" are more likely headings.
+MIN_LABELS = 3
 REPORTER = "Unidentified reporter"
 _DASHES = "—–-"
 
@@ -75,7 +76,10 @@ def find_turns(text: str, paras: list[tuple[int, int]]) -> tuple[list[Turn], set
         m = _label_at(text, lo, hi)
         if m:
             labels[i] = m
-    if len(labels) < MIN_LABELS:
+    names = Counter(m.group(1) for m in labels.values())
+    # Turn-taking: some speaker must come back. Newsletter headings ("WHAT'S BREWING:") and
+    # one-off "Name: ..." lines never repeat, transcript speakers always do.
+    if len(labels) < MIN_LABELS or names.most_common(1)[0][1] < 2:
         return [], set()
     turns: list[Turn] = []
     covered: set[int] = set()
