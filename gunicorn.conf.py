@@ -64,7 +64,11 @@ logconfig_dict = {
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "service.observability.JsonFormatter"}},
     "handlers": {
-        "json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        "json": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        }
     },
     "root": {"level": _level, "handlers": ["json"]},
     "loggers": {

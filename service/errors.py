@@ -25,9 +25,7 @@ _DETAILS = {
 }
 
 
-def problem_response(
-    status: int, title: str, detail: str | None = None, **extra: Any
-) -> Response:
+def problem_response(status: int, title: str, detail: str | None = None, **extra: Any) -> Response:
     """Serialise a problem through its schema so errors honour the documented contract."""
     body = {"type": "about:blank", "title": title, "status": status, "instance": request.path}
     if detail:
@@ -43,6 +41,15 @@ class ProblemApi(Api):
     """flask-smorest Api whose error handler speaks problem+json."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        """Document error responses with the media type they are sent with (problem+json)."""
+        json_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_MIME
+        try:
+            super()._register_responses()
+        finally:
+            self.DEFAULT_RESPONSE_CONTENT_TYPE = json_type
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         status = error.code or 500
