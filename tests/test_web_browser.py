@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 from tests.server import ROOT, Server, start_server
 
@@ -250,6 +251,73 @@ def test_keyboard_only_submit_with_ctrl_enter(page) -> None:
     page.keyboard.press("Tab")
     expect(page.locator("#submit")).to_be_focused()
     screenshot(page, "keyboard")
+    # Cmd+Enter, as a Mac user would press it, from the quote field.
+    page.locator("#quote").focus()
+    page.keyboard.press("End")
+    page.keyboard.type(" and then some extra words nobody ever said here")
+    page.keyboard.press("Meta+Enter")
+    expect(page.locator("#status")).to_have_text(re.compile(r"^(Altered|Close|Not found)"))
+
+
+def test_common_phrase_lists_the_alternatives_the_api_returned(page) -> None:
+    """Words found in several articles: the page shows each, linked, as the API ranked them."""
+    page.fill("#quote", "the United States")
+    with page.expect_response("**/v1/verify") as answer:
+        page.click("#submit")
+    body = answer.value.json()
+    assert len(body["alternatives"]) == 3  # the page asks for the best match + 3
+    expect(page.locator("#article-link")).to_have_attribute("href", body["match"]["article"]["url"])
+    expect(page.locator("#article-link")).to_contain_text(body["match"]["article"]["title"])
+    items = page.locator("#alternatives > li")
+    expect(items).to_have_count(3)
+    for item, alt in zip(items.all(), body["alternatives"], strict=True):
+        expect(item.locator("a")).to_have_attribute("href", alt["article"]["url"])
+        expect(item.locator("a")).to_contain_text(alt["article"]["title"])
+        expect(item.locator(".alt-text")).to_contain_text(f"“{alt['text']}”")
+    assert page.evaluate(CONTRAST_SCRIPT, page.locator("main").element_handle()) == []
+    screenshot(page, "alternatives")
+
+
+def test_highlight_is_placed_by_offsets_when_the_paragraph_repeats_the_words(
+    page, server: Server
+) -> None:
+    """ "limited to two terms" occurs twice in its paragraph; the highlight must follow `start`.
+
+    The engine returns the first occurrence, so to exercise the second the real answer is passed
+    through with its span moved to the other, equally real, occurrence in the same paragraph.
+    """
+    quote = "limited to two terms"
+    moved: dict = {}
+
+    def second_occurrence(route) -> None:
+        real = route.fetch()
+        body = real.json()
+        match = body["match"]
+        article = requests.get(f"{server.url}/v1/articles/{match['article']['id']}", timeout=10)
+        text = article.json()["text"]
+        paragraph_start = text.rfind(match["context"], 0, match["start"] + len(match["context"]))
+        second = text.index(quote, match["end"])
+        assert second + len(quote) <= paragraph_start + len(match["context"])
+        match.update(start=second, end=second + len(quote))
+        moved["offset"] = second - paragraph_start
+        moved["first"] = match["context"].index(quote)
+        route.fulfill(response=real, json=body)
+
+    page.route("**/v1/verify", second_occurrence)
+    check(page, quote)
+    expect(page.locator(".context mark")).to_have_text(f"[matched: {quote}]")
+    before_mark = page.evaluate(
+        """() => {
+          let length = 0;
+          const mark = document.querySelector('.context mark');
+          for (let node = mark.previousSibling; node; node = node.previousSibling) {
+            length += node.textContent.length;
+          }
+          return length;
+        }"""
+    )
+    assert moved["offset"] != moved["first"]
+    assert before_mark == moved["offset"]
 
 
 @pytest.mark.parametrize("page", [PHONE], indirect=True)

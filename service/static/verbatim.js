@@ -160,9 +160,35 @@
     return loose ? [loose.index, loose.index + loose[0].length] : null;
   }
 
-  function contextWithHighlight(match) {
+  /**
+   * Offset of match.text inside match.context when the paragraph holds those words more than once.
+   * The API gives article offsets but not the paragraph's, so the first occurrence could be the
+   * wrong one; the article's text (GET /v1/articles/{id}) places the paragraph exactly. Returns
+   * null when the words are unique in the paragraph (the usual case: no extra request) or the
+   * article cannot be read (the first occurrence is then highlighted).
+   */
+  async function offsetInContext(match, signal) {
+    const { context, text } = match;
+    const first = typeof context === "string" && text ? context.indexOf(text) : -1;
+    if (first === -1 || context.indexOf(text, first + 1) === -1) return null;
+    try {
+      const response = await fetch(`v1/articles/${encodeURIComponent(match.article.id)}`, {
+        headers: { Accept: "application/json" }, signal,
+      });
+      const article = response.ok ? await response.json() : null;
+      const full = article?.text;
+      if (typeof full !== "string" || full.slice(match.start, match.end) !== text) return null;
+      const left = full.lastIndexOf(context, match.start);
+      return left !== -1 && left + context.length >= match.end ? match.start - left : null;
+    } catch (_) {
+      return null;
+    }
+  }
+
+  function contextWithHighlight(match, offset) {
     const context = typeof match.context === "string" && match.context ? match.context : match.text;
-    const span = locateInContext(context, match.text);
+    const exact = Number.isInteger(offset) && context.slice(offset, offset + match.text.length) === match.text;
+    const span = exact ? [offset, offset + match.text.length] : locateInContext(context, match.text);
     const block = el("blockquote", { class: "context", cite: safeUrl(match.article?.url) });
     if (!span) return append(block, [context]);
     return append(block, [
@@ -388,7 +414,7 @@
     ];
   }
 
-  function renderFound(quote, result) {
+  function renderFound(quote, result, contextOffset) {
     const match = result.match;
     const verdict = VERDICTS[result.verdict] || VERDICTS.altered;
     const rows = [["Speaker", speakerFact(result.speaker)]];
@@ -403,7 +429,7 @@
         el("p", { class: "verdict-explain" }, verdict.explain)),
       factList(rows),
       el("h3", {}, "Original paragraph"),
-      contextWithHighlight(match),
+      contextWithHighlight(match, contextOffset),
       differencesSection(quote, result),
       alternativesSection(result.alternatives),
     ];
@@ -540,6 +566,8 @@
         inFlight = null;
         return;
       }
+      const found = response.ok && body && body.verdict !== "not_found" && body.match;
+      const contextOffset = found ? await offsetInContext(body.match, controller.signal) : null;
       if (controller.signal.aborted) return;
       inFlight = null;
       setBusy(false);
@@ -549,9 +577,8 @@
       } else if (!response.ok || !body) {
         showHttpProblem(response, body);
       } else {
-        const found = body.verdict !== "not_found" && body.match;
-        resultBody.replaceChildren(...(found ? renderFound(quote, body) : renderNotFound(body))
-          .filter(Boolean));
+        resultBody.replaceChildren(
+          ...(found ? renderFound(quote, body, contextOffset) : renderNotFound(body)).filter(Boolean));
         resultSection.dataset.verdict = body.verdict;
         resultSection.hidden = false;
         status.textContent = summary(body);
