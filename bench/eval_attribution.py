@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from service.attribution import extract_quotes  # noqa: E402
+from service.attribution import extract_quotes
 
 QUOTE_CHARS = set('"“”«»„‟＂')
 SINGLE_CHARS = set("‘’'")
@@ -161,7 +161,7 @@ def report(split: str, s: SplitScore) -> str:
         f"speaker mention correct:  {_pct(s.speaker_right, s.with_source)} "
         f"({s.speaker_right}/{s.with_source} found quotes with a gold source)",
         f"spurious quotes/article:  {s.spurious / max(1, s.articles):.2f} "
-        f"({s.spurious} of {s.predicted} predicted; {s.spurious_unattributed} of them unattributed)",
+        f"({s.spurious} of {s.predicted} predicted; {s.spurious_unattributed} unattributed)",
         f"time per article:         {1000 * s.seconds / max(1, s.articles):.2f} ms",
         "speaker accuracy by method: "
         + ", ".join(

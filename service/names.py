@@ -35,6 +35,7 @@ SURNAME_SIMILARITY = 85
 # First names are looser: transliteration (Volodymyr/Vladimir) and nicknames vary more, and the
 # surname has already matched.
 FIRST_NAME_SIMILARITY = 60
+SKELETON_SIMILARITY = 80
 
 
 def fold(word: str) -> str:
@@ -75,7 +76,15 @@ def _surname_match(a: str, b: str) -> bool:
 def _first_match(a: str, b: str) -> bool:
     if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
         return True
-    return fuzz.ratio(a, b) >= FIRST_NAME_SIMILARITY
+    if fuzz.ratio(a, b) >= FIRST_NAME_SIMILARITY:
+        return True
+    # Transliterations differ mostly in vowels: Volodymyr / Vladimir share "vldmr".
+    skel_a, skel_b = _consonants(a), _consonants(b)
+    return a[:1] == b[:1] and len(skel_a) >= 3 and fuzz.ratio(skel_a, skel_b) >= SKELETON_SIMILARITY
+
+
+def _consonants(word: str) -> str:
+    return "".join(ch for ch in word if ch not in "aeiouy")
 
 
 def same_person(claimed: str, canonical: str) -> bool:
@@ -190,6 +199,17 @@ class NameIndex:
             self._add_run(run, offset)
 
     def _add_run(self, run: list[re.Match], offset: int) -> None:
+        # "Meeting With President Volodymyr Zelenskyy": function words split a capitalised run.
+        piece: list[re.Match] = []
+        for m in run:
+            if fold(m.group()) in NON_NAME_WORDS - HONORIFICS and piece:
+                self._add_name(piece, offset)
+                piece = []
+            piece.append(m)
+        if piece:
+            self._add_name(piece, offset)
+
+    def _add_name(self, run: list[re.Match], offset: int) -> None:
         tokens = [m.group().rstrip(".") if not _is_initial(m.group()) else m.group() for m in run]
         while tokens and fold(tokens[0]) in NON_NAME_WORDS - HONORIFICS:
             tokens, run = tokens[1:], run[1:]

@@ -1,0 +1,432 @@
+"""Quote extraction and speaker attribution (service/attribution.py) on the seed story, on
+sentences written for each construction, and on the UCSB transcript."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service.attribution import METHOD_CONFIDENCE, extract_quotes
+from service.models import QuoteSpan
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "corpus" / "seed" / "000_905687e090b6f006.txt"
+UCSB_NAME = "ucsb-2025-08-18-remarks-prior-to-meeting-with-zelenskyy.txt"
+
+
+def _quoted(quotes: list[QuoteSpan]) -> list[tuple[str, str, str | None, str | None]]:
+    """(text, kind, speaker name, mention text) of the direct and partial quotes."""
+    return [
+        (
+            q.text,
+            q.kind,
+            q.speaker.name if q.speaker else None,
+            q.speaker.mention.text if q.speaker and q.speaker.mention else None,
+        )
+        for q in quotes
+        if q.kind != "indirect"
+    ]
+
+
+def _one(text: str) -> tuple[str, str, str | None, str | None]:
+    quotes = _quoted(extract_quotes(text))
+    assert len(quotes) == 1, quotes
+    return quotes[0]
+
+
+# --- the seed story -----------------------------------------------------------------------
+SEED_QUOTES = [
+    ("want", "partial", "Donald Trump", "US President Donald Trump"),
+    ("from the air", "partial", "Donald Trump", "The US President"),
+    ("They’re willing to put people on the ground,", "direct", "Donald Trump", "Trump"),
+    (
+        "Some of them, France and Germany, a couple of them, the UK – they are going to have "
+        "boots on the ground.",
+        "direct",
+        "Donald Trump",
+        "Trump",
+    ),
+    (
+        "We’re willing to help them with things, especially probably if you could talk about by "
+        "air, because there’s nobody has the kind of stuff we have.",
+        "direct",
+        "Donald Trump",
+        "Trump",
+    ),
+    ("They want to have boots on the ground,", "direct", "Donald Trump", "he"),
+    ("I don't think it's going to be a problem.", "direct", "Donald Trump", "he"),
+    (
+        "ready to put boots on the ground",
+        "partial",
+        "John Healey",
+        "UK Defence Secretary John Healey",
+    ),
+    ("rough situation", "partial", "Donald Trump", "Trump"),
+    ("show some flexibility", "partial", "Donald Trump", "Trump"),
+    ("in any format", "partial", "Volodymyr Zelenskyy", "Volodymyr Zelenskyy"),
+    ("good chance", "partial", "Donald Trump", "Trump"),
+    (
+        "I know the president, I know myself, and I believe Vladimir Putin wants to see it end,",
+        "direct",
+        "Donald Trump",
+        "Trump",
+    ),
+    (
+        "At the conclusion of the meetings, I called President Putin, and began the arrangements "
+        "for a meeting, at a location to be determined, between President Putin and President "
+        "Zelenskyy,",
+        "direct",
+        "Donald Trump",
+        "Trump",
+    ),
+    (
+        "A will to end the war is a diplomatic meeting at the level of leaders. If one or another "
+        "side will not demonstrate a will to meet, then we will ask the United States to act "
+        "accordingly.",
+        "direct",
+        "Volodymyr Zelenskyy",
+        "Zelenskyy",
+    ),
+    ("first time", "partial", "Volodymyr Zelenskyy", "Zelenskyy"),
+    # Trump's word for Starmer: "introduced him ... as" is Trump speaking, not Starmer.
+    ("friend.", "partial", "Donald Trump", "Trump"),
+    (
+        "Your indication of security guarantees, of some sort of article five-style guarantees, "
+        "fits with what we’ve been doing with the coalition of the willing, which we started some "
+        "months ago, bringing countries together and showing that we were prepared to step up to "
+        "the plate when it came to security.",
+        "direct",
+        "Keir Starmer",
+        "Starmer",
+    ),
+    (
+        "With you coming alongside, what we’ve already developed, I think we could take a really "
+        "important step forward today – a historic step, actually, could come out of this meeting "
+        "in terms of security for Ukraine and security in Europe.",
+        "direct",
+        "Keir Starmer",
+        "Starmer",
+    ),
+    ("sensible next step", "partial", "Keir Starmer", "Starmer"),
+    ("will be seen as a very important day in recent years.", "partial", "Keir Starmer", "Starmer"),
+    ("really good", "partial", "Volodymyr Zelenskyy", "Zelenskyy"),
+    ("the best", "partial", "Volodymyr Zelenskyy", "Zelenskyy"),
+    (
+        "We are very happy with the president that all the leaders are here and security in "
+        "Ukraine depends on the United States and on you and on those leaders who are with us in "
+        "our hearts,",
+        "direct",
+        "Volodymyr Zelenskyy",
+        "he",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[str, list[QuoteSpan]]:
+    text = SEED.read_text(encoding="utf-8")
+    return text, extract_quotes(text)
+
+
+def test_seed_every_quote_span_kind_and_speaker(seed):
+    _, quotes = seed
+    assert _quoted(quotes) == SEED_QUOTES
+
+
+def test_seed_offsets_slice_the_text(seed):
+    text, quotes = seed
+    for q in quotes:
+        assert text[q.start : q.end] == q.text
+        if q.speaker and q.speaker.mention:
+            m = q.speaker.mention
+            assert text[m.start : m.end] == m.text
+
+
+def test_seed_methods_reflect_how_the_speaker_was_found(seed):
+    _, quotes = seed
+    by_text = {q.text: q.speaker for q in quotes if q.kind != "indirect"}
+    assert by_text["They’re willing to put people on the ground,"].method == "explicit"
+    assert by_text["They want to have boots on the ground,"].method == "pronoun"
+    assert by_text["from the air"].method == "descriptor"
+    carried = by_text[SEED_QUOTES[3][0]]
+    assert carried.method == "carry"
+    assert carried.confidence == METHOD_CONFIDENCE["carry"]
+    assert carried.confidence < by_text["They’re willing to put people on the ground,"].confidence
+
+
+def test_seed_indirect_speech(seed):
+    _, quotes = seed
+    indirect = {
+        q.text: (q.speaker.name, q.speaker.mention.text) for q in quotes if q.kind == "indirect"
+    }
+    assert indirect[
+        "European troops would be involved on the ground in Ukraine to deter any future Russian "
+        "invasion"
+    ] == ("Donald Trump", "Trump")
+    assert indirect[
+        "A trilateral meeting that would include Trump, Zelenskyy and Putin would follow the "
+        "meeting between Ukraine and Russia"
+    ] == ("Donald Trump", "Trump")
+    assert indirect["the leaders spoke for around 40 minutes"] == ("Kremlin", "The Kremlin")
+
+
+def test_seed_boilerplate_and_narration_have_no_quotes(seed):
+    text, quotes = seed
+    boilerplate = text.index("Subscribe free to our weekly newsletter")
+    assert all(q.end <= boilerplate for q in quotes)
+    narration = text.index("Russia now controls roughly one-fifth")
+    assert not any(q.start <= narration < q.end for q in quotes)
+
+
+def test_seed_quotes_are_sorted(seed):
+    _, quotes = seed
+    assert [q.start for q in quotes] == sorted(q.start for q in quotes)
+
+
+# --- constructions, on sentences written for these tests -----------------------------------
+def test_colon_form():
+    text = "Mary Jones met voters.\nJones said: “We will win this seat.”"
+    assert _one(text) == ("We will win this seat.", "direct", "Mary Jones", "Jones")
+
+
+def test_inverted_said_name():
+    text = "Ed Barnes toured the plant.\n“The line will stay open,” said Barnes."
+    assert _one(text) == ("The line will stay open,", "direct", "Ed Barnes", "Barnes")
+
+
+def test_appositive_between_name_and_cue():
+    text = "“This is a betrayal of workers,” Khalid Mahmood, a Labour MP, said."
+    assert _one(text) == (
+        "This is a betrayal of workers,",
+        "direct",
+        "Khalid Mahmood",
+        "Khalid Mahmood",
+    )
+
+
+def test_according_to():
+    text = "According to the Daily Ledger, “the budget was never approved.”"
+    assert _one(text) == (
+        "the budget was never approved.",
+        "direct",
+        "Daily Ledger",
+        "the Daily Ledger",
+    )
+
+
+def test_wrote_on_social_platform():
+    text = "Senator Ann Price posted a photo.\n“Great day in Ohio!” Price wrote on Truth Social."
+    assert _one(text) == ("Great day in Ohio!", "direct", "Ann Price", "Price")
+
+
+def test_told_reporters_before_quote():
+    text = "Governor Tom Hale told reporters on Monday: “We are not raising taxes.”"
+    assert _one(text) == ("We are not raising taxes.", "direct", "Tom Hale", "Governor Tom Hale")
+
+
+def test_split_quote_gives_two_segments_with_one_speaker():
+    text = "Lena Ortiz spoke first.\n“We tried,” she added, “and we failed.”"
+    assert _quoted(extract_quotes(text)) == [
+        ("We tried,", "direct", "Lena Ortiz", "she"),
+        ("and we failed.", "direct", "Lena Ortiz", "she"),
+    ]
+
+
+def test_multi_paragraph_quote_carries_the_speaker():
+    text = (
+        "“The first part of the plan is simple,” said Paul Grant, the mayor.\n"
+        "“The second part needs money. We will find it.\n"
+        "“The third part is the hardest of all.”"
+    )
+    quotes = extract_quotes(text)
+    assert [(q.text, q.speaker.name, q.speaker.mention.text) for q in quotes] == [
+        ("The first part of the plan is simple,", "Paul Grant", "Paul Grant"),
+        ("The second part needs money. We will find it.", "Paul Grant", "Paul Grant"),
+        ("The third part is the hardest of all.", "Paul Grant", "Paul Grant"),
+    ]
+    assert [q.speaker.method for q in quotes] == ["explicit", "carry", "carry"]
+
+
+def test_pronoun_respects_gender():
+    text = "Hillary Clinton spoke after Bernie Sanders left the stage.\n“We need a plan,” she said."
+    assert _one(text)[2:] == ("Hillary Clinton", "she")
+
+
+def test_descriptor_resolves_to_the_titled_person():
+    text = (
+        "Ukrainian President Volodymyr Zelensky arrived in Washington.\n"
+        "“We are ready,” the Ukrainian president said."
+    )
+    assert _one(text)[2:] == ("Volodymyr Zelensky", "the Ukrainian president")
+
+
+def test_partial_quote_belongs_to_the_reporting_subject_not_the_object():
+    text = "Trump said Putin would face a “rough situation” if he did not cooperate."
+    assert _one(text) == ("rough situation", "partial", "Trump", "Trump")
+
+
+def test_organisation_can_speak():
+    text = "“The call lasted 40 minutes,” the Kremlin said."
+    assert _one(text)[2:] == ("Kremlin", "the Kremlin")
+
+
+def test_guillemets_and_german_quotes():
+    text = "Emmanuel Macron arrived.\n«Nous sommes prêts», Macron said."
+    assert _one(text) == ("Nous sommes prêts", "direct", "Emmanuel Macron", "Macron")
+    text = "Olaf Scholz said: „Wir schaffen das.“"
+    assert _one(text) == ("Wir schaffen das.", "direct", "Olaf Scholz", "Olaf Scholz")
+
+
+def test_mixed_curly_and_straight_marks():
+    text = 'Ruth Kane spoke.\n“We won," she said. "It was close.”'
+    assert _quoted(extract_quotes(text)) == [
+        ("We won,", "direct", "Ruth Kane", "she"),
+        ("It was close.", "direct", "Ruth Kane", "she"),
+    ]
+
+
+def test_apostrophes_are_not_quote_marks():
+    text = "Jones’ dog didn’t bark at the O’Neills’ house, the report said."
+    assert _quoted(extract_quotes(text)) == []
+
+
+def test_single_quote_headline_style():
+    text = "Dan Roe said 'We will rebuild the bridge' at a rally."
+    assert _one(text) == ("We will rebuild the bridge", "partial", "Dan Roe", "Dan Roe")
+
+
+def test_unclosed_mark_never_swallows_the_next_paragraph():
+    text = "Amy Lund said: “We will\nThe council met on Friday to discuss roads and budgets."
+    quotes = extract_quotes(text)
+    assert [q.text for q in quotes if q.kind != "indirect"] == ["We will"]
+
+
+def test_scare_quotes_and_titles_have_no_speaker():
+    text = (
+        "The so-called “peace plan” was published on Monday.\n"
+        "Critics compared it to the film “Dr. Strangelove” and the show “Meet the Press”."
+    )
+    quotes = _quoted(extract_quotes(text))
+    assert ("peace plan", "partial", None, None) in quotes
+    assert ("Meet the Press", "partial", None, None) in quotes
+
+
+def test_first_person_is_never_named():
+    text = "“We must act now,” I said."
+    assert all(q.speaker is None for q in extract_quotes(text))
+
+
+def test_dash_attribution():
+    text = "“Ask not what your country can do for you” – John Kennedy"
+    assert _one(text)[2:] == ("John Kennedy", "John Kennedy")
+
+
+def test_indirect_speech_and_narration():
+    text = "Nia Roberts said the bridge would reopen in May. The river rose overnight."
+    quotes = extract_quotes(text)
+    assert [(q.kind, q.text, q.speaker.name) for q in quotes] == [
+        ("indirect", "the bridge would reopen in May", "Nia Roberts")
+    ]
+
+
+def test_inverted_indirect_speech():
+    text = "The bridge will reopen in May, Nia Roberts added."
+    quotes = extract_quotes(text)
+    assert [(q.kind, q.text, q.speaker.mention.text) for q in quotes] == [
+        ("indirect", "The bridge will reopen in May", "Nia Roberts")
+    ]
+
+
+# --- transcripts -----------------------------------------------------------------------------
+def _transcript_text() -> str:
+    path = ROOT / "corpus" / "open" / UCSB_NAME
+    if not path.exists():
+        path = ROOT.parent / "shared" / "corpus" / "open" / UCSB_NAME
+    raw = path.read_text(encoding="utf-8")
+    return raw.split("\n\n", 1)[1]  # the text after the header's blank line
+
+
+def test_transcript_turns_go_to_their_labels():
+    text = _transcript_text()
+    quotes = extract_quotes(text, title="Remarks With President Volodymyr Zelenskyy of Ukraine")
+    assert all(q.kind == "direct" and q.speaker.method == "label" for q in quotes)
+    by_text = {q.text: q.speaker.name for q in quotes}
+    assert by_text["Thank you so much, Mr. President. If I can, first of all"] == (
+        "Volodymyr Zelenskyy"
+    )
+    assert by_text["That's very nice."] == "Trump"
+    assert by_text["So we are saying this sensitive topic."] == "Volodymyr Zelenskyy"
+    # Bracketed editorial notes are nobody's words.
+    assert not any("[" in q.text or "Laughter" in q.text for q in quotes)
+    assert "I want it. I want it." in by_text
+    for q in quotes:
+        assert text[q.start : q.end] == q.text
+
+
+def test_reporter_turns():
+    text = (
+        "Q. Will you meet him this week?\n"
+        "President Trump. We'll see. Maybe.\n"
+        "Q. And the sanctions?\n"
+        "President Trump. Next question."
+    )
+    quotes = extract_quotes(text)
+    assert [(q.text, q.speaker.name, q.speaker.mention.text) for q in quotes] == [
+        ("Will you meet him this week?", "Unidentified reporter", "Q"),
+        ("We'll see. Maybe.", "Trump", "President Trump"),
+        ("And the sanctions?", "Unidentified reporter", "Q"),
+        ("Next question.", "Trump", "President Trump"),
+    ]
+
+
+def test_colon_labelled_transcript():
+    text = (
+        "KEIR STARMER: Thank you for coming.\nREPORTER: Is the deal done?\nKEIR STARMER: Not yet."
+    )
+    quotes = extract_quotes(text)
+    assert [(q.text, q.speaker.mention.text) for q in quotes] == [
+        ("Thank you for coming.", "KEIR STARMER"),
+        ("Is the deal done?", "REPORTER"),
+        ("Not yet.", "KEIR STARMER"),
+    ]
+
+
+# --- robustness --------------------------------------------------------------------------------
+# Quote marks, punctuation and attribution words in every order: the constructions the rules
+# look for, broken in every way.
+ODD_TEXT = st.lists(
+    st.sampled_from(
+        [*"ab Z.,:;!?\n\"'“”‘’«»„—-[]", " said", " he", " Trump", " told", "Q. ", "Mr. ", " the"]
+    ),
+    max_size=120,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(ODD_TEXT, st.text(max_size=300)))
+def test_never_raises_and_offsets_always_slice(text):
+    quotes = extract_quotes(text)
+    for q in quotes:
+        assert text[q.start : q.end] == q.text
+        assert q.kind in {"direct", "partial", "indirect"}
+        if q.speaker is not None:
+            assert q.speaker.name
+            assert q.speaker.name.lower() not in {"i", "we", "you", "he", "she", "they"}
+            m = q.speaker.mention
+            assert m is None or text[m.start : m.end] == m.text
+    assert [q.start for q in quotes] == sorted(q.start for q in quotes)
+
+
+def test_adversarial_marks_stay_inside_their_paragraph():
+    text = '"' * 5001 + "x\n" + "“" * 3000 + "\n" + "Tom said: “ok”"
+    quotes = extract_quotes(text)
+    assert ("ok", "Tom") in [(q.text, q.speaker and q.speaker.name) for q in quotes]
+    assert all(q.end <= text.index("\n") or q.start > text.index("\n") for q in quotes)
+
+
+def test_non_string_input_returns_nothing():
+    assert extract_quotes("") == []
+    assert extract_quotes(None) == []  # type: ignore[arg-type]
