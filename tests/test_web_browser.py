@@ -322,8 +322,10 @@ def test_highlight_is_placed_by_offsets_when_the_paragraph_repeats_the_words(
 
 @pytest.mark.parametrize("page", [PHONE], indirect=True)
 def test_phone_width_has_no_horizontal_scroll(page) -> None:
-    check(page, ALTERED_QUOTE)
+    check(page, "They are willing to put troops on the ground")  # the example
     expect(page.locator(".badge").first).to_have_text("Altered")
+    expect(page.locator("#inline-diff del")).to_contain_text(["troops"])
+    expect(page.locator("#inline-diff ins")).to_contain_text(["people"])
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     box = page.locator("#submit").bounding_box()
     assert box["x"] >= 0
