@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from service.align import Alignment, Row, align, similarity_matrix, word_weight
 from service.differences import compute_differences
@@ -24,12 +24,17 @@ from service.scoring import (
     decide_verdict,
     extract_features,
     load_calibration,
+    with_ties,
 )
 from service.word_index import WordIndex
 
 # Candidate articles aligned per query beyond `limit`: the true source is almost always first, the
 # extra ones catch syndicated copies and re-ranking after alignment.
 EXTRA_CANDIDATES = 6
+# ... and only those sharing at least this fraction of the best candidate's rare-word evidence.
+CANDIDATE_SCORE_FLOOR = 0.35
+# Once `limit` passages are aligned, only near-copies of the best candidate are still worth a look.
+NEAR_COPY = 0.8
 # Quote rows beyond this are ignored (the HTTP layer caps quotes at 2,000 characters, ~350 words).
 MAX_QUOTE_ROWS = 400
 # Windows: how far the shared words of one occurrence may spread, as a multiple of quote length
@@ -39,6 +44,18 @@ SPREAD_SLACK = 20
 ELLIPSIS_SPREAD = 400
 WINDOWS_PER_ARTICLE = 2
 TOKEN_CACHE_SIZE = 512
+# Raw-text seed search: a rough word length to turn word counts into characters, and a cap on the
+# occurrences of one word looked at (a word repeated 100,000 times must not cost 100,000 steps).
+CHARS_PER_WORD = 7
+MAX_HITS_PER_WORD = 200
+
+
+@dataclass(frozen=True, slots=True)
+class _ArticleWords:
+    """An article's tokens plus where each word occurs (for finding windows without a scan)."""
+
+    tokens: Tokens
+    positions: dict[str, list[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +71,7 @@ class Matcher:
     def __init__(self, articles: Iterable[Article] = ()) -> None:
         self._index = WordIndex()
         self._articles: dict[str, Article] = {}
-        self._tokens: OrderedDict[str, Tokens] = OrderedDict()
+        self._tokens: OrderedDict[str, _ArticleWords] = OrderedDict()
         self._lock = threading.Lock()  # guards the token cache (threaded gunicorn workers)
         for article in articles:
             self.add(article)
@@ -78,76 +95,193 @@ class Matcher:
 
     def find(self, quote: str, limit: int = 3) -> list[SpanMatch]:
         """Passages this quote may come from, best first, one per article; [] = not found."""
+        calibration = load_calibration()
+        found: list[_Scored] = []
+        for match, features, published in self.analyse(quote, limit):
+            confidence = calibration.probability(features)
+            # Below `accept` the passage is more likely not the source: report it only when the
+            # words are verbatim (then it *is* a source, however generic, with its low confidence).
+            if confidence < calibration.accept and match.verdict != "verbatim":
+                continue
+            found.append(
+                _Scored(replace(match, confidence=round(confidence, 4)), features, published)
+            )
+        found.sort(
+            key=lambda s: (-s.match.score, -s.match.confidence, s.published, s.match.article_id)
+        )
+        return [s.match for s in found[:limit]]
+
+    def analyse(self, quote: str, limit: int = 3) -> list[tuple[SpanMatch, MatchFeatures, str]]:
+        """Every candidate alignment with its features and publication date, unfiltered and
+        without confidence (what calibration fits on), best alignment score first."""
         rows = quote_rows(quote)
         if limit <= 0 or not any(r.kind == "word" for r in rows):
             return []
         words = [r.word for r in rows if r.kind == "word"]
-        calibration = load_calibration()
-        scored: list[_Scored] = []
-        for article_id, _ in self._index.candidates(words, limit + EXTRA_CANDIDATES):
+        candidates = self._index.candidates(words, limit + EXTRA_CANDIDATES)
+        floor = CANDIDATE_SCORE_FLOOR * candidates[0][1] if candidates else 0.0
+        results = []
+        for article_id, retrieval_score in candidates:
+            if retrieval_score < floor:
+                break
+            if len(results) >= limit and retrieval_score < NEAR_COPY * candidates[0][1]:
+                break  # enough answers; what is left shares clearly less of the quote's evidence
             article = self._articles[article_id]
             result = self._match_article(quote, rows, article)
-            if result is None:
-                continue
-            match, features = result
-            confidence = calibration.probability(features)
-            if confidence < calibration.accept and match.verdict != "verbatim":
-                continue
-            match = SpanMatch(
-                match.article_id,
-                match.start,
-                match.end,
-                match.verdict,
-                round(confidence, 4),
-                match.differences,
-                match.score,
-            )
-            scored.append(_Scored(match, features, article.published or ""))
-        scored.sort(
-            key=lambda s: (-s.match.score, -s.match.confidence, s.published, s.match.article_id)
-        )
-        return [s.match for s in scored[:limit]]
+            if result is not None:
+                results.append((*result, article.published or ""))
+        # How many other candidates align at least as well: generic phrases ("thank you very
+        # much") and syndicated copies align equally well in many articles.
+        results = [
+            (match, with_ties(features, ties(match, results)), published)
+            for match, features, published in results
+        ]
+        results.sort(key=lambda r: (-r[0].score, r[2], r[0].article_id))
+        return results
 
-    def _article_tokens(self, article: Article) -> Tokens:
+    def align_in(self, quote: str, article_id: str) -> SpanMatch | None:
+        """The best passage for `quote` in one given article (confidence not computed)."""
+        article = self._articles.get(article_id)
+        rows = quote_rows(quote)
+        if article is None or not any(r.kind == "word" for r in rows):
+            return None
+        result = self._match_article(quote, rows, article)
+        return None if result is None else result[0]
+
+    def _article_words(self, article: Article) -> _ArticleWords:
         with self._lock:
-            tokens = self._tokens.get(article.id)
-            if tokens is not None:
+            cached = self._tokens.get(article.id)
+            if cached is not None:
                 self._tokens.move_to_end(article.id)
-                return tokens
+                return cached
         tokens = tokenize(article.text)
+        positions: dict[str, list[int]] = {}
+        for j, w in enumerate(tokens.words):
+            positions.setdefault(w, []).append(j)
+        cached = _ArticleWords(tokens, positions)
         with self._lock:
-            self._tokens[article.id] = tokens
+            self._tokens[article.id] = cached
             while len(self._tokens) > TOKEN_CACHE_SIZE:
                 self._tokens.popitem(last=False)
-        return tokens
+        return cached
 
     def _match_article(
         self, quote: str, rows: Sequence[Row], article: Article
     ) -> tuple[SpanMatch, MatchFeatures] | None:
-        tokens = self._article_tokens(article)
-        best: tuple[Alignment, int] | None = None
-        for lo, hi in candidate_windows(rows, tokens.words):
-            sim = similarity_matrix(rows, tokens.words[lo:hi])
-            alignment = align(rows, sim)
+        text = article.text
+        best: tuple[Alignment, Tokens] | None = None
+        windows = char_windows(rows, text)
+        if windows is None:  # the quote's words are not visible in the raw text (accents, ...)
+            cached = self._article_words(article)
+            full = cached.tokens
+            spans = candidate_windows(rows, full.words, cached.positions)
+            token_windows = [
+                Tokens(full.words[lo:hi], full.starts[lo:hi], full.ends[lo:hi]) for lo, hi in spans
+            ]
+        else:
+            token_windows = [tokenize(text[lo:hi], lo) for lo, hi in windows]
+        for tokens in token_windows:
+            if not tokens.words:
+                continue
+            alignment = align(rows, similarity_matrix(rows, tokens.words))
             if alignment is not None and (best is None or alignment.score > best[0].score):
-                best = (alignment, lo)
+                best = (alignment, tokens)
         if best is None:
             return None
-        alignment, lo = best
-        differences = compute_differences(quote, rows, alignment, article.text, tokens, lo)
+        alignment, tokens = best
+        differences = compute_differences(quote, rows, alignment, text, tokens)
         features = extract_features(rows, alignment, differences, self._index.idf)
-        start = tokens.starts[alignment.first_col + lo]
-        end = tokens.ends[alignment.last_col + lo]
         match = SpanMatch(
             article_id=article.id,
-            start=start,
-            end=end,
+            start=tokens.starts[alignment.first_col],
+            end=tokens.ends[alignment.last_col],
             verdict=decide_verdict(differences),
             confidence=0.0,
             differences=differences,
             score=alignment.score,
         )
         return match, features
+
+
+def char_windows(rows: Sequence[Row], text: str) -> list[tuple[int, int]] | None:
+    """Character ranges of `text` worth aligning, found without tokenising the article.
+
+    The quote's content words are looked up in the lower-cased raw text (C-speed `str.find`);
+    the densest clusters of hits, padded and snapped to whitespace, become the windows. Returns
+    None when lower-casing changes the text's length or no word is found verbatim (accents,
+    ligatures...), so the caller falls back to full tokenisation.
+    """
+    quote_words = [r.word for r in rows if r.kind == "word"]
+    keys = {w for w in quote_words if not is_function_word(w)} or set(quote_words)
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return None
+    hits: list[tuple[int, str]] = []
+    for key in keys:
+        if not key.isascii():
+            continue
+        pos = lowered.find(key)
+        count = 0
+        while pos >= 0 and count < MAX_HITS_PER_WORD:
+            hits.append((pos, key))
+            count += 1
+            pos = lowered.find(key, pos + len(key))
+    if not hits:
+        return None
+    hits.sort()
+    m = len(quote_words)
+    spread = CHARS_PER_WORD * (SPREAD_FACTOR * m + SPREAD_SLACK)
+    if any(r.kind == "ellipsis" for r in rows):
+        spread += CHARS_PER_WORD * ELLIPSIS_SPREAD
+    pad = CHARS_PER_WORD * (m + 10)
+    clusters = _densest(hits, spread)
+    windows: list[tuple[int, int]] = []
+    for _, first, last in clusters:
+        lo = _snap_back(text, max(0, first - pad))
+        hi = _snap_forward(text, min(len(text), last + pad))
+        if any(lo < b and a < hi for a, b in windows):
+            continue
+        windows.append((lo, hi))
+        if len(windows) >= WINDOWS_PER_ARTICLE:
+            break
+    return windows
+
+
+def _densest(hits: list[tuple[int, str]], spread: int) -> list[tuple[int, int, int]]:
+    """(distinct words, first, last) for each hit as the end of a span of at most `spread`,
+    densest first (two pointers with a running word count: O(hits))."""
+    clusters: list[tuple[int, int, int]] = []
+    inside: Counter[str] = Counter()
+    lo = 0
+    for pos, word in hits:
+        inside[word] += 1
+        while pos - hits[lo][0] > spread:
+            gone = hits[lo][1]
+            inside[gone] -= 1
+            if not inside[gone]:
+                del inside[gone]
+            lo += 1
+        clusters.append((len(inside), hits[lo][0], pos))
+    clusters.sort(key=lambda c: (-c[0], c[1]))
+    return clusters
+
+
+def _snap_back(text: str, pos: int) -> int:
+    """Move a window start back to whitespace so no word is cut in half."""
+    while pos > 0 and not text[pos - 1].isspace():
+        pos -= 1
+    return pos
+
+
+def _snap_forward(text: str, pos: int) -> int:
+    while pos < len(text) and not text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def ties(match: SpanMatch, results: Sequence[tuple[SpanMatch, object, str]]) -> int:
+    """Other aligned candidates scoring at least as high as `match`."""
+    return sum(1 for other, _, _ in results if other is not match and other.score >= match.score)
 
 
 def quote_rows(quote: str) -> list[Row]:
@@ -169,14 +303,16 @@ def quote_rows(quote: str) -> list[Row]:
     return rows
 
 
-def candidate_windows(rows: Sequence[Row], words: Sequence[str]) -> list[tuple[int, int]]:
+def candidate_windows(
+    rows: Sequence[Row], words: Sequence[str], positions: dict[str, list[int]]
+) -> list[tuple[int, int]]:
     """Word ranges [lo, hi) of an article worth aligning: around the densest clusters of the
     quote's words, so the aligner never sees a whole long article."""
     quote_words = [r.word for r in rows if r.kind == "word"]
     if not words or not quote_words:
         return []
     keys = {w for w in quote_words if not is_function_word(w)} or set(quote_words)
-    hits = [j for j, w in enumerate(words) if w in keys]
+    hits = sorted(j for w in keys for j in positions.get(w, ()))
     m = len(quote_words)
     spread = SPREAD_FACTOR * m + SPREAD_SLACK
     if any(r.kind == "ellipsis" for r in rows):

@@ -36,6 +36,7 @@ FEATURES = (
     "edit_rate",  # differences per quote word
     "meaning_changes",  # negation/number/name flags
     "content_share",  # share of quote words that are content words
+    "log_ties",  # log(1 + other candidate articles aligning as well): generic or syndicated words
 )
 
 
@@ -52,6 +53,7 @@ def extract_features(
     alignment: Alignment,
     differences: Sequence[Difference],
     idf: Callable[[str], float],
+    ties: int = 0,
 ) -> MatchFeatures:
     """Numbers describing how well and how informatively a quote aligned."""
     word_rows = [r for r in rows if r.kind == "word"]
@@ -85,8 +87,14 @@ def extract_features(
             len(edits) / max(1, n_words),
             float(meaning),
             content / max(1, n_words),
+            math.log1p(ties),
         )
     )
+
+
+def with_ties(features: MatchFeatures, ties: int) -> MatchFeatures:
+    """The same features with `log_ties` set (known only once every candidate is aligned)."""
+    return MatchFeatures((*features.values[:-1], math.log1p(ties)))
 
 
 def decide_verdict(differences: Sequence[Difference]) -> Verdict:
@@ -132,9 +140,9 @@ class Calibration:
 # roughly "most of a long, informative quote matched".
 _FALLBACK = Calibration(
     intercept=-1.0,
-    weights=(3.0, 1.0, 2.0, 2.0, 0.5, -1.0, -0.5, 0.5),
-    means=(0.5, 0.7, 0.3, 2.0, 2.0, 0.2, 0.0, 0.5),
-    scales=(0.25, 0.2, 0.3, 1.0, 1.0, 0.2, 1.0, 0.2),
+    weights=(3.0, 1.0, 2.0, 2.0, 0.5, -1.0, -0.5, 0.5, -1.0),
+    means=(0.5, 0.7, 0.3, 2.0, 2.0, 0.2, 0.0, 0.5, 0.0),
+    scales=(0.25, 0.2, 0.3, 1.0, 1.0, 0.2, 1.0, 0.2, 1.0),
     accept=0.5,
 )
 
@@ -146,8 +154,8 @@ def load_calibration(path: Path = CALIBRATION_PATH) -> Calibration:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return _FALLBACK
-    if list(data["features"]) != list(FEATURES):
-        raise ValueError(f"{path}: features {data['features']} differ from {FEATURES}")
+    if list(data["features"]) != list(FEATURES):  # fitted for an older feature set: refit it
+        return _FALLBACK
     return Calibration(
         intercept=float(data["intercept"]),
         weights=tuple(map(float, data["weights"])),

@@ -1,0 +1,81 @@
+"""The vectorised aligner agrees with the textbook recurrences and finds the right passages."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.align import align, align_reference, similarity_matrix, similarity_matrix_reference
+from service.matcher import quote_rows
+from service.normalise import tokenize
+
+ARTICLE = (
+    "We’re willing to help them with things, especially probably if you could talk about by "
+    "air, because there’s nobody has the kind of stuff we have. Some of them, France and "
+    "Germany, a couple of them, the UK – they are going to have boots on the ground."
+)
+WORDS = tokenize(ARTICLE).words
+
+
+def aligned_text(quote: str) -> tuple[str, list[str]]:
+    rows = quote_rows(quote)
+    sim = similarity_matrix(rows, WORDS)
+    result = align(rows, sim)
+    assert result == align_reference(rows, sim)
+    tokens = tokenize(ARTICLE)
+    span = ARTICLE[tokens.starts[result.first_col] : tokens.ends[result.last_col]]
+    return span, [s.kind for s in result.steps if s.kind != "match"]
+
+
+def test_dropped_clause_is_one_gap() -> None:
+    span, edits = aligned_text(
+        "especially, probably, if you talk about by air, because no one has the kind of stuff"
+    )
+    assert span == (
+        "especially probably if you could talk about by air, because there’s nobody has the "
+        "kind of stuff"
+    )
+    assert edits == ["delete", "sub", "sub"]
+
+
+def test_typo_is_a_near_miss_not_a_substitution() -> None:
+    span, edits = aligned_text("they are going to have bots on the grund")
+    assert span == "they are going to have boots on the ground"
+    assert edits == ["fuzzy", "fuzzy"]
+
+
+def test_ellipsis_fragments_align_in_order() -> None:
+    span, edits = aligned_text("We're willing to help them ... they are going to have boots")
+    assert span.startswith("We’re willing to help them")
+    assert span.endswith("have boots")
+    assert edits == ["skip"]
+
+
+def test_ellipsis_fragments_out_of_order_do_not_join() -> None:
+    span, _ = aligned_text("they are going to have boots ... We're willing to help them")
+    assert span in ("they are going to have boots", "We’re willing to help them")
+
+
+def test_bracket_stands_for_the_words_it_replaces() -> None:
+    span, edits = aligned_text("a couple of them, [Britain], they are going to have boots")
+    assert span == "a couple of them, the UK – they are going to have boots"
+    assert edits == ["bracket"]
+
+
+def test_unrelated_quote_has_no_alignment() -> None:
+    rows = quote_rows("zebra quantum violin")
+    assert align(rows, similarity_matrix(rows, WORDS)) is None
+
+
+VOCAB = ["the", "boots", "ground", "willing", "help", "air", "them", "bots", "grund", "of"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from([*VOCAB, "...", "[x]"]), min_size=1, max_size=10),
+    st.lists(st.sampled_from(VOCAB), min_size=1, max_size=25),
+)
+def test_vectorised_matches_reference(quote: list[str], article: list[str]) -> None:
+    rows = quote_rows(" ".join(quote))
+    sim = similarity_matrix(rows, article)
+    assert np.array_equal(sim, similarity_matrix_reference(rows, article))
+    assert align(rows, sim) == align_reference(rows, sim)

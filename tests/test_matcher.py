@@ -1,0 +1,183 @@
+"""End-to-end behaviour of Matcher.find on the bundled real corpus."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.corpus_files import load_corpus_dir
+from service.matcher import Matcher
+from service.models import Article
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+SEED_ID = "itv-2025-08-19-trump-rules-out-sending-troops-to-ukraine"
+
+
+@pytest.fixture(scope="module")
+def articles() -> dict[str, Article]:
+    loaded, errors = load_corpus_dir(CORPUS)
+    assert not errors
+    return {a.id: a for a in loaded}
+
+
+@pytest.fixture(scope="module")
+def matcher(articles: dict[str, Article]) -> Matcher:
+    return Matcher(articles.values())
+
+
+@pytest.fixture(scope="module")
+def seed(articles: dict[str, Article]) -> Article:
+    return next(a for a in articles.values() if a.id.startswith("itv-2025-08-19-trump-rules-out"))
+
+
+def span(articles: dict[str, Article], match) -> str:
+    return articles[match.article_id].text[match.start : match.end]
+
+
+def test_seed_quote_is_verbatim_at_exact_offsets(matcher, articles, seed) -> None:
+    [best, *_] = matcher.find("They're willing to put people on the ground")
+    assert best.article_id == seed.id
+    assert best.verdict == "verbatim"
+    expected = "They’re willing to put people on the ground"
+    assert best.start == seed.text.index("“" + expected) + 1
+    assert span(articles, best) == expected
+    assert best.differences == ()
+    assert best.confidence > 0.9
+
+
+def test_other_outlets_version_is_altered_with_the_right_span(matcher, articles, seed) -> None:
+    [best, *_] = matcher.find(
+        "especially, probably, if you talk about by air, because no one has the kind of stuff "
+        "we have"
+    )
+    assert best.article_id == seed.id
+    assert best.verdict == "altered"
+    assert span(articles, best) == (
+        "especially probably if you could talk about by air, because there’s nobody has the "
+        "kind of stuff we have"
+    )
+    assert [(d.op, d.quote, d.original) for d in best.differences] == [
+        ("delete", "", "could"),
+        ("replace", "no one", "there’s nobody"),
+    ]
+
+
+def test_typos_and_spelling_variants_are_close(matcher, articles, seed) -> None:
+    [best, *_] = matcher.find(
+        "the leaders also discused the posibility of imposing tougher sanctions"
+    )
+    assert (best.article_id, best.verdict) == (seed.id, "close")
+    assert span(articles, best) == (
+        "The leaders also discussed the possibility of imposing tougher sanctions"
+    )
+    assert {d.flags for d in best.differences} == {("spelling",)}
+
+
+def test_negation_is_flagged(matcher, seed) -> None:
+    [best, *_] = matcher.find("They're not willing to put people on the ground")
+    assert (best.article_id, best.verdict) == (seed.id, "altered")
+    assert [(d.op, d.quote, d.flags) for d in best.differences] == [
+        ("insert", "not", ("negation",))
+    ]
+
+
+def test_changed_number_is_flagged(matcher, articles, seed) -> None:
+    [best, *_] = matcher.find("the leaders spoke for around 50 minutes")
+    assert (best.article_id, best.verdict) == (seed.id, "altered")
+    assert span(articles, best) == "the leaders spoke for around 40 minutes"
+    assert [(d.op, d.quote, d.original, d.flags) for d in best.differences] == [
+        ("replace", "50", "40", ("number",))
+    ]
+
+
+def test_changed_name_is_flagged(matcher, seed) -> None:
+    [best, *_] = matcher.find(
+        "I know the president, I know myself, and I believe Joe Biden wants to see it end"
+    )
+    assert (best.article_id, best.verdict) == (seed.id, "altered")
+    assert any("name" in d.flags for d in best.differences)
+
+
+def test_ellipsis_joins_fragments_of_one_passage(matcher, articles, seed) -> None:
+    [best, *_] = matcher.find(
+        "“They’re willing to put people on the ground … the UK – they are going to have boots"
+    )
+    assert (best.article_id, best.verdict) == (seed.id, "verbatim")
+    text = span(articles, best)
+    assert text.startswith("They’re willing")
+    assert text.endswith("going to have boots")
+
+
+def test_bracketed_insertion_is_editorial(matcher, seed) -> None:
+    [best, *_] = matcher.find(
+        "Some of them, France and Germany, a couple of them, [Britain] – they are going to have "
+        "boots on the ground"
+    )
+    assert best.article_id == seed.id
+    assert best.verdict == "close"
+    assert [(d.quote, d.original, d.flags) for d in best.differences] == [
+        ("[Britain]", "the UK", ("editorial",))
+    ]
+
+
+def test_truncation_is_verbatim(matcher, articles, seed) -> None:
+    [best, *_] = matcher.find("willing to help them with things")
+    assert (best.article_id, best.verdict) == (seed.id, "verbatim")
+    assert span(articles, best) == "willing to help them with things"
+
+
+def test_fabricated_quote_is_not_found(matcher) -> None:
+    assert (
+        matcher.find("The minister promised free bicycles for every pensioner by next April") == []
+    )
+    assert matcher.find("") == []
+    assert matcher.find("… [sic] — “”") == []
+
+
+def test_generic_phrases_are_never_confident(matcher) -> None:
+    for phrase in ("thank you very much", "we will see", "I think so"):
+        assert all(m.confidence < 0.5 for m in matcher.find(phrase))
+
+
+def test_same_words_in_several_articles_earliest_first(seed) -> None:
+    copies = [
+        Article(id=f"copy-{i}", title="t", text="Preamble.\n" + seed.text, published=date)
+        for i, date in enumerate(["2025-08-21", "2025-08-20", "2025-08-22"])
+    ]
+    matcher = Matcher([seed, *copies])
+    found = matcher.find("They're willing to put people on the ground", limit=3)
+    assert [m.article_id for m in found] == [seed.id, "copy-1", "copy-0"]
+    assert len({m.score for m in found}) == 1
+
+
+def test_add_replace_and_remove_are_incremental(seed) -> None:
+    matcher = Matcher()
+    assert matcher.find("They're willing to put people on the ground") == []
+    matcher.add(seed)
+    assert len(matcher) == 1
+    assert matcher.find("They're willing to put people on the ground")[0].article_id == seed.id
+    matcher.add(Article(id=seed.id, title="t", text="Nothing about troops here at all."))
+    assert matcher.find("They're willing to put people on the ground") == []
+    matcher.remove(seed.id)
+    matcher.remove("never-added")
+    assert len(matcher) == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_offsets_slice_the_article_exactly(matcher, articles, seed, data) -> None:
+    words = seed.text.split()
+    i = data.draw(st.integers(0, len(words) - 12))
+    n = data.draw(st.integers(6, 12))
+    quote = " ".join(words[i : i + n])
+    for match in matcher.find(quote):
+        text = articles[match.article_id].text[match.start : match.end]
+        assert text == text.strip()
+        assert text[0].isalnum()
+        assert text[-1].isalnum()
+
+
+def test_adversarial_inputs_return(matcher) -> None:
+    for quote in ["“" * 2000, "." * 2000, " " * 2000, "the " * 500, "ground " * 300]:
+        matcher.find(quote)
