@@ -40,7 +40,7 @@ def open_engine(data_dir: str | Path, corpus_dir: str | Path) -> Verbatim:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the WSGI app: config, store + index, blueprints, error handling."""
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # the page serves its own assets (service/web.py)
     app.config.update(load_config(test_config))
     app.json.sort_keys = False  # keep fields in schema order: easier to read in curl output
 
