@@ -31,6 +31,12 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_matching.py
 	$(BIN)/python bench/eval_attribution.py
+	$(BIN)/python bench/bench_adversarial.py
+	$(BIN)/python bench/load.py
+
+# The long fuzzing run: random (not derandomised) and 25x the examples `make test` uses.
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/test_fuzz_api.py
 
 openapi: $(STAMP)
 	$(BIN)/python -m service.openapi_export > openapi.json
