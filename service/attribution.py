@@ -281,6 +281,12 @@ class _Extractor:
             return self._resolve(toks, phrase_after(toks, j + 2, hi), pi)
         ph = phrase_after(toks, j, hi)
         if ph is None:
+            # '"This is fantastic!" beamed Donald Hartley of Madison': any verb between a quote
+            # and a name that closes the sentence is a reporting verb.
+            if not crossed and toks[j].kind == "w" and not toks[j].is_cap:
+                name = phrase_after(toks, j + 1, hi)
+                if name is not None and name.kind == "name" and _ends_clause(toks, name.last):
+                    return self._resolve(toks, name, pi)
             return None
         cue = cue_after_phrase(toks, ph, hi)
         if cue is not None:
@@ -340,12 +346,12 @@ class _Extractor:
         else to the speaker named after it, else to the subject of a cue later in the sentence."""
         sid = toks[t].sentence
         stop = max(0, t - CUE_LOOKBACK)
-        saw_cue = False
+        saw_cue, last_cue = False, t
         i = t - 1
         while i >= stop and toks[i].sentence == sid:
             tok = toks[i]
             if is_cue(toks, i):
-                saw_cue = True
+                saw_cue, last_cue = True, (i if not saw_cue else last_cue)
                 ph = phrase_before(toks, i - 1, stop)
                 if ph is not None:
                     return self._resolve(toks, ph, pi)
@@ -357,8 +363,7 @@ class _Extractor:
                 return self._cue_subject(toks, i, stop, pi)
             i -= 1
         if saw_cue:
-            # Coordinated or subject-less cue ("... and said he thought"): the sentence's subject.
-            return self._sentence_subject(toks, t, pi)
+            return self._subjectless_cue(toks, last_cue, t, pi)
         return (
             self._after_evidence(toks, t, pi)
             or self._later_cue_evidence(toks, t, pi)
@@ -376,6 +381,23 @@ class _Extractor:
                 return self._resolve(toks, ph, pi)
         return None
 
+    def _subjectless_cue(self, toks, cue, t, pi) -> _Evidence | None:
+        """A cue with no subject beside it. Coordinated ("Starmer described ... and said") takes
+        the sentence's subject; otherwise ("when Trump in his speech called") the nearest name
+        or subject pronoun before the cue."""
+        if cue > 0 and toks[cue - 1].low not in {"and", "but", "or", "then", "also"}:
+            sid = toks[cue].sentence
+            for k in range(cue - 1, max(-1, cue - CUE_LOOKBACK), -1):
+                if toks[k].sentence != sid or toks[k].kind == "q":
+                    break
+                if toks[k].low in {"he", "she", "they"}:
+                    return self._resolve(toks, Phrase(k, k, "pronoun"), pi)
+                if toks[k].is_cap and not (k + 1 < len(toks) and toks[k + 1].is_cap):
+                    ph = self._real_phrase(toks, phrase_before(toks, k, max(0, k - 8)))
+                    if ph is not None and ph.kind == "name":
+                        return self._resolve(toks, ph, pi)
+        return self._sentence_subject(toks, t, pi)
+
     def _later_cue_evidence(self, toks, t, pi) -> _Evidence | None:
         """'"Q" about fixing inequality, said Marla Kilfoyle' / '"A" and "B," Dean proclaimed'."""
         sid = toks[t].sentence
@@ -390,6 +412,10 @@ class _Extractor:
     def _cue_subject(self, toks, cue_index, lo, pi) -> _Evidence | None:
         """Subject for a cue with none of its own: an earlier finite cue's, else the sentence's."""
         sid = toks[cue_index].sentence
+        # "with the campaign of the former senator saying ...": an absolute "with X V-ing".
+        ph = phrase_before(toks, cue_index - 1, lo)
+        if ph is not None and ph.first > lo and toks[ph.first - 1].low == "with":
+            return self._resolve(toks, ph, pi)
         for i in range(cue_index - 1, lo - 1, -1):
             if toks[i].sentence != sid:
                 break
@@ -407,14 +433,28 @@ class _Extractor:
         s0 = t
         while s0 > 0 and toks[s0 - 1].sentence == sid and t - s0 < CUE_LOOKBACK:
             s0 -= 1
-        ph = phrase_after(toks, s0, t)
-        if ph is None:
+        ev = self._resolve(toks, self._real_phrase(toks, phrase_after(toks, s0, t)), pi)
+        if ev is None:
             # "Speaking to reporters, the Ukrainian president said ...": subject after the opener.
             for k in range(s0, t):
                 if toks[k].text == ",":
-                    ph = phrase_after(toks, k + 1, t)
+                    ev = self._resolve(toks, phrase_after(toks, k + 1, t), pi)
                     break
-        return self._resolve(toks, ph, pi)
+        if ev is None:
+            # "when I asked Sanders ..., he looked ... and said": the last subject pronoun.
+            for k in range(t - 1, s0 - 1, -1):
+                if toks[k].low in {"he", "she", "they", "it"}:
+                    ev = self._resolve(toks, Phrase(k, k, "pronoun"), pi)
+                    break
+        return ev
+
+    def _real_phrase(self, toks: list[Token], ph: Phrase | None) -> Phrase | None:
+        """Drop a sentence-initial capitalised common word taken for a name ("Even", "Just"):
+        a word the article also writes in lower case is not a name."""
+        single = ph is not None and ph.kind == "name" and ph.first == ph.last
+        if single and toks[ph.first].low in self.names.lower_words:
+            return None
+        return ph
 
     # -- fallbacks ------------------------------------------------------------------------------
     @staticmethod
@@ -510,6 +550,11 @@ class _Extractor:
             for ev in recent:
                 if ev.kind in wanted:
                     return _Evidence(ev.name, mention, "pronoun", ev.kind, pi)
+            # "The Post reported ... It added": the nearest capitalised name before it.
+            k = bisect.bisect_left(self._name_positions, mention.start)
+            if k > 0:
+                name = self.names.mentions[k - 1][1].canonical()
+                return _Evidence(name, mention, "pronoun", "org", pi)
         return None
 
     def _nearest_person_name(self, pos: int, gender: str) -> str | None:
@@ -611,6 +656,14 @@ def _possessor_phrase(toks: list[Token], k: int) -> Phrase:
 
 def _carry(ev: _Evidence, pi: int, method: str) -> _Evidence:
     return _Evidence(ev.name, ev.mention, method, ev.kind, pi)
+
+
+def _ends_clause(toks: list[Token], k: int) -> bool:
+    """Nothing, a sentence end, a comma or an "of"-phrase follows token k."""
+    nxt = k + 1
+    if nxt >= len(toks) or toks[nxt].sentence != toks[k].sentence:
+        return True
+    return toks[nxt].text in {".", ",", ";", "!", "?", "("} or toks[nxt].low in {"of", "who"}
 
 
 def _sentence_ends_soon(toks: list[Token], cue: int) -> bool:

@@ -177,6 +177,8 @@ class NameIndex:
         self.titled: list[TitledMention] = []
         # (offset, cluster) of every name in the text, in order: pronoun antecedents.
         self.mentions: list[tuple[int, PersonCluster]] = []
+        # Words the article writes in lower case: a capitalised "Even" is not a name.
+        self.lower_words: set[str] = set()
         self._order = 0
         if title:
             self._scan(title, offset=-1)
@@ -195,6 +197,8 @@ class NameIndex:
             if run:
                 self._add_run(run, offset)
             run = [m] if w[:1].isupper() else []
+            if w[:1].islower():
+                self.lower_words.add(w.rstrip("."))
         if run:
             self._add_run(run, offset)
 
@@ -253,6 +257,8 @@ class NameIndex:
     def canonical(self, mention: str) -> str:
         """Canonical full name for a name mention ("Trump" -> "Donald Trump")."""
         tokens = WORD.findall(mention)
+        if "of" in tokens[1:]:
+            tokens = tokens[: tokens.index("of", 1)]  # "Marco Rubio of Florida"
         _, name = strip_titles(tokens)
         name = [_POSSESSIVE.sub("", t.rstrip(".")) for t in name]
         if not name:

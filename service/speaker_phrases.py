@@ -25,6 +25,90 @@ from service.speech_frame import Token
 POSSESSIVE_DETERMINERS = frozenset(
     {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "these", "those", "this"}
 )
+# Words that can never head a speaker phrase ("the organization that", "the resolution which").
+FUNCTION_WORDS = frozenset(
+    [
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "into",
+        "about",
+        "as",
+        "than",
+        "then",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "not",
+        "no",
+        "so",
+        "such",
+        "very",
+        "more",
+        "most",
+        "less",
+        "least",
+        "just",
+        "only",
+        "also",
+        "even",
+        "still",
+        "too",
+        "out",
+        "up",
+        "down",
+        "off",
+        "over",
+        "under",
+        "again",
+        "further",
+        "once",
+        "here",
+        "there",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "both",
+        "each",
+        "few",
+        "other",
+        "some",
+        "own",
+        "same",
+    ]
+)
 # Longest speaker phrase we read (tokens): "Democratic pollster Geoff Garin" is 4, titles
 # stacked on a name rarely exceed 8.
 MAX_PHRASE = 9
@@ -109,6 +193,9 @@ def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
             if toks[j].sentence != toks[k].sentence:
                 break
         return None
+    if toks[k].low in {"who", "which"} and k - 1 > lo and toks[k - 1].text == ",":
+        # "Sen. Marco Rubio of Florida, who mused ...": the relative pronoun's antecedent.
+        return _phrase_ending_at(toks, k - 2, lo)
     return _phrase_ending_at(toks, k, lo)
 
 
@@ -155,6 +242,8 @@ def _determiner_phrase(toks: list[Token], k: int, lo: int) -> Phrase | None:
     head = toks[k]
     if head.kind != "w" or head.is_cap or head.low in DETERMINERS or head.low in CUE_GAP_WORDS:
         return None
+    if head.low in FUNCTION_WORDS or head.low in NON_NAME_WORDS:
+        return None
     for j in range(k - 1, max(lo, k - 4) - 1, -1):
         t = toks[j]
         if t.kind != "w" or (t.is_cap and t.low not in {"the", "a", "an"}):
@@ -196,7 +285,33 @@ def phrase_after(toks: list[Token], j: int, hi: int) -> Phrase | None:
     if last is None or last < j:
         return None
     kind = classify(toks, j, last)
+    if kind is None and toks[j].low in {"the", "a", "an", "this"}:
+        return _determiner_phrase_after(toks, j, hi)
     return Phrase(j, last, kind) if kind else None
+
+
+_ADJECTIVE_ENDINGS = ("ed", "al", "ic", "ive", "ous", "ful", "ent", "ant", "ary", "ly", "an", "ish")
+
+
+def _determiner_phrase_after(toks: list[Token], j: int, hi: int) -> Phrase | None:
+    """'The retired neurosurgeon addressed ...', 'The piece goes on': a determiner, modifiers
+    (adjective-looking words, numbers) and one head noun, when the noun is not in our lexicon."""
+    i = j + 1
+    while i + 1 < hi and i - j < 4:
+        t, nxt = toks[i], toks[i + 1]
+        modifier = t.low.endswith(_ADJECTIVE_ENDINGS) or any(ch.isdigit() for ch in t.low)
+        if t.kind == "w" and not t.is_cap and modifier and nxt.kind == "w" and not nxt.is_cap:
+            i += 1
+            continue
+        break
+    if i >= hi:
+        return None
+    head = toks[i]
+    if head.kind != "w" or head.is_cap or head.low in CUE_VERBS or head.low in CUE_GAP_WORDS:
+        return None
+    if head.low in NON_NAME_WORDS or head.low in DETERMINERS or head.low in FUNCTION_WORDS:
+        return None
+    return Phrase(j, i, "descriptor")
 
 
 def cue_after_phrase(toks: list[Token], phrase: Phrase, hi: int) -> int | None:
