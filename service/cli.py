@@ -15,14 +15,13 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 from tqdm import tqdm
 
 from service.import_files import find_article_files
 from service.importer import import_paths
-from service.store import DEFAULT_BATCH_SIZE, ArticleStore, store_path
+from service.store import DEFAULT_BATCH_SIZE, ArticleStore, article_fields, store_path
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -80,7 +79,7 @@ def run_export(args: argparse.Namespace) -> int:
 def _write_jsonl(store: ArticleStore, handle) -> int:
     count = 0
     for article in store.iter_all():
-        handle.write(json.dumps(asdict(article), ensure_ascii=False) + "\n")
+        handle.write(json.dumps(article_fields(article), ensure_ascii=False) + "\n")
         count += 1
     return count
 

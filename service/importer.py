@@ -8,7 +8,7 @@ reports those as "unchanged" and writes only the rest.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from marshmallow import ValidationError
@@ -17,7 +17,7 @@ from schemas.articles import ArticleInSchema
 from service.corpus_files import LoadError
 from service.import_files import find_article_files, read_article_file
 from service.models import Article
-from service.store import DEFAULT_BATCH_SIZE, ArticleStore
+from service.store import DEFAULT_BATCH_SIZE, ArticleStore, article_fields
 
 _SCHEMA = ArticleInSchema()
 
@@ -43,7 +43,7 @@ class ImportReport:
 
 def validate_article(article: Article) -> Article:
     """Run an article through the API's schema; raises ValidationError with field messages."""
-    data = _SCHEMA.load(asdict(article))
+    data = _SCHEMA.load(article_fields(article))
     return Article(**data)
 
 
