@@ -329,6 +329,10 @@ class _Extractor:
             if tok.low == "according" and i + 1 <= end and toks[i + 1].low == "to":
                 return self._resolve(toks, phrase_after(toks, i + 2, end + 1), pi)
             if is_cue(toks, i):
+                if i + 2 <= end and toks[i + 1].low == "by":  # "Sanders was asked by Bill Maher"
+                    ph = phrase_after(toks, i + 2, end + 1)
+                    if ph is not None:
+                        return self._resolve(toks, ph, pi)
                 ph = phrase_before(toks, i - 1, lo)
                 if ph is None and i + 1 <= end:
                     ph = phrase_after(toks, i + 1, end + 1)  # 'said Trump: "Q"'
@@ -436,10 +440,15 @@ class _Extractor:
         ev = self._resolve(toks, self._real_phrase(toks, phrase_after(toks, s0, t)), pi)
         if ev is None:
             # "Speaking to reporters, the Ukrainian president said ...": subject after the opener.
+            commas = 0
             for k in range(s0, t):
                 if toks[k].text == ",":
-                    ev = self._resolve(toks, phrase_after(toks, k + 1, t), pi)
-                    break
+                    ev = self._resolve(
+                        toks, self._real_phrase(toks, phrase_after(toks, k + 1, t)), pi
+                    )
+                    commas += 1
+                    if ev is not None or commas == 3:
+                        break
         if ev is None:
             # "when I asked Sanders ..., he looked ... and said": the last subject pronoun.
             for k in range(t - 1, s0 - 1, -1):

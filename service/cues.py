@@ -181,7 +181,9 @@ NON_NAME_WORDS: frozenset[str] = words_of(
     july august september october november december today yesterday tomorrow mr mrs ms dr sir
     his her their our my your not no yes both all some many most more much several each every
     one two three four five six seven eight nine ten first second third other another such
-    said says told added
+    said says told added moreover furthermore despite instead indeed even just now nevertheless
+    nonetheless thus therefore perhaps maybe finally ultimately overall similarly likewise
+    additionally besides otherwise regardless recently currently tonight asked
     """
 )
 

@@ -19,6 +19,7 @@ from service.cues import (
     NON_NAME_WORDS,
     PRONOUNS,
     TITLE_WORDS,
+    words_of,
 )
 from service.speech_frame import Token
 
@@ -26,88 +27,14 @@ POSSESSIVE_DETERMINERS = frozenset(
     {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "these", "those", "this"}
 )
 # Words that can never head a speaker phrase ("the organization that", "the resolution which").
-FUNCTION_WORDS = frozenset(
-    [
-        "that",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "by",
-        "from",
-        "into",
-        "about",
-        "as",
-        "than",
-        "then",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "has",
-        "have",
-        "had",
-        "do",
-        "does",
-        "did",
-        "will",
-        "would",
-        "can",
-        "could",
-        "should",
-        "may",
-        "might",
-        "must",
-        "not",
-        "no",
-        "so",
-        "such",
-        "very",
-        "more",
-        "most",
-        "less",
-        "least",
-        "just",
-        "only",
-        "also",
-        "even",
-        "still",
-        "too",
-        "out",
-        "up",
-        "down",
-        "off",
-        "over",
-        "under",
-        "again",
-        "further",
-        "once",
-        "here",
-        "there",
-        "when",
-        "where",
-        "why",
-        "how",
-        "all",
-        "any",
-        "both",
-        "each",
-        "few",
-        "other",
-        "some",
-        "own",
-        "same",
-    ]
+FUNCTION_WORDS = words_of(
+    """
+    that which who whom whose to of in on at for with by from into about as than then is are
+    was were be been being has have had do does did will would can could should may might must
+    not no so such very more most less least just only also even still too out up down off over
+    under again further once here there when where why how all any both each few other some own
+    same
+    """
 )
 # Longest speaker phrase we read (tokens): "Democratic pollster Geoff Garin" is 4, titles
 # stacked on a name rarely exceed 8.
@@ -194,13 +121,16 @@ def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
                 break
         return None
     if toks[k].low in {"who", "which"} and k - 1 > lo and toks[k - 1].text == ",":
-        # "Sen. Marco Rubio of Florida, who mused ...": the relative pronoun's antecedent.
-        return _phrase_ending_at(toks, k - 2, lo)
+        # "Sen. Marco Rubio of Florida, who mused ...": the relative pronoun's antecedent; the
+        # mention runs to "who" (annotators mark either).
+        ante = _phrase_ending_at(toks, k - 2, lo)
+        return Phrase(ante.first, k, ante.kind) if ante is not None else None
     return _phrase_ending_at(toks, k, lo)
 
 
 def _skip_back(toks: list[Token], k: int, lo: int) -> int:
-    while k >= lo and toks[k].kind == "w" and toks[k].low in CUE_GAP_WORDS:
+    # Lower case only: "Will acknowledges" has a subject named Will.
+    while k >= lo and toks[k].kind == "w" and not toks[k].is_cap and toks[k].low in CUE_GAP_WORDS:
         k -= 1
     return k
 
@@ -246,10 +176,10 @@ def _determiner_phrase(toks: list[Token], k: int, lo: int) -> Phrase | None:
         return None
     for j in range(k - 1, max(lo, k - 4) - 1, -1):
         t = toks[j]
-        if t.kind != "w" or (t.is_cap and t.low not in {"the", "a", "an"}):
+        if t.kind != "w":
             return None
-        if t.low in {"the", "a", "an", "this", "that"} or (t.is_cap and t.low in DETERMINERS):
-            return Phrase(j, k, "descriptor")
+        if t.low in {"the", "a", "an", "this", "his", "her", "their", "its"}:
+            return Phrase(j, k, "descriptor")  # "the GOP front-runner", "the suit"
         if t.low in CUE_VERBS or t.low in CUE_PARTICIPLES or t.low in CUE_GAP_WORDS:
             return None
     return None
@@ -285,7 +215,7 @@ def phrase_after(toks: list[Token], j: int, hi: int) -> Phrase | None:
     if last is None or last < j:
         return None
     kind = classify(toks, j, last)
-    if kind is None and toks[j].low in {"the", "a", "an", "this"}:
+    if kind is None and toks[j].low in {"the", "a", "an", "this", "his", "her", "their", "its"}:
         return _determiner_phrase_after(toks, j, hi)
     return Phrase(j, last, kind) if kind else None
 
