@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import random
 import sys
 import time
@@ -30,9 +31,26 @@ SINGLE_CHARS = set("‘’'")
 DEFAULT_POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "polnear"
 
 
+class _FailureCounter(logging.Handler):
+    """Counts articles on which extract_quotes hit its safety net (it logs instead of raising)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+FAILURES = _FailureCounter()
+logging.getLogger("service.attribution").addHandler(FAILURES)
+logging.getLogger("service.attribution").propagate = False
+
+
 @dataclass
 class SplitScore:
     articles: int = 0
+    failures: int = 0
     gold_quotes: int = 0
     found: int = 0
     with_source: int = 0
@@ -143,10 +161,12 @@ def score_article(text: str, relations: list[dict], score: SplitScore, keep_erro
 def evaluate(root: Path, split: str, keep_errors: bool = False) -> SplitScore:
     gold = load_gold(root)
     score = SplitScore()
+    before = FAILURES.count
     for path in sorted((root / "text").glob(f"{split}__*.txt")):
         article = path.stem.split("__", 1)[1]
         text = path.read_text(encoding="utf-8")
         score_article(text, gold.get((split, article), []), score, keep_errors)
+    score.failures = FAILURES.count - before
     return score
 
 
@@ -163,6 +183,7 @@ def report(split: str, s: SplitScore) -> str:
         f"spurious quotes/article:  {s.spurious / max(1, s.articles):.2f} "
         f"({s.spurious} of {s.predicted} predicted; {s.spurious_unattributed} unattributed)",
         f"time per article:         {1000 * s.seconds / max(1, s.articles):.2f} ms",
+        f"extraction failures:      {s.failures}",
         "speaker accuracy by method: "
         + ", ".join(
             f"{m} {_pct(s.right_by_method[m], n)} of {n}" for m, n in s.by_method.most_common()

@@ -28,7 +28,9 @@ class Token:
 
     @property
     def low(self) -> str:
-        return self.text.lower()
+        """Lower-cased word or punctuation; "" for a quoted segment, which is never a cue,
+        a pronoun or a name however its words read (a quote “he” is not the pronoun he)."""
+        return self.text.lower() if self.kind != "q" else ""
 
     @property
     def is_cap(self) -> bool:

@@ -427,6 +427,13 @@ def test_adversarial_marks_stay_inside_their_paragraph():
     assert all(q.end <= text.index("\n") or q.start > text.index("\n") for q in quotes)
 
 
+def test_quoted_words_are_never_read_as_attribution_words():
+    # A quotation consisting of "he" once crashed the subject finder; it must stay a quote.
+    text = "Back then “he” was the word of the year for many “critics”."
+    quotes = extract_quotes(text)
+    assert [q.text for q in quotes] == ["he", "critics"]
+
+
 def test_non_string_input_returns_nothing():
     assert extract_quotes("") == []
     assert extract_quotes(None) == []  # type: ignore[arg-type]
