@@ -14,9 +14,9 @@ from flask import Flask, request
 
 from service import articles, docs_assets, extract, health, verify, web
 from service.config import load_config
-from service.corpus_files import load_corpus_dir
 from service.engine import Verbatim
 from service.errors import ProblemApi, problem_response, register_error_handlers
+from service.importer import import_paths
 from service.observability import init_observability
 from service.store import ArticleStore
 
@@ -30,11 +30,11 @@ def open_engine(data_dir: str | Path, corpus_dir: str | Path) -> Verbatim:
     """Open the store (seeding an empty one from the corpus folder) and index it."""
     store = ArticleStore(Path(data_dir) / STORE_FILE)
     if store.is_empty():
-        found, errors = load_corpus_dir(corpus_dir)
-        for error in errors:
+        # The same reader and validation as `verbatim import` and the API: one set of rules.
+        report = import_paths(store, [corpus_dir])
+        for error in report.skipped:
             log.error("corpus file skipped: %s: %s", error.path, error.reason)
-        store.bulk_upsert(found)
-        log.info("seeded the store with %d articles from %s", len(found), corpus_dir)
+        log.info("seeded the store with %d articles from %s", len(report.added), corpus_dir)
     return Verbatim(store)
 
 

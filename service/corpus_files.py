@@ -78,6 +78,10 @@ def parse_text_article(raw: str, default_id: str) -> Article:
             key = found.group(1).strip().lower() if found else ""
             if found and key in HEADER_FIELDS:
                 fields[HEADER_FIELDS[key]] = found.group(2).strip()
+                if HEADER_FIELDS[key] == "url":
+                    # A URL never contains whitespace: anything after it is an editor's note
+                    # ("https://... (store copy: ...)").
+                    fields["url"] = (fields["url"].split() or [""])[0]
             elif not (found and key in HEADER_NOTES):
                 is_header = False
                 break

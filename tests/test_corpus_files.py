@@ -87,3 +87,8 @@ def test_slugs_are_stable_and_safe() -> None:
     assert slugify("Zelenskyy: ‘We’re ready’ — Kyiv") == "zelenskyy-were-ready-kyiv"
     assert slugify("../../etc/passwd") == "etc-passwd"
     assert slugify("!!!") == "article"
+
+
+def test_url_header_keeps_only_the_url_not_an_editors_note() -> None:
+    raw = "title: T\nurl: https://www.gov.uk/x (store copy: https://example.org/y)\n\nBody.\n"
+    assert parse_text_article(raw, "t").url == "https://www.gov.uk/x"
