@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 from service.cues import (
     CLAUSE_CUES,
+    CUE_GAP_WORDS,
+    CUE_VERBS,
     DETERMINERS,
     NEUTER_PRONOUNS,
     PERSONAL_PRONOUNS,
@@ -191,6 +193,8 @@ class _Extractor:
             if ev is not None or t in scare:
                 continue
             ev = self._shared_in_paragraph(found, q_positions, pos)
+            if ev is None:
+                ev = self._earlier_speaker_in_paragraph(toks, t, pi)
             if ev is None and pos == 0 and colon_evidence is not None:
                 ev = _carry(colon_evidence, pi, colon_evidence.method)
             if ev is None and prev_speaker is not None:
@@ -276,10 +280,20 @@ class _Extractor:
             return None
         crossed = toks[j].sentence != toks[t].sentence
         if is_cue(toks, j) and not crossed:
-            return self._resolve(toks, phrase_after(toks, j + 1, hi), pi)
+            # '"Q," said Trump' / '"Q," said a 2008 Clinton veteran'
+            ph = phrase_after(toks, j + 1, hi) or _short_clause_phrase(toks, j + 1, hi)
+            return self._resolve(toks, ph, pi)
         if toks[j].low == "according" and j + 1 < hi and toks[j + 1].low == "to":
             return self._resolve(toks, phrase_after(toks, j + 2, hi), pi)
         ph = phrase_after(toks, j, hi)
+        ends = toks[t].text.rstrip("”\"»’' ")[-1:]
+        if not crossed and (ends in {",", "?", "!", "—", "–", "-"} or toks[t + 1].text == ","):
+            # '"Q," the two write' / '"Q," an angry Hollande retaliated' / '"Q," Trump shot
+            # back': a quotation whose sentence goes on after a comma is attributed by the
+            # subject + verb that follow, whatever the verb.
+            subject = ph or _short_clause_phrase(toks, j, hi)
+            if subject is not None and _verb_follows(toks, subject.last, hi):
+                return self._resolve(toks, subject, pi)
         if ph is None:
             # '"This is fantastic!" beamed Donald Hartley of Madison': any verb between a quote
             # and a name that closes the sentence is a reporting verb.
@@ -437,6 +451,8 @@ class _Extractor:
         s0 = t
         while s0 > 0 and toks[s0 - 1].sentence == sid and t - s0 < CUE_LOOKBACK:
             s0 -= 1
+        while s0 < t and toks[s0].low in _LEADING_CONNECTIVES:
+            s0 += 1  # "And then Trump went fully on the attack, saying ..."
         ev = self._resolve(toks, self._real_phrase(toks, phrase_after(toks, s0, t)), pi)
         if ev is None:
             # "Speaking to reporters, the Ukrainian president said ...": subject after the opener.
@@ -476,6 +492,16 @@ class _Extractor:
             kind, ev, explicit = found[q_positions[k]]
             if ev is not None and explicit and kind == "direct":
                 return _carry(ev, ev.para, "carry")
+        return None
+
+    def _earlier_speaker_in_paragraph(self, toks, t, pi) -> _Evidence | None:
+        """'Ghazala Khan says she received a call. "She called me ..."': the last "X says"
+        earlier in the quote's own paragraph."""
+        for i in range(t - 1, max(-1, t - 2 * CUE_LOOKBACK), -1):
+            if is_cue(toks, i):
+                ev = self._resolve(toks, phrase_before(toks, i - 1, max(0, i - CUE_LOOKBACK)), pi)
+                if ev is not None:
+                    return _carry(ev, pi, "carry")
         return None
 
     def _previous_speaker(self, pi) -> _Evidence | None:
@@ -665,6 +691,82 @@ def _possessor_phrase(toks: list[Token], k: int) -> Phrase:
 
 def _carry(ev: _Evidence, pi: int, method: str) -> _Evidence:
     return _Evidence(ev.name, ev.mention, method, ev.kind, pi)
+
+
+def _short_clause_phrase(toks: list[Token], j: int, hi: int) -> Phrase | None:
+    """A determiner phrase our lexicon does not know ("a 2008 Clinton veteran", "the two"):
+    the words from a determiner up to the first verb-looking lower-case word or punctuation."""
+    if j >= hi or toks[j].low not in {"the", "a", "an", "his", "her", "their", "its"}:
+        return None
+    last = None
+    for k in range(j + 1, min(hi, j + 6)):
+        tok = toks[k]
+        if tok.kind != "w" or tok.low in _CLAUSE_STOPS:
+            break
+        if not tok.is_cap and not tok.low[:1].isdigit() and last is not None and _looks_verb(tok):
+            break
+        last = k
+    return Phrase(j, last, "descriptor") if last is not None else None
+
+
+def _looks_verb(tok: Token) -> bool:
+    return (
+        tok.low.endswith(("ed", "es", "ted"))
+        or tok.low in CUE_VERBS
+        or tok.low
+        in {
+            "write",
+            "say",
+            "conclude",
+            "argue",
+            "note",
+            "add",
+            "explain",
+            "insist",
+            "tell",
+            "ask",
+            "shot",
+            "went",
+            "came",
+            "put",
+            "wrote",
+            "told",
+            "said",
+            "says",
+            "chimed",
+            "piped",
+        }
+    )
+
+
+def _verb_follows(toks: list[Token], k: int, hi: int) -> bool:
+    """A lower-case word (the reporting verb) right after the subject, possibly after an
+    appositive ("Graham, a former candidate, told")."""
+    i = k + 1
+    if i < hi and toks[i].text == ",":
+        for m in range(i + 1, min(hi, i + 20)):
+            if toks[m].kind == "q" or toks[m].text in {".", ";", "!", "?"}:
+                return False
+            if toks[m].text == ",":
+                i = m + 1
+                break
+        else:
+            return False
+    while i < hi and toks[i].kind == "w" and toks[i].low in CUE_GAP_WORDS:
+        i += 1
+    return (
+        i < hi
+        and toks[i].kind == "w"
+        and not toks[i].is_cap
+        and toks[i].low not in _CLAUSE_STOPS
+        and toks[i].sentence == toks[k].sentence
+    )
+
+
+_LEADING_CONNECTIVES = frozenset({"and", "but", "so", "then", "yet", "or", "also", "still"})
+_CLAUSE_STOPS = frozenset(
+    {"and", "or", "but", "that", "which", "who", "when", "where", "while", "because", "if"}
+)
 
 
 def _ends_clause(toks: list[Token], k: int) -> bool:

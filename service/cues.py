@@ -39,8 +39,8 @@ CUE_VERBS: frozenset[str] = words_of(
     criticizes criticises characterized characterised branded brands likened likens reads
     asserted asserts echoed echoes recounted recounts pleaded pleads snapped scoffed scoffs
     fumed griped grumbled groused railed rails ranted hinted hints objected objects protested
-    protests advised advises instructed cited cites quoted quotes boomed repeated repeats
-    explained tweeted
+    protests interjected interjects advised advises instructed cited cites quoted quotes
+    boomed repeated repeats
     """
 )
 
@@ -65,7 +65,7 @@ CUE_PARTICIPLES: frozenset[str] = words_of(
     denying labelling labeling dubbing referring revealing indicating signalling signaling
     mentioning assuring reminding proclaiming pledging touting accusing chanting bragging
     mocking branding decrying deriding criticizing criticising characterizing likening
-    asserting echoing recounting pleading hinting protesting citing quoting
+    asserting echoing recounting pleading hinting protesting citing quoting interjecting
     """
 )
 
@@ -183,7 +183,8 @@ NON_NAME_WORDS: frozenset[str] = words_of(
     one two three four five six seven eight nine ten first second third other another such
     said says told added moreover furthermore despite instead indeed even just now nevertheless
     nonetheless thus therefore perhaps maybe finally ultimately overall similarly likewise
-    additionally besides otherwise regardless recently currently tonight asked
+    additionally besides otherwise regardless recently currently tonight asked rather yes
+    indeed actually clearly obviously certainly sadly fortunately unfortunately
     """
 )
 
