@@ -24,6 +24,7 @@ from service.scoring import (
     decide_verdict,
     extract_features,
     load_calibration,
+    source_confidence,
     with_ties,
 )
 from service.word_index import WordIndex
@@ -98,11 +99,12 @@ class Matcher:
         calibration = load_calibration()
         found: list[_Scored] = []
         for match, features, published in self.analyse(quote, limit):
-            confidence = calibration.probability(features)
-            # Below `accept` the passage is more likely not the source: report it only when the
-            # words are verbatim (then it *is* a source, however generic, with its low confidence).
-            if confidence < calibration.accept and match.verdict != "verbatim":
+            p_source = calibration.probability(features)
+            # Below `accept` the passage is more likely not a source: report it only when the
+            # words are verbatim (then it *is* one, however generic, with its low confidence).
+            if p_source < calibration.accept and match.verdict != "verbatim":
                 continue
+            confidence = source_confidence(p_source, features)
             found.append(
                 _Scored(replace(match, confidence=round(confidence, 4)), features, published)
             )

@@ -97,6 +97,17 @@ def with_ties(features: MatchFeatures, ties: int) -> MatchFeatures:
     return MatchFeatures((*features.values[:-1], math.log1p(ties)))
 
 
+def source_confidence(p_source: float, features: MatchFeatures) -> float:
+    """Confidence that this article is *the* source: the calibrated probability that the passage
+    is a source of the quote, shared equally among the articles that align just as well.
+
+    Why: "thank you very much" is verbatim in many articles; each is a source of those words but
+    none is likely to be *the* one, so generic and widely syndicated words never look certain.
+    """
+    ties = math.expm1(features.values[FEATURES.index("log_ties")])
+    return p_source / (1.0 + ties)
+
+
 def decide_verdict(differences: Sequence[Difference]) -> Verdict:
     """verbatim / close / altered from the differences alone (never not_found: that is a
     confidence decision made by the matcher)."""
