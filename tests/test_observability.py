@@ -6,6 +6,8 @@ import json
 import logging
 import re
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import requests
@@ -232,3 +234,30 @@ def test_gunicorn_metrics_add_up_every_worker_and_logs_are_json() -> None:
     assert traced[0]["route"] == "/v1/verify"
     assert traced[0]["status"] == 200
     assert SEED_QUOTE not in server.log()
+
+
+def test_unhandled_error_is_a_problem_logged_with_its_request_id(
+    make_app: Callable[..., Flask], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "one.txt").write_text("One article\n\nNothing to see here.\n", encoding="utf-8")
+    app = make_app(VERBATIM_CORPUS_DIR=str(corpus))
+
+    def explode() -> str:
+        raise RuntimeError("engine bug")
+
+    app.add_url_rule("/explode", view_func=explode)
+    caplog.set_level(logging.INFO)
+    response = app.test_client().get("/explode", headers={"X-Request-ID": "trace-500"})
+    assert response.status_code == 500
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["request_id"] == "trace-500"
+    assert "engine bug" not in response.get_data(as_text=True)
+    errors = [
+        json.loads(JsonFormatter().format(r)) for r in caplog.records if r.levelname == "ERROR"
+    ]
+    assert [e["request_id"] for e in errors] == ["trace-500"]
+    assert "RuntimeError: engine bug" in errors[0]["exc_info"]
+    logged = [r for r in access_records(caplog) if r.request_id == "trace-500"]
+    assert [(r.route, r.status) for r in logged] == [("/explode", 500)]
