@@ -10,6 +10,7 @@ never swallow the rest of the article), and every mark is looked at once.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # Double marks. „ opens German quotes, which then close with “; » « are handled both ways round.
@@ -50,7 +51,8 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 def _looks_open(text: str, i: int, lo: int, hi: int) -> bool:
     prev = text[i - 1] if i > lo else " "
     nxt = text[i + 1] if i + 1 < hi else " "
-    return (prev.isspace() or prev in _BEFORE_OPEN or prev in OPEN_ONLY) and not nxt.isspace()
+    spacey = prev.isspace() or unicodedata.category(prev) == "Cf"  # \u202a and friends
+    return (spacey or prev in _BEFORE_OPEN or prev in OPEN_ONLY) and not nxt.isspace()
 
 
 def _looks_close(text: str, i: int, lo: int, hi: int) -> bool:
@@ -77,25 +79,27 @@ def _double_segments(text: str, lo: int, hi: int) -> list[QuotedSegment]:
     open_char = ""
     for m in DOUBLE_MARKS.finditer(text, lo, hi):
         i, c = m.start(), m.group()
+        looks_open, looks_close = _looks_open(text, i, lo, hi), _looks_close(text, i, lo, hi)
         if c in OPEN_ONLY:
+            # „…“ (German) closes with “; and copy often closes with the wrong curly mark
+            # (“expedited review“), which a closer's position gives away.
             if open_at is not None and (
-                (open_char == "„" and c == "“") or (open_char == "»" and c == "«")
+                (open_char == "„" and c == "“")
+                or (open_char == "»" and c == "«")
+                or (looks_close and not looks_open)
             ):
                 role = "close"
             else:
                 role = "open"
         elif c in CLOSE_ONLY:
-            role = (
-                "open" if c == "»" and open_at is None and _looks_open(text, i, lo, hi) else "close"
-            )
+            # »…« (Danish, Swiss) and a wrong-way ” opening a quote (”get close to Ben ...”).
+            role = "open" if open_at is None and looks_open and not looks_close else "close"
         elif open_at is None:
             # A straight mark glued to the end of a word with nothing open is an inch sign or a
             # stray closer: skip it rather than open a quote that runs to paragraph end.
-            is_stray = _looks_close(text, i, lo, hi) and not _looks_open(text, i, lo, hi)
-            role = "stray" if is_stray else "open"
+            role = "stray" if looks_close and not looks_open else "open"
         else:
-            reopen = _looks_open(text, i, lo, hi) and not _looks_close(text, i, lo, hi)
-            role = "open" if reopen else "close"
+            role = "open" if looks_open and not looks_close else "close"
 
         if role == "open":
             # An opener while a quote is open: the earlier opener lost its closer. Restart at
