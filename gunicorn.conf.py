@@ -13,8 +13,28 @@ from pathlib import Path
 # directory must be in the environment before the app (preloaded below) imports it. A fresh
 # directory per server start: samples left by a previous run would be summed into this one.
 _OWN_METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+_METRICS_PREFIX = "verbatim-metrics-"
+
+
+def _remove_orphaned_metrics_dirs() -> None:
+    """Directories of masters that were killed (SIGKILL skips on_exit) would pile up in /tmp."""
+    for path in Path(tempfile.gettempdir()).glob(f"{_METRICS_PREFIX}*-*"):
+        pid = path.name.removeprefix(_METRICS_PREFIX).split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except PermissionError:  # alive, another user's
+            pass
+
+
 if _OWN_METRICS_DIR:
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="verbatim-metrics-")
+    _remove_orphaned_metrics_dirs()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+        prefix=f"{_METRICS_PREFIX}{os.getpid()}-"
+    )
 METRICS_DIR = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 # An operator-chosen directory is emptied once per server start, before the app is preloaded
 # (the master writes its gauges then); the marker stops a config reload (HUP) from emptying it.
