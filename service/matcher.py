@@ -36,6 +36,9 @@ EXTRA_CANDIDATES = 6
 CANDIDATE_SCORE_FLOOR = 0.35
 # Once `limit` passages are aligned, only near-copies of the best candidate are still worth a look.
 NEAR_COPY = 0.8
+# An aligned passage covering this share of the quote's weight is a strong answer: weaker
+# candidates are then skipped (they could not outrank it and would rarely pass `accept`).
+STRONG_COVERAGE = 0.75
 # Quote rows beyond this are ignored (the HTTP layer caps quotes at 2,000 characters, ~350 words).
 MAX_QUOTE_ROWS = 400
 # Windows: how far the shared words of one occurrence may spread, as a multiple of quote length
@@ -126,8 +129,11 @@ class Matcher:
         for article_id, retrieval_score in candidates:
             if retrieval_score < floor:
                 break
-            if len(results) >= limit and retrieval_score < NEAR_COPY * candidates[0][1]:
-                break  # enough answers; what is left shares clearly less of the quote's evidence
+            if retrieval_score < NEAR_COPY * candidates[0][1] and (
+                len(results) >= limit
+                or any(f.values[0] >= STRONG_COVERAGE for _, f, _ in results)
+            ):
+                break  # a strong answer is in hand and the rest share clearly less evidence
             article = self._articles[article_id]
             result = self._match_article(quote, rows, article)
             if result is not None:
