@@ -141,3 +141,33 @@ def test_engine_extract_never_raises(fuzz_app: Flask, text: str, title: str | No
     for quote in quotes:
         assert isinstance(quote, QuoteSpan)
         assert text[quote.start : quote.end] == quote.text
+
+
+HOSTILE_TEXTS = {
+    "100k-char word": "w" * 100_000,
+    "RTL override and Arabic/Hebrew": (
+        '\u202e\u0645\u0631\u062d\u0628\u0627 "\u05e9\u05dc\u05d5\u05dd," she said.'
+    ),
+    "combining marks": 'He said: "e\u0301\u0301\u0301 n\u0303\u0303 a\u030a."',
+    "emoji and ZWJ": (
+        '"We won \U0001f469\u200d\U0001f469\u200d\U0001f467 \U0001f1fa\U0001f1e6," Zelensky said.'
+    ),
+    "NUL and controls": '"stop\x00 now\x1b[31m," the minister\x07 said.\x00',
+    "unpaired marks": '\u201c\u201c\u201c "\u2018 said he \u201d\u201d',
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_TEXTS)
+def test_api_answers_hostile_unicode(fuzz_app: Flask, name: str) -> None:
+    text = HOSTILE_TEXTS[name]
+    client = fuzz_app.test_client()
+    extracted = client.post("/v1/extract", json={"text": text})
+    assert extracted.status_code == 200
+    for quote in extracted.get_json()["quotes"]:
+        assert text[quote["start"] : quote["end"]] == quote["text"]
+    verified = client.post("/v1/verify", json={"quote": text[:2000]})
+    assert verified.status_code == 200
+    match = verified.get_json()["match"]
+    if match is not None:
+        article = client.get(f"/v1/articles/{match['article']['id']}").get_json()
+        assert article["text"][match["start"] : match["end"]] == match["text"]
