@@ -3,11 +3,14 @@
 Command-line flags still win over this file (tests pass `--bind 127.0.0.1:<port>`).
 """
 
+import json
 import multiprocessing
 import os
 import shutil
 import tempfile
 from pathlib import Path
+
+import gunicorn.util
 
 # Prometheus multiprocess mode: prometheus-client picks its storage when first imported, so the
 # directory must be in the environment before the app (preloaded below) imports it. A fresh
@@ -108,3 +111,20 @@ def child_exit(server, worker) -> None:
 def on_exit(server) -> None:
     if _OWN_METRICS_DIR:
         shutil.rmtree(METRICS_DIR, ignore_errors=True)
+
+
+def _write_problem(sock, status_int: int, reason: str, mesg: str) -> None:
+    """Errors gunicorn answers itself (malformed request line, URL or headers over its limits)
+    in the app's format: problem+json, never gunicorn's HTML page. Same signature as the
+    `gunicorn.util.write_error` it replaces."""
+    body = json.dumps(
+        {"type": "about:blank", "title": reason, "status": status_int, "detail": mesg}
+    ).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    gunicorn.util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+gunicorn.util.write_error = _write_problem

@@ -259,3 +259,26 @@ def test_invalid_utf8_over_real_http_is_400(server: Server) -> None:
     reply = raw_http(server, head.encode() + body)
     assert reply.startswith(b"HTTP/1.1 400"), reply[:300]
     assert b"application/problem+json" in reply
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("request_head", "status"),
+    [
+        (f"GET /v1/articles/{'a' * 5000} HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        (f"GET /livez HTTP/1.1\r\nHost: x\r\nX-Big: {'b' * 9000}\r\n\r\n", 431),
+        ("NOT AN HTTP REQUEST\r\n\r\n", 400),
+        ("GET /livez HTTP/1.1\r\nHost: x\r\nBad Header Name: y\r\n\r\n", 400),
+    ],
+)
+def test_errors_gunicorn_answers_itself_are_problem_json(
+    server: Server, request_head: str, status: int
+) -> None:
+    """Malformed HTTP never reaches Flask; gunicorn's reply must still be problem+json."""
+    reply = raw_http(server, request_head.encode())
+    status_line, _, rest = reply.partition(b"\r\n")
+    assert status_line.startswith(f"HTTP/1.1 {status}".encode()), reply[:300]
+    headers, _, body = rest.partition(b"\r\n\r\n")
+    assert b"content-type: application/problem+json" in headers.lower()
+    assert b"<html" not in body.lower()
+    assert json.loads(body)["status"] == status
