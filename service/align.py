@@ -128,12 +128,12 @@ def similarity_matrix(rows: Sequence[Row], words: Sequence[str]) -> np.ndarray:
         elif fuzzy_equal(a, b):
             level[qi, ai] = 1
     cols = np.fromiter((a_pos[w] for w in words), dtype=np.intp, count=len(words))
-    for i in word_rows:
-        row = rows[i]
-        lv = level[q_pos[row.word], cols]
-        sim[i] = np.where(
-            lv == 2, row.weight * MATCH, np.where(lv == 1, row.weight * FUZZY, MISMATCH)
-        )
+    q_rows = np.fromiter((q_pos[rows[i].word] for i in word_rows), dtype=np.intp)
+    weights = np.array([rows[i].weight for i in word_rows])[:, None]
+    lv = level[q_rows][:, cols]  # one gather for all word rows
+    sim[word_rows] = np.where(
+        lv == 2, weights * MATCH, np.where(lv == 1, weights * FUZZY, MISMATCH)
+    )
     return sim
 
 

@@ -130,8 +130,7 @@ class Matcher:
             if retrieval_score < floor:
                 break
             if retrieval_score < NEAR_COPY * candidates[0][1] and (
-                len(results) >= limit
-                or any(f.values[0] >= STRONG_COVERAGE for _, f, _ in results)
+                len(results) >= limit or any(f.values[0] >= STRONG_COVERAGE for _, f, _ in results)
             ):
                 break  # a strong answer is in hand and the rest share clearly less evidence
             article = self._articles[article_id]
@@ -183,17 +182,20 @@ class Matcher:
             cached = self._article_words(article)
             full = cached.tokens
             spans = candidate_windows(rows, full.words, cached.positions)
-            token_windows = [
+            token_windows = (
                 Tokens(full.words[lo:hi], full.starts[lo:hi], full.ends[lo:hi]) for lo, hi in spans
-            ]
+            )
         else:
-            token_windows = [tokenize(text[lo:hi], lo) for lo, hi in windows]
+            token_windows = (tokenize(text[lo:hi], lo) for lo, hi in windows)  # lazily
+        perfect = sum(r.weight for r in rows if r.kind == "word")
         for tokens in token_windows:
             if not tokens.words:
                 continue
             alignment = align(rows, similarity_matrix(rows, tokens.words))
             if alignment is not None and (best is None or alignment.score > best[0].score):
                 best = (alignment, tokens)
+            if best is not None and best[0].score >= STRONG_COVERAGE * perfect:
+                break  # the densest window already holds the passage; skip the runner-up
         if best is None:
             return None
         alignment, tokens = best

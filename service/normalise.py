@@ -45,6 +45,19 @@ WORD_RE = re.compile(
     rf"\d+(?:[.,]\d+)+|{_WORD_CHAR}+(?:[{_APOSTROPHES}]{_WORD_CHAR}+)*",
 )
 _APOSTROPHE_TABLE = str.maketrans(dict.fromkeys(_APOSTROPHES, "'"))
+# Fast path: most news text is ASCII apart from typographic punctuation. Mapping that punctuation
+# one-to-one onto ASCII keeps every offset, and an ASCII text needs no combining-mark class (which
+# makes the general pattern several times slower on every non-word character).
+_TYPOGRAPHY_TABLE = str.maketrans(
+    {
+        **dict.fromkeys(_APOSTROPHES, "'"),
+        **dict.fromkeys("“”„‟«»", '"'),
+        **dict.fromkeys("‐‑‒–—―−", "-"),
+        "…": ".",
+        "\u00a0": " ",
+    }
+)
+ASCII_WORD_RE = re.compile(r"\d+(?:[.,]\d+)+|[A-Za-z0-9_]+(?:'[A-Za-z0-9_]+)*")
 _LATIN_DIACRITICS = re.compile("[\u0300-\u036f]")
 _DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
@@ -88,16 +101,22 @@ class Tokens:
 
 def tokenize(text: str, offset: int = 0) -> Tokens:
     """Split `text` into normalised words; `offset` is added to every character position."""
-    words: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in WORD_RE.finditer(text):
-        norm = normalise_word(m.group())
-        if not norm:
-            continue
-        words.append(norm)
-        starts.append(m.start() + offset)
-        ends.append(m.end() + offset)
+    plain = text.translate(_TYPOGRAPHY_TABLE)
+    pattern, source = (ASCII_WORD_RE, plain) if plain.isascii() else (WORD_RE, text)
+    matches = list(pattern.finditer(source))
+    # map() over the cached normaliser keeps the per-word work in C for the common case.
+    words = list(map(normalise_word, map(re.Match.group, matches)))
+    spans = list(map(re.Match.span, matches))
+    if "" in words:  # a "word" that normalises to nothing (rare: e.g. only a combining mark)
+        kept = [k for k, w in enumerate(words) if w]
+        words = [words[k] for k in kept]
+        spans = [spans[k] for k in kept]
+    if not words:
+        return Tokens((), (), ())
+    starts, ends = zip(*spans, strict=True)
+    if offset:
+        starts = tuple(x + offset for x in starts)
+        ends = tuple(x + offset for x in ends)
     return Tokens(tuple(words), tuple(starts), tuple(ends))
 
 

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.normalise import normalise_word, split_quote, tokenize
+from service.normalise import WORD_RE, normalise_word, split_quote, tokenize
 
 SEED_LINE = "“They’re willing to put people on the ground,” Trump said."
 
@@ -56,3 +56,11 @@ def test_pathological_inputs() -> None:
         tokens = tokenize(text)
         assert all(text[s:e] for s, e in zip(tokens.starts, tokens.ends, strict=True))
     assert tokenize("a" * 100_000).words == ("a" * 100_000,)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab1,.' ’“”—-…\u00a0Z_`", max_size=60))
+def test_ascii_fast_path_agrees_with_general_pattern(text: str) -> None:
+    general = [(m.start(), m.end()) for m in WORD_RE.finditer(text) if normalise_word(m.group())]
+    tokens = tokenize(text)
+    assert list(zip(tokens.starts, tokens.ends, strict=True)) == general
