@@ -23,7 +23,9 @@ import argparse
 import json
 import os
 import random
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -205,7 +207,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
     args = parser.parse_args(argv)
 
-    env = {"GUNICORN_MAX_REQUESTS": "0", "LOG_LEVEL": "warning"}
+    # INFO logging as in production: the per-request JSON line is part of the cost measured.
+    data_dir = tempfile.mkdtemp(prefix="verbatim-load-")
+    env = {"GUNICORN_MAX_REQUESTS": "0", "VERBATIM_DATA_DIR": data_dir}
     server = start_server(env, workers=args.workers)
     try:
         global WORKLOAD
@@ -221,6 +225,7 @@ def main(argv: list[str] | None = None) -> dict:
         rss_end = worker_rss(server)
     finally:
         server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
     ceiling = phases["livez"]["total"]["rps"]
     result = {
