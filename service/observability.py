@@ -118,7 +118,9 @@ class JsonFormatter(logging.Formatter):
             entry["exc_info"] = self.formatException(record.exc_info)
         if record.stack_info:
             entry["stack_info"] = self.formatStack(record.stack_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        # ASCII escapes: a lone surrogate or stray control character from a client can never
+        # make the line unwritable or split it in two.
+        return json.dumps(entry, default=str)
 
 
 def _route() -> str:

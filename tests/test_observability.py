@@ -261,3 +261,13 @@ def test_unhandled_error_is_a_problem_logged_with_its_request_id(
     assert "RuntimeError: engine bug" in errors[0]["exc_info"]
     logged = [r for r in access_records(caplog) if r.request_id == "trace-500"]
     assert [(r.route, r.status) for r in logged] == [("/explode", 500)]
+
+
+def test_json_formatter_survives_lone_surrogates_and_newlines() -> None:
+    record = logging.getLogger("t").makeRecord(
+        "t", logging.WARNING, __file__, 1, "bad input %s", ("a\ud800b\nc",), None
+    )
+    line = JsonFormatter().format(record)
+    line.encode("ascii")  # writable to any stream
+    assert "\n" not in line
+    assert json.loads(line)["message"] == "bad input a\ud800b\nc"
