@@ -82,6 +82,10 @@ SHORT_AFTER_SENTENCE = 6
 SCARE_QUOTE_WORDS = 3
 # "said during the talks with Zelenskyy and the European leaders that ...": how far "that" may be.
 CLAUSE_THAT_WINDOW = 12
+# Quotes of one paragraph that may lend each other a speaker, and speakers a pronoun may pick
+# from: both bounded so a pathological paragraph of thousands of quotes stays linear.
+SHARE_WINDOW = 20
+PRONOUN_HISTORY = 50
 # A "Name:" label before a quote is at most this long ("Michael P. McDonald").
 MAX_LABEL_TOKENS = 6
 # Carry-over reaches back this many paragraphs (a quotation paragraph right after the speaker's).
@@ -132,6 +136,9 @@ class _Extractor:
         self.para_last: dict[int, _Evidence] = {}
         self.out: list[QuoteSpan] = []
         self._name_positions = [p for p, _ in self.names.mentions]
+        self._cues: list[int] = []
+        self._triggers: list[int] = []
+        self._nouns: list[int] = []
 
     # -- driver -------------------------------------------------------------------------------
     def run(self) -> list[QuoteSpan]:
@@ -164,6 +171,17 @@ class _Extractor:
 
     # -- one paragraph ------------------------------------------------------------------------
     def _paragraph(self, pi, toks, segments, colon_evidence) -> _Evidence | None:
+        # Where the cue verbs (and other triggers) are, so every per-quote search is a bisect
+        # plus a walk over a few cues instead of a walk over tokens.
+        self._cues = [i for i in range(len(toks)) if is_cue(toks, i)]
+        self._triggers = [
+            i
+            for i, tok in enumerate(toks)
+            if is_cue(toks, i)
+            or is_participle(tok)
+            or (tok.low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to")
+        ]
+        self._nouns = [i for i, tok in enumerate(toks) if i > 0 and tok.low in SPEECH_NOUNS]
         q_positions = [i for i, t in enumerate(toks) if t.kind == "q"]
         # token index -> (kind, evidence, explicit); explicit = found beside the quote itself.
         found: dict[int, tuple[str, _Evidence | None, bool]] = {}
@@ -365,9 +383,10 @@ class _Extractor:
         sid = toks[t].sentence
         stop = max(0, t - CUE_LOOKBACK)
         saw_cue, last_cue = False, t
-        i = t - 1
-        while i >= stop and toks[i].sentence == sid:
+        for i in reversed(_between(self._triggers, stop, t)):
             tok = toks[i]
+            if tok.sentence != sid:
+                break
             if is_cue(toks, i):
                 saw_cue, last_cue = True, (i if not saw_cue else last_cue)
                 ph = phrase_before(toks, i - 1, stop)
@@ -379,7 +398,6 @@ class _Extractor:
                     return self._resolve(toks, ph, pi)
             elif is_participle(tok):
                 return self._cue_subject(toks, i, stop, pi)
-            i -= 1
         if saw_cue:
             return self._subjectless_cue(toks, last_cue, t, pi)
         return (
@@ -391,10 +409,10 @@ class _Extractor:
     def _speech_noun_evidence(self, toks, t, pi) -> _Evidence | None:
         """'Donald Trump’s claim that Obama “founded ISIS”' / 'in Forbes’ words, “...”'."""
         sid = toks[t].sentence
-        for i in range(t - 1, max(0, t - CUE_LOOKBACK), -1):
+        for i in reversed(_between(self._nouns, max(1, t - CUE_LOOKBACK), t)):
             if toks[i].sentence != sid:
                 break
-            if toks[i].low in SPEECH_NOUNS and is_possessive(toks[i - 1]):
+            if is_possessive(toks[i - 1]):
                 ph = _possessor_phrase(toks, i - 1)
                 return self._resolve(toks, ph, pi)
         return None
@@ -419,12 +437,11 @@ class _Extractor:
     def _later_cue_evidence(self, toks, t, pi) -> _Evidence | None:
         """'"Q" about fixing inequality, said Marla Kilfoyle' / '"A" and "B," Dean proclaimed'."""
         sid = toks[t].sentence
-        for i in range(t + 1, min(len(toks), t + CUE_LOOKBACK)):
+        for i in _between(self._cues, t + 1, t + CUE_LOOKBACK):
             if toks[i].sentence != sid:
                 break
-            if is_cue(toks, i):
-                ph = phrase_before(toks, i - 1, t + 1) or phrase_after(toks, i + 1, len(toks))
-                return self._resolve(toks, ph, pi)
+            ph = phrase_before(toks, i - 1, t + 1) or phrase_after(toks, i + 1, len(toks))
+            return self._resolve(toks, ph, pi)
         return None
 
     def _cue_subject(self, toks, cue_index, lo, pi) -> _Evidence | None:
@@ -434,13 +451,12 @@ class _Extractor:
         ph = phrase_before(toks, cue_index - 1, lo)
         if ph is not None and ph.first > lo and toks[ph.first - 1].low == "with":
             return self._resolve(toks, ph, pi)
-        for i in range(cue_index - 1, lo - 1, -1):
+        for i in reversed(_between(self._cues, lo, cue_index)):
             if toks[i].sentence != sid:
                 break
-            if is_cue(toks, i):
-                ph = phrase_before(toks, i - 1, lo)
-                if ph is not None:
-                    return self._resolve(toks, ph, pi)
+            ph = phrase_before(toks, i - 1, lo)
+            if ph is not None:
+                return self._resolve(toks, ph, pi)
         ev = self._sentence_subject(toks, cue_index, pi)
         if ev is not None and ev.method in {"explicit", "organisation", "descriptor"}:
             return _carry(ev, pi, "subject")
@@ -484,11 +500,12 @@ class _Extractor:
     # -- fallbacks ------------------------------------------------------------------------------
     @staticmethod
     def _shared_in_paragraph(found, q_positions, pos) -> _Evidence | None:
-        for k in range(pos - 1, -1, -1):
+        # Bounded both ways: a paragraph of thousands of scare quotes must stay linear.
+        for k in range(pos - 1, max(-1, pos - 1 - SHARE_WINDOW), -1):
             ev = found[q_positions[k]][1]
             if ev is not None:
                 return _carry(ev, ev.para, "carry")
-        for k in range(pos + 1, len(q_positions)):
+        for k in range(pos + 1, min(len(q_positions), pos + 1 + SHARE_WINDOW)):
             kind, ev, explicit = found[q_positions[k]]
             if ev is not None and explicit and kind == "direct":
                 return _carry(ev, ev.para, "carry")
@@ -497,11 +514,10 @@ class _Extractor:
     def _earlier_speaker_in_paragraph(self, toks, t, pi) -> _Evidence | None:
         """'Ghazala Khan says she received a call. "She called me ..."': the last "X says"
         earlier in the quote's own paragraph."""
-        for i in range(t - 1, max(-1, t - 2 * CUE_LOOKBACK), -1):
-            if is_cue(toks, i):
-                ev = self._resolve(toks, phrase_before(toks, i - 1, max(0, i - CUE_LOOKBACK)), pi)
-                if ev is not None:
-                    return _carry(ev, pi, "carry")
+        for i in reversed(_between(self._cues, t - 2 * CUE_LOOKBACK, t)):
+            ev = self._resolve(toks, phrase_before(toks, i - 1, max(0, i - CUE_LOOKBACK)), pi)
+            if ev is not None:
+                return _carry(ev, pi, "carry")
         return None
 
     def _previous_speaker(self, pi) -> _Evidence | None:
@@ -514,14 +530,13 @@ class _Extractor:
         """Remember the paragraph's last speaker, including parentheticals ('Rather, he said,
         ...') that attribute no quote but tell the reader who is talking."""
         last = max(quote_evidence, key=lambda ev: ev.mention.start, default=None)
-        for c in range(len(toks) - 1, max(-1, len(toks) - 4 * CUE_LOOKBACK), -1):
+        for c in reversed(_between(self._cues, len(toks) - 4 * CUE_LOOKBACK, len(toks))):
             if last is not None and toks[c].end <= last.mention.start:
                 break
-            if is_cue(toks, c):
-                ev = self._resolve(toks, phrase_before(toks, c - 1, 0), pi)
-                if ev is not None:
-                    last = ev
-                    break
+            ev = self._resolve(toks, phrase_before(toks, c - 1, 0), pi)
+            if ev is not None:
+                last = ev
+                break
         if last is not None:
             self.para_last[pi] = last
 
@@ -571,7 +586,11 @@ class _Extractor:
     def _resolve_pronoun(self, pronoun: str, mention: Mention, pi: int) -> _Evidence | None:
         if pronoun in UNNAMEABLE_PRONOUNS:
             return None
-        recent = [ev for ev in reversed(self.history) if pi - ev.para <= PRONOUN_SPEAKER_WINDOW]
+        recent = [
+            ev
+            for ev in reversed(self.history[-PRONOUN_HISTORY:])
+            if pi - ev.para <= PRONOUN_SPEAKER_WINDOW
+        ]
         if pronoun in PERSONAL_PRONOUNS:
             want = "m" if pronoun == "he" else "f"
             for ev in recent:
@@ -679,6 +698,11 @@ class _Extractor:
         start, end = toks[first].start, toks[last].end
         self.out.append(QuoteSpan(self.text[start:end], start, end, "indirect", ev.attribution()))
         self._remember(ev)
+
+
+def _between(indices: list[int], lo: int, hi: int) -> list[int]:
+    """The sorted indices in [lo, hi)."""
+    return indices[bisect.bisect_left(indices, lo) : bisect.bisect_left(indices, hi)]
 
 
 def _possessor_phrase(toks: list[Token], k: int) -> Phrase:

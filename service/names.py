@@ -36,6 +36,8 @@ SURNAME_SIMILARITY = 85
 # surname has already matched.
 FIRST_NAME_SIMILARITY = 60
 SKELETON_SIMILARITY = 80
+# Per-initial cap on fuzzy surname comparisons (a news article has a few dozen people).
+MAX_FUZZY_CANDIDATES = 200
 
 
 def fold(word: str) -> str:
@@ -175,6 +177,8 @@ class NameIndex:
     def __init__(self, text: str, title: str | None = None) -> None:
         self.clusters: dict[str, PersonCluster] = {}
         self.titled: list[TitledMention] = []
+        self._buckets: dict[str, list[PersonCluster]] = {}
+        self._aliases: dict[str, PersonCluster] = {}
         # (offset, cluster) of every name in the text, in order: pronoun antecedents.
         self.mentions: list[tuple[int, PersonCluster]] = []
         # Words the article writes in lower case: a capitalised "Even" is not a name.
@@ -245,13 +249,22 @@ class NameIndex:
     def _cluster_for(self, key: str, create: bool = False) -> PersonCluster | None:
         if key in self.clusters:
             return self.clusters[key]
-        for other in self.clusters.values():
+        if key in self._aliases:
+            return self._aliases[key]
+        # Spelling variants share their first letter (see _surname_match); only the first
+        # MAX_FUZZY_CANDIDATES clusters of a bucket are compared, which keeps a text of
+        # thousands of distinct capitalised words linear.
+        bucket = self._buckets.setdefault(key[:1], [])
+        for other in bucket[:MAX_FUZZY_CANDIDATES]:
             if _surname_match(key, other.key):
+                self._aliases[key] = other
                 return other
         if not create:
             return None
-        self.clusters[key] = PersonCluster(key)
-        return self.clusters[key]
+        cluster = PersonCluster(key)
+        self.clusters[key] = cluster
+        bucket.append(cluster)
+        return cluster
 
     # -- queries --------------------------------------------------------------------------
     def canonical(self, mention: str) -> str:

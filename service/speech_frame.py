@@ -25,16 +25,11 @@ class Token:
     kind: str  # "w" word, "p" punctuation, "q" quoted segment
     seg: int = -1  # index into the article's segment list for "q" tokens
     sentence: int = 0
-
-    @property
-    def low(self) -> str:
-        """Lower-cased word or punctuation; "" for a quoted segment, which is never a cue,
-        a pronoun or a name however its words read (a quote “he” is not the pronoun he)."""
-        return self.text.lower() if self.kind != "q" else ""
-
-    @property
-    def is_cap(self) -> bool:
-        return self.kind == "w" and self.text[:1].isupper()
+    # Lower-cased word or punctuation; "" for a quoted segment, which is never a cue, a pronoun
+    # or a name however its words read (a quote “he” is not the pronoun he). Precomputed: the
+    # rules read it millions of times on long texts.
+    low: str = ""
+    is_cap: bool = False
 
 
 def _tokenise(text: str, lo: int, hi: int, out: list[tuple[str, int, int, str, int]]) -> None:
@@ -62,7 +57,8 @@ def _mark_sentences(text: str, raw: list[tuple[str, int, int, str, int]]) -> lis
     out: list[Token] = []
     sentence = 0
     for i, (w, s, e, kind, seg) in enumerate(raw):
-        out.append(Token(w, s, e, kind, seg, sentence))
+        low = w.lower() if kind != "q" else ""
+        out.append(Token(w, s, e, kind, seg, sentence, low, kind == "w" and w[:1].isupper()))
         nxt = raw[i + 1] if i + 1 < len(raw) else None
         if nxt is None:
             continue
