@@ -58,9 +58,10 @@ def test_lone_surrogate_escape_is_answered_not_crashed(client: FlaskClient) -> N
         assert_problem(response, 422)
 
 
+@pytest.mark.parametrize("path", ["/v1/verify", "/v1/verify/batch", "/v1/extract"])
 @pytest.mark.parametrize("body", ["[]", '["quote"]', '"quote"', "42", "null", "true"])
-def test_json_that_is_not_an_object_is_422(client: FlaskClient, body: str) -> None:
-    assert_problem(post_raw(client, "/v1/verify", body), 422)
+def test_json_that_is_not_an_object_is_422(client: FlaskClient, path: str, body: str) -> None:
+    assert_problem(post_raw(client, path, body), 422)
 
 
 @pytest.mark.parametrize(
