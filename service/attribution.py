@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 from dataclasses import dataclass
 
 from service.cues import (
@@ -51,6 +52,9 @@ from service.speech_frame import Token, frame_tokens
 from service.transcripts import REPORTER, Turn, find_turns
 
 log = logging.getLogger(__name__)
+
+# Dashes that introduce a speaker ("...” ― Sonya Herridge") or join a quote to its sentence.
+DASHES = frozenset({"-", "–", "—", "―", "‒"})
 
 # Confidence by how the speaker was found. Ordered by how often each method is right in
 # annotated news (RESEARCH.md and our PolNeAR train figures): a label or a name beside the cue
@@ -213,6 +217,8 @@ class _Extractor:
             ev = self._shared_in_paragraph(found, q_positions, pos)
             if ev is None:
                 ev = self._earlier_speaker_in_paragraph(toks, t, pi)
+            if ev is None and pos == len(q_positions) - 1:
+                ev = self._signature_below(toks, t, pi)
             if ev is None and pos == 0 and colon_evidence is not None:
                 ev = _carry(colon_evidence, pi, colon_evidence.method)
             if ev is None and prev_speaker is not None:
@@ -244,7 +250,7 @@ class _Extractor:
         prev = toks[t - 1]
         if prev.sentence != toks[t].sentence or prev.kind == "q":
             return True
-        return prev.kind == "p" and prev.text in {":", ",", "—", "–", "-", "(", ";", "…", "."}
+        return prev.kind == "p" and prev.text in {":", ",", "(", ";", "…", ".", *DASHES}
 
     @staticmethod
     def _is_scare_or_title(toks: list[Token], t: int) -> bool:
@@ -265,7 +271,9 @@ class _Extractor:
         before = self._before_evidence(toks, t, pi)
         boundary_after = t + 1 < len(toks) and toks[t + 1].sentence != toks[t].sentence
         colon = t > 0 and toks[t - 1].text == ":"
-        if before is not None and (colon or boundary_after):
+        if before is not None and (colon or boundary_after or toks[t - 1].text == ","):
+            # 'X said: "Q"', 'X said. "Q"' and 'Clinton, a top aide said, "Q"': a cue right
+            # before the quote beats guessing from the words after it.
             return before
         if colon:
             # 'Michael P. McDonald: "Q"' / 'Trump leaned in and boomed: "Q"' / 'McConnell
@@ -288,7 +296,7 @@ class _Extractor:
         n = len(toks)
         j = t + 1
         dash = False
-        if j < n and toks[j].text in {",", "—", "–", "-"}:
+        if j < n and toks[j].text in {",", *DASHES}:
             dash = toks[j].text != ","
             j += 1
         elif not (j < n and toks[j].kind == "w"):
@@ -305,7 +313,7 @@ class _Extractor:
             return self._resolve(toks, phrase_after(toks, j + 2, hi), pi)
         ph = phrase_after(toks, j, hi)
         ends = toks[t].text.rstrip("”\"»’' ")[-1:]
-        if not crossed and (ends in {",", "?", "!", "—", "–", "-"} or toks[t + 1].text == ","):
+        if not crossed and (ends in {",", "?", "!", *DASHES} or toks[t + 1].text == ","):
             # '"Q," the two write' / '"Q," an angry Hollande retaliated' / '"Q," Trump shot
             # back': a quotation whose sentence goes on after a comma is attributed by the
             # subject + verb that follow, whatever the verb.
@@ -315,9 +323,14 @@ class _Extractor:
         if ph is None:
             # '"This is fantastic!" beamed Donald Hartley of Madison': any verb between a quote
             # and a name that closes the sentence is a reporting verb.
-            if not crossed and toks[j].kind == "w" and not toks[j].is_cap:
+            if not crossed and toks[j].kind == "w" and _looks_verb(toks[j]):
                 name = phrase_after(toks, j + 1, hi)
-                if name is not None and name.kind == "name" and _ends_clause(toks, name.last):
+                if (
+                    name is not None
+                    and name.kind == "name"
+                    and toks[name.first].is_cap
+                    and _ends_clause(toks, name.last)
+                ):
                     return self._resolve(toks, name, pi)
             return None
         cue = cue_after_phrase(toks, ph, hi)
@@ -352,7 +365,7 @@ class _Extractor:
         if lo >= t:
             return None
         end = t - 1
-        if toks[end].kind == "p" and toks[end].text in {":", ",", "—", "–", "-"}:
+        if toks[end].kind == "p" and toks[end].text in {":", ",", *DASHES}:
             end -= 1
         for i in range(end, lo - 1, -1):
             tok = toks[i]
@@ -510,6 +523,17 @@ class _Extractor:
             if ev is not None and explicit and kind == "direct":
                 return _carry(ev, ev.para, "carry")
         return None
+
+    def _signature_below(self, toks, t, pi) -> _Evidence | None:
+        """A quotation paragraph signed on the next line: '“...”' then '— Maria Lopez, 34'."""
+        if any(tok.kind == "w" for tok in toks[t + 1 :]):
+            return None
+        m = _SIGNATURE.match(self.text, toks[-1].end)
+        if m is None:
+            return None
+        start, end = m.span(1)
+        name = self.names.canonical(m.group(1))
+        return _Evidence(name, Mention(m.group(1), start, end), "explicit", "person", pi)
 
     def _earlier_speaker_in_paragraph(self, toks, t, pi) -> _Evidence | None:
         """'Ghazala Khan says she received a call. "She called me ..."': the last "X says"
@@ -698,6 +722,10 @@ class _Extractor:
         start, end = toks[first].start, toks[last].end
         self.out.append(QuoteSpan(self.text[start:end], start, end, "indirect", ev.attribution()))
         self._remember(ev)
+
+
+# The next line signs the quotation: "— Maria Lopez, 34, Phoenix". Anchored and linear.
+_SIGNATURE = re.compile(r"\s*\n\s*[—–―‒-]+ ?([A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})")
 
 
 def _between(indices: list[int], lo: int, hi: int) -> list[int]:

@@ -319,9 +319,24 @@ def test_first_person_is_never_named():
     assert all(q.speaker is None for q in extract_quotes(text))
 
 
-def test_dash_attribution():
-    text = "“Ask not what your country can do for you” – John Kennedy"
+@pytest.mark.parametrize("dash", ["–", "—", "―", "-"])
+def test_dash_attribution(dash):
+    text = f"“Ask not what your country can do for you.” {dash} John Kennedy"
     assert _one(text)[2:] == ("John Kennedy", "John Kennedy")
+    glued = f"“Ask not what your country can do for you.”{dash} John Kennedy"
+    assert _one(glued)[2:] == ("John Kennedy", "John Kennedy")
+
+
+def test_quotation_signed_on_the_next_line():
+    text = (
+        "Voters told us why.\n“I love this country and I want it back.”\n— Maria Lopez, 34, Phoenix"
+    )
+    assert _one(text) == (
+        "I love this country and I want it back.",
+        "direct",
+        "Maria Lopez",
+        "Maria Lopez",
+    )
 
 
 def test_indirect_speech_and_narration():
