@@ -268,9 +268,20 @@ class _Extractor:
 
     # -- evidence beside a quote --------------------------------------------------------------
     def _direct_evidence(self, toks, t, pi) -> _Evidence | None:
+        colon = t > 0 and toks[t - 1].text == ":"
+        if colon:
+            # 'HEADLINE - Michael P. McDonald: "Q"' / '... he tweeted ... Donald Trump: "Q"':
+            # a name right before the colon is a label and beats any cue further back.
+            ph = phrase_before(toks, t - 2, max(0, t - MAX_LABEL_TOKENS))
+            if (
+                ph is not None
+                and ph.kind == "name"
+                and (ph.first == 0 or toks[ph.first - 1].kind == "p")
+                and not is_cue(toks, ph.first - 1)
+            ):
+                return self._resolve(toks, ph, pi)
         before = self._before_evidence(toks, t, pi)
         boundary_after = t + 1 < len(toks) and toks[t + 1].sentence != toks[t].sentence
-        colon = t > 0 and toks[t - 1].text == ":"
         if before is not None and (colon or boundary_after or toks[t - 1].text == ","):
             # 'X said: "Q"', 'X said. "Q"' and 'Clinton, a top aide said, "Q"': a cue right
             # before the quote beats guessing from the words after it.

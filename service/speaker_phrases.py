@@ -56,7 +56,11 @@ class Phrase:
 def is_cue(toks: list[Token], i: int) -> bool:
     """A finite cue verb at i. "Trump’s comments" / "his remarks" / "the claims" are nouns."""
     tok = toks[i]
-    if tok.kind != "w" or tok.low not in CUE_VERBS:
+    if tok.kind != "w":
+        return False
+    if tok.low == "put":  # "as John Cornyn put it:"
+        return i + 1 < len(toks) and toks[i + 1].low == "it"
+    if tok.low not in CUE_VERBS:
         return False
     if i > 0:
         prev = toks[i - 1]
