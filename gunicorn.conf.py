@@ -117,9 +117,10 @@ def _write_problem(sock, status_int: int, reason: str, mesg: str) -> None:
     """Errors gunicorn answers itself (malformed request line, URL or headers over its limits)
     in the app's format: problem+json, never gunicorn's HTML page. Same signature as the
     `gunicorn.util.write_error` it replaces."""
-    body = json.dumps(
-        {"type": "about:blank", "title": reason, "status": status_int, "detail": mesg}
-    ).encode()
+    problem = {"type": "about:blank", "title": reason, "status": status_int}
+    if mesg:  # empty for a worker killed mid-request (timeout): nothing useful to add
+        problem["detail"] = mesg
+    body = json.dumps(problem).encode()
     head = (
         f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
         f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n"
