@@ -324,7 +324,10 @@ class _Extractor:
             return self._resolve(toks, phrase_after(toks, j + 2, hi), pi)
         ph = phrase_after(toks, j, hi)
         ends = toks[t].text.rstrip("”\"»’' ")[-1:]
-        if not crossed and (ends in {",", "?", "!", *DASHES} or toks[t + 1].text == ","):
+        question = ends in {"?", "!"}
+        if (not crossed or question) and (
+            ends in {",", "?", "!", *DASHES} or toks[t + 1].text == ","
+        ):
             # '"Q," the two write' / '"Q," an angry Hollande retaliated' / '"Q," Trump shot
             # back': a quotation whose sentence goes on after a comma is attributed by the
             # subject + verb that follow, whatever the verb.
@@ -348,7 +351,6 @@ class _Extractor:
         if cue is not None:
             # '"Why now?" Clinton asked' is attribution whatever follows; after '."' only a
             # short sentence is ('..." Trump said.' but not '..." Trump said the plan ...').
-            question = toks[t].text.rstrip("”\"»’' ")[-1:] in {"?", "!"}
             if crossed and not question and not _sentence_ends_soon(toks, cue):
                 return None
             return self._resolve(toks, ph, pi)
@@ -759,7 +761,7 @@ def _carry(ev: _Evidence, pi: int, method: str) -> _Evidence:
 def _short_clause_phrase(toks: list[Token], j: int, hi: int) -> Phrase | None:
     """A determiner phrase our lexicon does not know ("a 2008 Clinton veteran", "the two"):
     the words from a determiner up to the first verb-looking lower-case word or punctuation."""
-    if j >= hi or toks[j].low not in {"the", "a", "an", "his", "her", "their", "its"}:
+    if j >= hi or toks[j].low not in _PHRASE_DETERMINERS:
         return None
     last = None
     for k in range(j + 1, min(hi, j + 6)):
@@ -770,6 +772,11 @@ def _short_clause_phrase(toks: list[Token], j: int, hi: int) -> Phrase | None:
             break
         last = k
     return Phrase(j, last, "descriptor") if last is not None else None
+
+
+_PHRASE_DETERMINERS = frozenset(
+    {"the", "a", "an", "his", "her", "their", "its", "one", "another", "some", "many", "several"}
+)
 
 
 def _looks_verb(tok: Token) -> bool:
