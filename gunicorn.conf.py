@@ -101,6 +101,18 @@ logconfig_dict = {
 }
 
 
+def post_worker_init(worker) -> None:
+    """Catch up with writes made since the master preloaded the index, before serving.
+
+    A worker forked late (after max_requests recycling, or a crash) would otherwise replay every
+    change since start-up inside its first request, which after a large import can take longer
+    than the request timeout.
+    """
+    engine = getattr(worker.wsgi, "extensions", {}).get("verbatim")
+    if engine is not None:
+        engine.sync()
+
+
 def child_exit(server, worker) -> None:
     """Let the metrics of a dead worker stop counting towards live-only gauges."""
     from prometheus_client import multiprocess

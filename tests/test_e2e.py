@@ -57,3 +57,37 @@ def test_errors_over_http_are_problem_json(server: Server) -> None:
 def test_store_lives_in_the_data_dir(server: Server) -> None:
     data_dir = Path(server.log_path).parent
     assert (data_dir / "verbatim.sqlite3").exists()
+
+
+def test_a_respawned_worker_catches_up_before_serving(tmp_path: Path) -> None:
+    """Writes made after the master preloaded the index are applied in post_worker_init."""
+    import os
+    import signal
+    import time
+
+    from service.models import Article
+    from service.store import ArticleStore
+
+    data_dir = tmp_path / "data"
+    running = start_server({"VERBATIM_DATA_DIR": str(data_dir)}, workers=1)
+    try:
+        first = requests.get(f"{running.url}/version", timeout=10)
+        store = ArticleStore(data_dir / "verbatim.sqlite3")
+        store.create(Article(id="late-news", title="Late news", text="A late article."))
+        worker = int(first.headers["X-Verbatim-Worker"])
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                again = requests.get(f"{running.url}/version", timeout=10)
+                if again.headers["X-Verbatim-Worker"] != str(worker):
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        assert again.headers["X-Verbatim-Worker"] != str(worker)
+        # /version does not sync by itself: only the start-up hook can have applied the write.
+        assert again.json()["generation"] == store.generation()
+        assert again.json()["articles"] == first.json()["articles"] + 1
+    finally:
+        running.stop()
