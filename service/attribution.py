@@ -392,7 +392,7 @@ class _Extractor:
                     if ph is not None:
                         return self._resolve(toks, ph, pi)
                 ph = phrase_before(toks, i - 1, lo)
-                if ph is None and i + 1 <= end:
+                if ph is None and i + 1 <= end and toks[i].low not in _OBJECT_CUES:
                     ph = phrase_after(toks, i + 1, end + 1)  # 'said Trump: "Q"'
                     if ph is not None and ph.last != end:
                         ph = None
@@ -774,6 +774,10 @@ def _short_clause_phrase(toks: list[Token], j: int, hi: int) -> Phrase | None:
     return Phrase(j, last, "descriptor") if last is not None else None
 
 
+# Cues whose next noun is the listener, not the speaker ("told Palo Alto Weekly").
+_OBJECT_CUES = frozenset(
+    {"told", "tells", "asked", "asks", "informed", "reminded", "assured", "urged"}
+)
 _PHRASE_DETERMINERS = frozenset(
     {"the", "a", "an", "his", "her", "their", "its", "one", "another", "some", "many", "several"}
 )

@@ -36,6 +36,15 @@ FUNCTION_WORDS = words_of(
     same
     """
 )
+TIME_WORDS = words_of(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april june
+    july august september october november december today yesterday tonight morning afternoon
+    evening night week weekend month year earlier later recently
+    """
+)
+_TIME_GLUE = words_of("on in at during last this next early late a the of press call sunday's")
+DASHES = frozenset({"-", "–", "—", "―", "‒"})
 # Longest speaker phrase we read (tokens): "Democratic pollster Geoff Garin" is 4, titles
 # stacked on a name rarely exceed 8.
 MAX_PHRASE = 9
@@ -112,6 +121,13 @@ def classify(toks: list[Token], first: int, last: int) -> str | None:
 def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
     """Speaker phrase ending at or before token k (the token just before a cue), not before lo."""
     k = _skip_back(toks, k, lo)
+    k = _skip_time_adverbial(toks, k, lo)
+    if k >= lo and toks[k].text == ")":
+        # "Bernie Sanders (I-Vt.) on Saturday criticized": skip a bracketed aside.
+        for j in range(k - 1, max(lo - 1, k - 12), -1):
+            if toks[j].text == "(":
+                k = j - 1
+                break
     if k < lo:
         return None
     if toks[k].text == ",":
@@ -124,12 +140,26 @@ def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
             if toks[j].sentence != toks[k].sentence:
                 break
         return None
-    if toks[k].low in {"who", "which"} and k - 1 > lo and toks[k - 1].text == ",":
+    if toks[k].low in {"who", "which"} and k - 1 > lo and toks[k - 1].text in {",", "(", *DASHES}:
         # "Sen. Marco Rubio of Florida, who mused ...": the relative pronoun's antecedent; the
         # mention runs to "who" (annotators mark either).
         ante = _phrase_ending_at(toks, k - 2, lo)
         return Phrase(ante.first, k, ante.kind) if ante is not None else None
     return _phrase_ending_at(toks, k, lo)
+
+
+def _skip_time_adverbial(toks: list[Token], k: int, lo: int) -> int:
+    """'Priebus later Thursday told', 'Sanders during a Sunday thanked', 'who, on a press call
+    Friday, criticized': a time expression between a subject and its cue is not the subject."""
+    if k < lo or toks[k].low not in TIME_WORDS:
+        return k
+    j = k
+    while j >= lo and k - j < 6 and (toks[j].low in TIME_WORDS or toks[j].low in _TIME_GLUE):
+        j -= 1
+    if j >= lo and toks[j].text == ",":
+        # "who, on a press call Friday, criticized": the whole aside sits between commas.
+        return j
+    return _skip_back(toks, j, lo)
 
 
 def _skip_back(toks: list[Token], k: int, lo: int) -> int:
@@ -182,8 +212,8 @@ def _determiner_phrase(toks: list[Token], k: int, lo: int) -> Phrase | None:
         t = toks[j]
         if t.kind != "w":
             return None
-        if t.low in {"the", "a", "an", "this", "his", "her", "their", "its"}:
-            return Phrase(j, k, "descriptor")  # "the GOP front-runner", "the suit"
+        if t.low in {"the", "a", "an", "this", "his", "her", "their", "its", "one", "another"}:
+            return Phrase(j, k, "descriptor")  # "the GOP front-runner", "one employee"
         if t.low in CUE_VERBS or t.low in CUE_PARTICIPLES or t.low in CUE_GAP_WORDS:
             return None
     return None

@@ -207,6 +207,18 @@ def test_appositive_between_name_and_cue():
     )
 
 
+def test_time_expression_between_subject_and_cue():
+    text = "Reince Priebus later Thursday told Fox News: “Both men are meeting next week.”"
+    assert _one(text)[2:] == ("Reince Priebus", "Reince Priebus")
+    text = "Bernie Sanders (I-Vt.) on Saturday criticized the accord as “nowhere near far enough.”"
+    assert _one(text)[2:] == ("Bernie Sanders", "Bernie Sanders")
+
+
+def test_told_takes_the_listener_not_the_speaker():
+    text = 'As one employee told the Weekly, "She wants to put fear in our hearts."'
+    assert _one(text)[2:] == ("employee", "one employee")
+
+
 def test_according_to():
     text = "According to the Daily Ledger, “the budget was never approved.”"
     assert _one(text) == (
