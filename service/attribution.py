@@ -483,6 +483,20 @@ class _Extractor:
             ph = phrase_before(toks, i - 1, lo)
             if ph is not None:
                 return self._resolve(toks, ph, pi)
+        # "... where about 50 protesters had gathered, chanting": the participle hangs off the
+        # nearest clause, whose subject sits right before its verb.
+        for k in range(cue_index - 2, max(lo, cue_index - CUE_LOOKBACK) - 1, -1):
+            if toks[k].sentence != sid or toks[k].kind == "q":
+                break
+            verb = toks[k + 1]
+            if verb.kind == "w" and not verb.is_cap and (
+                verb.low in _AUXILIARIES or verb.low.endswith("ed")
+            ):
+                ph = self._real_phrase(toks, phrase_before(toks, k, max(lo, k - 12)))
+                if ph is not None and ph.last == k:
+                    ev = self._resolve(toks, ph, pi)
+                    if ev is not None:
+                        return _carry(ev, pi, "subject") if ev.method == "explicit" else ev
         ev = self._sentence_subject(toks, cue_index, pi)
         if ev is not None and ev.method in {"explicit", "organisation", "descriptor"}:
             return _carry(ev, pi, "subject")
