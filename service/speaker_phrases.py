@@ -45,6 +45,11 @@ TIME_WORDS = words_of(
 )
 _TIME_GLUE = words_of("on in at during last this next early late a the of press call sunday's")
 DASHES = frozenset({"-", "–", "—", "―", "‒"})
+NAMING_VERBS = words_of("called dubbed labeled labelled titled named nicknamed termed")
+NOUN_LIKE_CUES = words_of(
+    """remarks comments claims notes reports calls states posts quotes charges offers answers
+    tweets statements responds counters"""
+)
 # Longest speaker phrase we read (tokens): "Democratic pollster Geoff Garin" is 4, titles
 # stacked on a name rarely exceed 8.
 MAX_PHRASE = 9
@@ -71,10 +76,16 @@ def is_cue(toks: list[Token], i: int) -> bool:
         return i + 1 < len(toks) and toks[i + 1].low == "it"
     if tok.low not in CUE_VERBS:
         return False
-    if i > 0:
-        prev = toks[i - 1]
-        if prev.low in POSSESSIVE_DETERMINERS or is_possessive(prev):
-            return False
+    if i == 0:
+        return True
+    prev = toks[i - 1]
+    if prev.low in POSSESSIVE_DETERMINERS or is_possessive(prev):
+        return False
+    if tok.low in NAMING_VERBS or tok.low in NOUN_LIKE_CUES:
+        # "a book called", "the loophole called", "his anti-Muslim remarks": after a common
+        # noun or adjective these are names and nouns; a speaker's verb follows a name or
+        # a pronoun ("Trump called", "he remarks").
+        return prev.is_cap or prev.low in {"he", "she", "it", "they", "who", "also", "then"}
     return True
 
 
