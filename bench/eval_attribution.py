@@ -162,9 +162,7 @@ def score_article(text: str, relations: list[dict], score: SplitScore, keep_erro
             other is not rel
             and other["source"] is not None
             and any(_overlaps((m.start, m.end), tuple(o)) for o in other["source"]["offsets"])
-            and any(
-                _overlaps(p, tuple(c)) for p in parts for c in other["content"]["offsets"]
-            )
+            and any(_overlaps(p, tuple(c)) for p in parts for c in other["content"]["offsets"])
             for other in relations
         ):
             score.nested_source += 1

@@ -489,8 +489,10 @@ class _Extractor:
             if toks[k].sentence != sid or toks[k].kind == "q":
                 break
             verb = toks[k + 1]
-            if verb.kind == "w" and not verb.is_cap and (
-                verb.low in _AUXILIARIES or verb.low.endswith("ed")
+            if (
+                verb.kind == "w"
+                and not verb.is_cap
+                and (verb.low in _AUXILIARIES or verb.low.endswith("ed"))
             ):
                 ph = self._real_phrase(toks, phrase_before(toks, k, max(lo, k - 12)))
                 if ph is not None and ph.last == k:
