@@ -129,14 +129,19 @@ class ArticleListArgsSchema(Schema):
     )
 
 
-class ArticleSummarySchema(Schema):
-    """An article's metadata and how many quotes were extracted from it."""
+class ArticleRefSchema(Schema):
+    """Enough of an article to cite it: what a verify match points at."""
 
     id = fields.String(required=True)
     title = fields.String(required=True)
     source = fields.String(allow_none=True)
     url = fields.String(allow_none=True)
     published = fields.String(allow_none=True, metadata={"description": "ISO date"})
+
+
+class ArticleSummarySchema(ArticleRefSchema):
+    """An article's metadata and how many quotes were extracted from it."""
+
     licence = fields.String(allow_none=True)
     credit = fields.String(allow_none=True)
     quote_count = fields.Integer(

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
+from schemas.articles import ArticleRefSchema
 from schemas.quotes import QUOTE_KINDS, SpeakerSchema
 
 MAX_QUOTE_CHARS = 2000
@@ -48,14 +49,6 @@ class VerifyBatchRequestSchema(Schema):
     )
 
 
-class MatchedArticleSchema(Schema):
-    id = fields.String(required=True)
-    title = fields.String(required=True)
-    source = fields.String(allow_none=True)
-    url = fields.String(allow_none=True)
-    published = fields.String(allow_none=True, metadata={"description": "ISO date"})
-
-
 class DifferenceSchema(Schema):
     op = fields.String(required=True, validate=validate.OneOf(("replace", "insert", "delete")))
     quote = fields.String(required=True, metadata={"description": "Words in the candidate"})
@@ -70,7 +63,7 @@ class MatchSchema(Schema):
     text = fields.String(required=True, metadata={"description": "Exact characters of the article"})
     start = fields.Integer(required=True)
     end = fields.Integer(required=True)
-    article = fields.Nested(MatchedArticleSchema, required=True)
+    article = fields.Nested(ArticleRefSchema, required=True)
     context = fields.String(required=True, metadata={"description": "The paragraph"})
     kind = fields.String(required=True, validate=validate.OneOf(QUOTE_KINDS))
 
