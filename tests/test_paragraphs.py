@@ -11,7 +11,8 @@ def test_paragraph_containing_the_span() -> None:
 def test_span_over_two_paragraphs_returns_both() -> None:
     start = TEXT.index("here")
     end = TEXT.index("Second") + 6
-    assert paragraph_around(TEXT, start, end) == "First paragraph here.\nSecond one, with the quote."
+    expected = "First paragraph here.\nSecond one, with the quote."
+    assert paragraph_around(TEXT, start, end) == expected
 
 
 def test_out_of_range_offsets_are_clamped() -> None:
