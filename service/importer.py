@@ -17,28 +17,19 @@ from schemas.articles import ArticleInSchema
 from service.corpus_files import LoadError
 from service.import_files import find_article_files, read_article_file
 from service.models import Article
-from service.store import DEFAULT_BATCH_SIZE, ArticleStore, article_fields
+from service.store import DEFAULT_BATCH_SIZE, ArticleStore, BulkResult, article_fields
 
 _SCHEMA = ArticleInSchema()
 
 
 @dataclass(slots=True)
-class ImportReport:
-    """Ids added, updated and unchanged, and every file or record skipped with its reason."""
+class ImportReport(BulkResult):
+    """What the store did, plus every file or record skipped with its reason."""
 
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
     skipped: list[LoadError] = field(default_factory=list)
 
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
-            "added": len(self.added),
-            "updated": len(self.updated),
-            "unchanged": len(self.unchanged),
-            "skipped": len(self.skipped),
-        }
+    def _lists(self) -> dict[str, list]:
+        return {**BulkResult._lists(self), "skipped": self.skipped}
 
 
 def validate_article(article: Article) -> Article:
@@ -77,9 +68,7 @@ def import_paths(
     def flush() -> None:
         if batch:
             result = store.bulk_upsert(batch, batch_size=len(batch))
-            report.added.extend(result.added)
-            report.updated.extend(result.updated)
-            report.unchanged.extend(result.unchanged)
+            report.merge(result)
             batch.clear()
 
     for path in files:

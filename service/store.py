@@ -29,7 +29,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from itertools import islice
 from pathlib import Path
 
@@ -97,17 +97,16 @@ class ArticleExists(Exception):
 class BulkResult:
     """What a bulk load did, id by id, so callers can report and re-runs can be checked."""
 
-    added: list[str]
-    updated: list[str]
-    unchanged: list[str]
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
-        return {
-            "added": len(self.added),
-            "updated": len(self.updated),
-            "unchanged": len(self.unchanged),
-        }
+        return {name: len(ids) for name, ids in self._lists().items()}
+
+    def _lists(self) -> dict[str, list]:
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged}
 
     def merge(self, other: BulkResult) -> None:
         self.added.extend(other.added)
@@ -293,11 +292,11 @@ class ArticleStore:
         """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
-        result = BulkResult([], [], [])
+        result = BulkResult()
         iterator = iter(articles)
         while batch := list(islice(iterator, batch_size)):
             with self._write() as tx:
-                batch_result = BulkResult([], [], [])
+                batch_result = BulkResult()
                 for article in batch:
                     getattr(batch_result, tx.put(article)).append(article.id)
             result.merge(batch_result)
