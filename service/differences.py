@@ -17,6 +17,7 @@ from service.models import Difference
 from service.normalise import Tokens, normalise_word
 
 SPELLING = "spelling"  # a typo or spelling variant of the same word (not meaning-changing)
+CONTRACTION = "contraction"  # "They are" for "They’re": the same words, written out or contracted
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,14 @@ class _Group:
     rows: tuple[int, ...]
     cols: tuple[int, ...]
     fuzzy_only: bool
+    contraction_only: bool = False
+
+
+def _shares_span(starts: Sequence[int], k: int) -> bool:
+    """Whether word k is half of a contraction (its neighbour has the same start offset)."""
+    return (k > 0 and starts[k - 1] == starts[k]) or (
+        k + 1 < len(starts) and starts[k + 1] == starts[k]
+    )
 
 
 def compute_differences(
@@ -51,14 +60,23 @@ def compute_differences(
     pending_rows: list[int] = []
     pending_cols: list[int] = []
     fuzzy_only = True
+    contraction_only = True
+    row_starts = [r.start if r.kind == "word" else -1 - i for i, r in enumerate(rows)]
 
     def flush() -> None:
-        nonlocal pending_rows, pending_cols, fuzzy_only
-        emit(_Group(tuple(pending_rows), tuple(pending_cols), fuzzy_only))
-        pending_rows, pending_cols, fuzzy_only = [], [], True
+        nonlocal pending_rows, pending_cols, fuzzy_only, contraction_only
+        emit(_Group(tuple(pending_rows), tuple(pending_cols), fuzzy_only, contraction_only))
+        pending_rows, pending_cols, fuzzy_only, contraction_only = [], [], True, True
 
     for step in alignment.steps:
-        if step.kind == "match" or step.kind == "skip":
+        if step.kind == "match" and _shares_span(row_starts, step.row) != _shares_span(
+            tokens.starts, step.col + col_offset
+        ):
+            # Same word, but contracted on one side only ("They are" / "They’re").
+            pending_rows.append(step.row)
+            pending_cols.append(step.col)
+            fuzzy_only = False
+        elif step.kind == "match" or step.kind == "skip":
             flush()
         elif step.kind == "bracket":
             flush()
@@ -73,6 +91,7 @@ def compute_differences(
             if step.col is not None:
                 pending_cols.append(step.col)
             fuzzy_only = fuzzy_only and step.kind == "fuzzy"
+            contraction_only = False
     flush()
     for run in _split_brackets(trailing, rows):
         _emit_run(run, rows, emit, diffs, quote)
@@ -112,6 +131,8 @@ def _difference(
     q_words = [rows[i].word for i in group.rows]
     q_names = _quote_names(quote, rows, group.rows)
     op = "replace" if q_text and a_text else "insert" if q_text else "delete"
+    if group.contraction_only and op == "replace":
+        return Difference(op, q_text, a_text, (CONTRACTION,))
     flags = meaning_flags(q_words, a_words, q_names, a_names, spelling=group.fuzzy_only)
     return Difference(op, q_text, a_text, flags)
 

@@ -14,7 +14,18 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from service.align import Alignment, Row, align, similarity_matrix, word_weight
+import numpy as np
+
+from service.align import (
+    BRACKET_MAX_WORDS,
+    END_BONUS,
+    Alignment,
+    Row,
+    Step,
+    align,
+    similarity_matrix,
+    word_weight,
+)
 from service.differences import compute_differences
 from service.lexicon import is_function_word
 from service.models import Article, SpanMatch
@@ -46,7 +57,12 @@ MAX_QUOTE_ROWS = 400
 SPREAD_FACTOR = 2
 SPREAD_SLACK = 20
 ELLIPSIS_SPREAD = 400
-WINDOWS_PER_ARTICLE = 2
+# Occurrence clusters aligned per article at most (a phrase repeated in one article needs all
+# of them looked at; the upper-bound test makes the extra ones cheap).
+MAX_WINDOWS = 8
+# Aligner work per query (quote rows x window words), whatever the quote and corpus: about
+# 30 ms of numpy at worst, so a 100-item batch of adversarial quotes stays within a request.
+MAX_ALIGN_CELLS = 600_000
 TOKEN_CACHE_SIZE = 512
 # Raw-text seed search: a rough word length to turn word counts into characters, and a cap on the
 # occurrences of one word looked at (a word repeated 100,000 times must not cost 100,000 steps).
@@ -125,6 +141,7 @@ class Matcher:
         words = [r.word for r in rows if r.kind == "word"]
         candidates = self._index.candidates(words, limit + EXTRA_CANDIDATES)
         floor = CANDIDATE_SCORE_FLOOR * candidates[0][1] if candidates else 0.0
+        budget = _Budget(MAX_ALIGN_CELLS)
         results = []
         for article_id, retrieval_score in candidates:
             if retrieval_score < floor:
@@ -134,9 +151,11 @@ class Matcher:
             ):
                 break  # a strong answer is in hand and the rest share clearly less evidence
             article = self._articles[article_id]
-            result = self._match_article(quote, rows, article)
+            result = self._match_article(quote, rows, article, budget)
             if result is not None:
                 results.append((*result, article.published or ""))
+            if budget.left <= 0:
+                break
         # How many other candidates align at least as well: generic phrases ("thank you very
         # much") and syndicated copies align equally well in many articles.
         results = [
@@ -173,32 +192,49 @@ class Matcher:
         return cached
 
     def _match_article(
-        self, quote: str, rows: Sequence[Row], article: Article
+        self, quote: str, rows: Sequence[Row], article: Article, budget: _Budget | None = None
     ) -> tuple[SpanMatch, MatchFeatures] | None:
         text = article.text
-        best: tuple[Alignment, Tokens] | None = None
         windows = char_windows(rows, text)
         if windows is None:  # the quote's words are not visible in the raw text (accents, ...)
             cached = self._article_words(article)
             full = cached.tokens
             spans = candidate_windows(rows, full.words, cached.positions)
             token_windows = (
-                Tokens(full.words[lo:hi], full.starts[lo:hi], full.ends[lo:hi]) for lo, hi in spans
+                (lo, Tokens(full.words[lo:hi], full.starts[lo:hi], full.ends[lo:hi]))
+                for lo, hi in spans
             )
         else:
-            token_windows = (tokenize(text[lo:hi], lo) for lo, hi in windows)  # lazily
-        perfect = sum(r.weight for r in rows if r.kind == "word")
-        for tokens in token_windows:
+            token_windows = ((lo, tokenize(text[lo:hi], lo)) for lo, hi in windows)  # lazily
+        # Every window (one per occurrence cluster) may hold the passage: align them all, best
+        # score wins, the earliest among equals. A window whose upper bound (each quote word at
+        # its best in the window, both end bonuses) cannot beat the best so far is not aligned,
+        # so a verbatim hit makes the other occurrences nearly free.
+        best: tuple[Alignment, Tokens, int] | None = None
+        for lo, tokens in token_windows:
             if not tokens.words:
                 continue
-            alignment = align(rows, similarity_matrix(rows, tokens.words))
-            if alignment is not None and (best is None or alignment.score > best[0].score):
-                best = (alignment, tokens)
-            if best is not None and best[0].score >= STRONG_COVERAGE * perfect:
-                break  # the densest window already holds the passage; skip the runner-up
+            sim = similarity_matrix(rows, tokens.words)
+            bound = float(np.maximum(sim.max(axis=1), 0.0).sum()) + 2 * END_BONUS
+            if best is not None and (
+                bound < best[0].score or (bound == best[0].score and lo > best[2])
+            ):
+                continue
+            if budget is not None and not budget.spend(sim.size):
+                break
+            alignment = align(rows, sim)
+            if alignment is None:
+                continue
+            if (
+                best is None
+                or alignment.score > best[0].score
+                or (alignment.score == best[0].score and lo < best[2])
+            ):
+                best = (alignment, tokens, lo)
         if best is None:
             return None
-        alignment, tokens = best
+        alignment, tokens, _ = best
+        alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
         differences = compute_differences(quote, rows, alignment, text, tokens)
         features = extract_features(rows, alignment, differences, self._index.idf)
         match = SpanMatch(
@@ -211,6 +247,75 @@ class Matcher:
             score=alignment.score,
         )
         return match, features
+
+
+class _Budget:
+    """Aligner cells (quote rows x window words) one query may still spend: a 2,000-character
+    quote of repeated words hits every window of every candidate, and must stay cheap."""
+
+    def __init__(self, cells: int) -> None:
+        self.left = cells
+
+    def spend(self, cells: int) -> bool:
+        if cells > self.left and self.left < MAX_ALIGN_CELLS:
+            return False  # (the first window is always aligned, whatever its size)
+        self.left -= cells
+        return True
+
+
+def attach_edge_brackets(
+    quote: str, rows: Sequence[Row], alignment: Alignment, tokens: Tokens, text: str
+) -> Alignment:
+    """Let an [editorial] insertion at either end of the quote stand for the article words it
+    replaced ("[Trump] wants" for "He wants"), as a bracket inside the quote already does.
+
+    Inside a quote the aligner places a bracket between two anchors; at an edge nothing anchors
+    it, so it takes the adjacent words of the same phrase (no punctuation in between), as many as
+    the bracket itself has (an editor swaps like for like), at most BRACKET_MAX_WORDS.
+    """
+    steps = list(alignment.steps)
+    first_col, last_col = alignment.first_col, alignment.last_col
+    first_row, last_row = alignment.first_row, alignment.last_row
+    before = first_row - 1
+    if before >= 0 and rows[before].kind == "bracket":
+        want = _bracket_words(quote, rows[before])
+        col = first_col
+        while (
+            first_col - col < want
+            and col > 0
+            and not text[tokens.ends[col - 1] : tokens.starts[col]].strip()
+        ):
+            col -= 1
+        if col < first_col:
+            steps.insert(0, Step("bracket", before, col, first_col))
+            first_col, first_row = col, before
+    after = last_row + 1
+    if after < len(rows) and rows[after].kind == "bracket":
+        want = _bracket_words(quote, rows[after])
+        col = last_col
+        while (
+            col - last_col < want
+            and col + 1 < len(tokens.words)
+            and not text[tokens.ends[col] : tokens.starts[col + 1]].strip()
+        ):
+            col += 1
+        if col > last_col:
+            steps.append(Step("bracket", after, last_col + 1, col + 1))
+            last_col, last_row = col, after
+    if first_col == alignment.first_col and last_col == alignment.last_col:
+        return alignment
+    return replace(
+        alignment,
+        steps=tuple(steps),
+        first_col=first_col,
+        last_col=last_col,
+        first_row=first_row,
+        last_row=last_row,
+    )
+
+
+def _bracket_words(quote: str, row: Row) -> int:
+    return max(1, min(BRACKET_MAX_WORDS, len(quote[row.start + 1 : row.end - 1].split())))
 
 
 def char_windows(rows: Sequence[Row], text: str) -> list[tuple[int, int]] | None:
@@ -244,16 +349,33 @@ def char_windows(rows: Sequence[Row], text: str) -> list[tuple[int, int]] | None
     if any(r.kind == "ellipsis" for r in rows):
         spread += CHARS_PER_WORD * ELLIPSIS_SPREAD
     pad = CHARS_PER_WORD * (m + 10)
-    clusters = _densest(hits, spread)
+    windows = merged_windows(_densest(hits, spread), pad, len(text))
+    return [(_snap_back(text, lo), _snap_forward(text, hi)) for lo, hi in windows]
+
+
+def merged_windows(
+    clusters: Sequence[tuple[int, int, int]], pad: int, length: int
+) -> list[tuple[int, int]]:
+    """Padded ranges around the densest clusters, densest first; overlapping ranges are merged
+    (never dropped: a phrase repeated close by must still be seen), at most MAX_WINDOWS."""
     windows: list[tuple[int, int]] = []
+    seen: set[int] = set()
     for _, first, last in clusters:
-        lo = _snap_back(text, max(0, first - pad))
-        hi = _snap_forward(text, min(len(text), last + pad))
-        if any(lo < b and a < hi for a, b in windows):
+        if first in seen:
+            continue  # the same cluster start again (a later end inside it): already covered
+        seen.add(first)
+        lo, hi = max(0, first - pad), min(length, last + pad + 1)
+        overlapping = [k for k, (a, b) in enumerate(windows) if lo < b and a < hi]
+        if overlapping:
+            for k in overlapping:
+                lo, hi = min(lo, windows[k][0]), max(hi, windows[k][1])
+            keep = overlapping[0]
+            windows[keep] = (lo, hi)
+            windows = [w for k, w in enumerate(windows) if k == keep or k not in overlapping]
             continue
-        windows.append((lo, hi))
-        if len(windows) >= WINDOWS_PER_ARTICLE:
+        if len(windows) >= MAX_WINDOWS:
             break
+        windows.append((lo, hi))
     return windows
 
 
@@ -345,12 +467,4 @@ def candidate_windows(
             lo += 1
         clusters.append((len(inside), hits[lo], j))
     clusters.sort(key=lambda c: (-c[0], c[1]))
-    windows: list[tuple[int, int]] = []
-    for _, first, last in clusters:
-        lo_w, hi_w = max(0, first - pad), min(len(words), last + pad + 1)
-        if any(lo_w < b and a < hi_w for a, b in windows):
-            continue
-        windows.append((lo_w, hi_w))
-        if len(windows) >= WINDOWS_PER_ARTICLE:
-            break
-    return windows
+    return merged_windows(clusters, pad, len(words))

@@ -87,9 +87,56 @@ def normalise_word(word: str) -> str:
     return norm
 
 
+def _contractions() -> dict[str, tuple[str, str]]:
+    """Contracted words and the two words they stand for ("they're" -> "they", "are").
+
+    Only contractions that read one way: pronoun + 're/'m/'ve/'ll/'d, pronoun + 's ("it's", never
+    "Trump's", a possessive) and auxiliary + n't. "won't" is "will not", so dropping the "not"
+    stays a negation change. Apostrophe-less negations ("dont") are common in typed quotes.
+    """
+    table: dict[str, tuple[str, str]] = {
+        "won't": ("will", "not"),
+        "can't": ("can", "not"),
+        "cannot": ("can", "not"),
+        "cant": ("can", "not"),
+        "shan't": ("shall", "not"),
+        "let's": ("let", "us"),
+        "i'm": ("i", "am"),
+    }
+    suffixes = {
+        "'re": ("are", "they we you who what"),
+        "'ve": ("have", "i you we they who would could should might must"),
+        "'ll": ("will", "i you he she it we they that there who what"),
+        "'d": ("would", "i you he she it we they that there who"),
+        "'s": ("is", "it he she that there what who here where how when why"),
+    }
+    for suffix, (full, stems) in suffixes.items():
+        for stem in stems.split():
+            table[stem + suffix] = (stem, full)
+    for aux in (
+        "do does did is are was were has have had would should could must need might".split()  # noqa: SIM905
+    ):
+        table[aux + "n't"] = (aux, "not")
+        if aux not in ("might", "need", "must"):
+            table[aux + "nt"] = (aux, "not")  # "dont", "isnt": the apostrophe is often lost
+    return table
+
+
+CONTRACTIONS = _contractions()
+
+
+def expand_contraction(word: str) -> tuple[str, ...]:
+    """The normalised words a normalised word stands for: ("they", "are") for "they're"."""
+    return CONTRACTIONS.get(word, (word,))
+
+
 @dataclass(frozen=True, slots=True)
 class Tokens:
-    """Normalised words of a text with the original character span of each."""
+    """Normalised words of a text with the original character span of each.
+
+    A contraction becomes two words sharing the span of the original ("They’re" -> "they" and
+    "are", both at the offsets of "They’re"), so "They are" and "They’re" align word for word.
+    """
 
     words: tuple[str, ...]
     starts: tuple[int, ...]
@@ -111,6 +158,8 @@ def tokenize(text: str, offset: int = 0) -> Tokens:
         kept = [k for k, w in enumerate(words) if w]
         words = [words[k] for k in kept]
         spans = [spans[k] for k in kept]
+    if not CONTRACTIONS.keys().isdisjoint(words):
+        words, spans = _expand(words, spans)
     if not words:
         return Tokens((), (), ())
     starts, ends = zip(*spans, strict=True)
@@ -120,9 +169,35 @@ def tokenize(text: str, offset: int = 0) -> Tokens:
     return Tokens(tuple(words), tuple(starts), tuple(ends))
 
 
+def _expand(
+    words: list[str], spans: list[tuple[int, int]]
+) -> tuple[list[str], list[tuple[int, int]]]:
+    out_words: list[str] = []
+    out_spans: list[tuple[int, int]] = []
+    for word, span in zip(words, spans, strict=True):
+        parts = CONTRACTIONS.get(word)
+        if parts is None:
+            out_words.append(word)
+            out_spans.append(span)
+        else:
+            out_words.extend(parts)
+            out_spans.extend((span, span))
+    return out_words, out_spans
+
+
 def word_set(text: str) -> set[str]:
-    """Distinct normalised words of a text, without offsets (what the index stores)."""
-    return {w for w in map(normalise_word, WORD_RE.findall(text)) if w}
+    """Distinct normalised words of a text, without offsets (what the index stores).
+
+    Same words as `tokenize`, but only distinct raw words are normalised (index build speed).
+    """
+    plain = text.translate(_TYPOGRAPHY_TABLE)
+    pattern, source = (ASCII_WORD_RE, plain) if plain.isascii() else (WORD_RE, text)
+    raw = set(pattern.findall(source))
+    out: set[str] = set()
+    for word in map(normalise_word, raw):
+        if word:
+            out.update(CONTRACTIONS.get(word, (word,)))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,7 +115,7 @@ def decide_verdict(differences: Sequence[Difference]) -> Verdict:
         return "verbatim"
     trivial_edits = 0
     for d in differences:
-        if "editorial" in d.flags or d.flags == ("spelling",):
+        if "editorial" in d.flags or d.flags in (("spelling",), ("contraction",)):
             continue
         if any(f in MEANING_FLAGS for f in d.flags):
             return "altered"

@@ -120,19 +120,21 @@ class WordIndex:
         # One pass over the postings into a dense score vector (O(postings + documents)).
         scores = np.bincount(docs, weights=per_posting, minlength=len(self._ids))
         scores[: len(self._ids)] *= self._alive[: len(self._ids)]
+        # Only documents sharing a word can be candidates (with few of them, a score floor of 0
+        # would otherwise admit every document, numbered order deciding which survive the cut).
+        hit = np.flatnonzero(scores > 0)
         # Take a few more than asked, plus everything tied with the last one taken, so that ties
-        # are re-ordered by date before cutting (bounded for corpora of identical copies).
+        # are re-ordered by date before cutting; ties beyond MAX_TIED (corpora of identical
+        # copies) are cut by score first, then document number.
         take_n = max(limit * 4, limit + 16)
-        if len(scores) > take_n:
-            top = np.argpartition(-scores, take_n - 1)[:take_n]
-            floor = scores[top].min()
-            top = np.flatnonzero(scores >= floor)[:MAX_TIED]
-        else:
-            top = np.arange(len(scores))
+        if len(hit) > take_n:
+            floor = np.partition(scores[hit], len(hit) - take_n)[len(hit) - take_n]
+            hit = hit[scores[hit] >= floor]
+            if len(hit) > MAX_TIED:
+                hit = hit[np.argsort(-scores[hit], kind="stable")[:MAX_TIED]]
         ranked = sorted(
             (-round(float(scores[doc]), 9), self._published[doc], self._ids[doc])
-            for doc in top.tolist()
-            if scores[doc] > 0
+            for doc in hit.tolist()
         )
         return [(aid, -neg) for neg, _, aid in ranked[:limit] if aid is not None]
 

@@ -181,3 +181,73 @@ def test_offsets_slice_the_article_exactly(matcher, articles, seed, data) -> Non
 def test_adversarial_inputs_return(matcher) -> None:
     for quote in ["“" * 2000, "." * 2000, " " * 2000, "the " * 500, "ground " * 300]:
         matcher.find(quote)
+
+
+def test_repeated_phrase_every_occurrence_is_considered(matcher, articles, seed) -> None:
+    # "boots on the ground" occurs five times in the seed; only one is preceded by these words.
+    [best, *_] = matcher.find("They want to have boots on the ground")
+    assert (best.article_id, best.verdict, best.differences) == (seed.id, "verbatim", ())
+    assert best.start == seed.text.index('"They want') + 1
+    assert span(articles, best) == "They want to have boots on the ground"
+
+
+def test_repeated_phrase_in_a_small_article_picks_the_full_occurrence() -> None:
+    filler = " ".join(f"word{i}" for i in range(60))
+    text = (
+        f"Troops on the ground first. {filler}. Again troops on the ground. {filler}. "
+        f"Ministers said the allies would keep troops on the ground until spring. {filler}. "
+        "And troops on the ground."
+    )
+    matcher = Matcher([Article(id="rep", title="t", text=text)])
+    [best] = matcher.find("the allies would keep troops on the ground until spring")
+    assert text[best.start : best.end] == (
+        "the allies would keep troops on the ground until spring"
+    )
+    assert best.verdict == "verbatim"
+
+
+def test_written_out_contraction_is_close_and_spans_the_contraction(
+    matcher, articles, seed
+) -> None:
+    [best, *_] = matcher.find("They are willing to put people on the ground")
+    assert (best.article_id, best.verdict) == (seed.id, "close")
+    assert span(articles, best) == "They’re willing to put people on the ground"
+    assert [(d.op, d.quote, d.original, d.flags) for d in best.differences] == [
+        ("replace", "They are", "They’re", ("contraction",))
+    ]
+
+
+def test_contracted_quote_of_written_out_words_is_close() -> None:
+    text = "The minister said: “We do not accept the findings of this report.”"
+    matcher = Matcher([Article(id="c", title="t", text=text)])
+    [best] = matcher.find("We don't accept the findings of this report")
+    assert text[best.start : best.end] == "We do not accept the findings of this report"
+    assert best.verdict == "close"
+    assert [(d.quote, d.original, d.flags) for d in best.differences] == [
+        ("don't", "do not", ("contraction",))
+    ]
+
+
+def test_wont_for_will_is_a_negation_change() -> None:
+    text = "The chancellor said: “We won't raise taxes on working people this year.”"
+    matcher = Matcher([Article(id="w", title="t", text=text)])
+    [best] = matcher.find("We will raise taxes on working people this year")
+    assert text[best.start : best.end] == "We won't raise taxes on working people this year"
+    assert best.verdict == "altered"
+    assert [d.flags for d in best.differences] == [("negation",)]
+
+
+def test_bracket_at_either_edge_stands_for_the_adjacent_words(matcher, articles, seed) -> None:
+    [best, *_] = matcher.find("[European allies] want to have boots on the ground")
+    assert (best.article_id, best.verdict) == (seed.id, "close")
+    assert span(articles, best) == "They want to have boots on the ground"
+    assert [(d.op, d.quote, d.original) for d in best.differences] == [
+        ("replace", "[European allies]", "They")
+    ]
+    [best, *_] = matcher.find("They're willing to put people on [Ukrainian soil]")
+    assert span(articles, best) == "They’re willing to put people on the ground"
+    assert [(d.quote, d.original) for d in best.differences] == [("[Ukrainian soil]", "the ground")]
+    # Punctuation ends the phrase a bracket can stand for: nothing to replace, an insertion.
+    [best, *_] = matcher.find("Some of them, France and Germany, a couple of them, [Britain]")
+    assert span(articles, best) == "Some of them, France and Germany, a couple of them"
+    assert [(d.op, d.quote) for d in best.differences] == [("insert", "[Britain]")]
