@@ -40,6 +40,7 @@ from service.models import Mention, QuoteSpan, SpeakerAttribution
 from service.names import NameIndex
 from service.quote_marks import QuotedSegment, find_quoted_segments, paragraphs
 from service.speaker_phrases import (
+    FUNCTION_WORDS,
     Phrase,
     cue_after_phrase,
     is_cue,
@@ -202,10 +203,15 @@ class _Extractor:
             elif ev is None and not direct:
                 # A fragment with no cue at all ('He assumed ... “la raza” ...'): the words are
                 # usually those of the clause's subject, a weak guess.
-                ev = self._sentence_subject(toks, t, pi)
+                ev = self._clause_subject(toks, t, pi) or self._sentence_subject(toks, t, pi)
                 ev = _carry(ev, pi, "fragment") if ev is not None else None
                 if ev is None and len(toks[t].text.split()) <= SCARE_QUOTE_WORDS:
                     scare.add(t)
+            elif ev is None and t > 0 and toks[t - 1].sentence == toks[t].sentence:
+                # 'Trump also embraced waterboarding -- "Q"', 'But he wanted to know, "Q"': a
+                # quotation that completes a clause with no cue belongs to that clause's subject.
+                ev = self._clause_subject(toks, t, pi)
+                ev = _carry(ev, pi, "subject") if ev is not None else None
             found[t] = (kind, ev, ev is not None)
 
         # Quotes with no speaker phrase of their own inherit one.
@@ -531,6 +537,29 @@ class _Extractor:
                     break
         return ev
 
+    def _clause_subject(self, toks, t, pi) -> _Evidence | None:
+        """Subject of the nearest clause before a quote: 'Cruz knocked Rubio and called him a
+        “moderate”', 'Thirteen years earlier, she had voted for “...”'. A quoted word with no
+        cue is the word of whoever does the verb it hangs off, which is the nearest subject +
+        verb pair before it, not the first capitalised word of the sentence."""
+        sid = toks[t].sentence
+        lo = t
+        while lo > 0 and toks[lo - 1].sentence == sid and t - lo < CUE_LOOKBACK:
+            lo -= 1
+        for v in range(t - 1, lo, -1):
+            tok = toks[v]
+            if toks[v - 1].kind == "q" or tok.kind == "q":
+                break
+            if not _verb_like(tok):
+                continue
+            ph = self._real_phrase(toks, phrase_before(toks, v - 1, lo))
+            if ph is None or _is_compound_modifier(toks, ph) or not _opens_clause(toks, ph, lo):
+                continue
+            ev = self._resolve(toks, ph, pi)
+            if ev is not None:
+                return ev
+        return None
+
     def _real_phrase(self, toks: list[Token], ph: Phrase | None) -> Phrase | None:
         """Drop a sentence-initial capitalised common word taken for a name ("Even", "Just"):
         a word the article also writes in lower case is not a name."""
@@ -851,6 +880,41 @@ def _verb_follows(toks: list[Token], k: int, hi: int) -> bool:
         and toks[i].low not in _CLAUSE_STOPS
         and toks[i].sentence == toks[k].sentence
     )
+
+
+def _verb_like(tok: Token) -> bool:
+    """A lower-case word that can be a finite verb right after its subject: not a function
+    word (auxiliaries excepted), a determiner, an adverb in -ly or a possessive."""
+    if tok.kind != "w" or tok.is_cap or is_possessive(tok):
+        return False
+    low = tok.low
+    if low in _AUXILIARIES:
+        return True
+    if low in FUNCTION_WORDS or low in DETERMINERS or low in _CLAUSE_STOPS:
+        return False
+    return not low.endswith("ly") and not low[:1].isdigit()
+
+
+# Words after which a new clause (and so a subject) may start.
+_CLAUSE_OPENERS = words_of(
+    """and but or nor while when whereas as that because if although though since after before
+    so where until then once unless yet"""
+)
+
+
+def _opens_clause(toks: list[Token], ph: Phrase, lo: int) -> bool:
+    """A subject starts its clause: the sentence start, punctuation or a conjunction before it
+    ('dismissed the whole affair as' has an object there, not a subject)."""
+    if ph.first <= lo:
+        return True
+    prev = toks[ph.first - 1]
+    return prev.kind == "p" or prev.low in _CLAUSE_OPENERS
+
+
+def _is_compound_modifier(toks: list[Token], ph: Phrase) -> bool:
+    """'the Sanders campaign', 'the Trump administration': a name after "the" modifies the
+    lower-case noun that follows; it is not that noun's subject."""
+    return ph.kind == "name" and toks[ph.first].low in {"the", "a", "an"}
 
 
 _LEADING_CONNECTIVES = frozenset({"and", "but", "so", "then", "yet", "or", "also", "still"})

@@ -280,6 +280,36 @@ def test_partial_quote_belongs_to_the_reporting_subject_not_the_object():
     assert _one(text) == ("rough situation", "partial", "Trump", "Trump")
 
 
+def test_cueless_fragment_belongs_to_the_nearest_clause_subject():
+    # Not the first capitalised word of the sentence, and not the verb's object.
+    text = "Mia Cole ran in 2004.\nTwelve days later, she had voted against the plan as “a waste.”"
+    assert _one(text)[2:] == ("Mia Cole", "she")
+    text = "Reading from notes, Carl Moss repeatedly called the new tax “a disgrace.”"
+    assert _one(text)[2:] == ("Carl Moss", "Carl Moss")
+    text = "Ada Burns dismissed the whole affair as “nonsense from start to finish.”"
+    assert _one(text)[2:] == ("Ada Burns", "Ada Burns")
+    text = "Tim Lee likes “The Long Road,” while the former governor loves “Sea Lanes.”"
+    assert [q[3] for q in _quoted(extract_quotes(text))] == ["Tim Lee", "the former governor"]
+
+
+def test_the_name_modifying_a_noun_is_not_its_subject():
+    text = "The city grew, and the Hale campaign rejected the idea as “absurd and cynical.”"
+    assert _one(text)[3] == "the Hale campaign"
+
+
+def test_quote_completing_a_cueless_clause_belongs_to_its_subject():
+    text = (
+        "Ruth Kane spoke first. “We will win,” she said.\n"
+        "Omar Diaz also embraced the plan — “It is the only way forward.”"
+    )
+    assert _quoted(extract_quotes(text))[-1] == (
+        "It is the only way forward.",
+        "direct",
+        "Omar Diaz",
+        "Omar Diaz",
+    )
+
+
 def test_organisation_can_speak():
     text = "“The call lasted 40 minutes,” the Kremlin said."
     assert _one(text)[2:] == ("Kremlin", "the Kremlin")
