@@ -489,6 +489,13 @@ class _Extractor:
             ph = phrase_before(toks, i - 1, lo)
             if ph is not None:
                 return self._resolve(toks, ph, pi)
+        for i in reversed(_between(self._triggers, lo, cue_index)):
+            # "She pushed back, saying he was a pioneer and calling him “a feminist”": a
+            # participle shares the subject of the earlier participle it is coordinated with.
+            if toks[i].sentence != sid:
+                break
+            if is_participle(toks[i]) and toks[cue_index - 1].low in {"and", "or", "while"}:
+                return self._cue_subject(toks, i, lo, pi)
         # "... where about 50 protesters had gathered, chanting": the participle hangs off the
         # nearest clause, whose subject sits right before its verb.
         for k in range(cue_index - 2, max(lo, cue_index - CUE_LOOKBACK) - 1, -1):
@@ -501,7 +508,7 @@ class _Extractor:
                 and (verb.low in _AUXILIARIES or verb.low.endswith("ed"))
             ):
                 ph = self._real_phrase(toks, phrase_before(toks, k, max(lo, k - 12)))
-                if ph is not None and ph.last == k:
+                if ph is not None and ph.last == k and not _in_complement(toks, ph):
                     ev = self._resolve(toks, ph, pi)
                     if ev is not None:
                         return _carry(ev, pi, "subject") if ev.method == "explicit" else ev
@@ -909,6 +916,20 @@ def _opens_clause(toks: list[Token], ph: Phrase, lo: int) -> bool:
         return True
     prev = toks[ph.first - 1]
     return prev.kind == "p" or prev.low in _CLAUSE_OPENERS
+
+
+def _in_complement(toks: list[Token], ph: Phrase) -> bool:
+    """'praised Sanders for what he has done, calling it ...', 'saying he has been ...': the
+    subject of a reported or embedded clause is not the subject a later participle hangs off."""
+    if ph.first == 0:
+        return False
+    prev = toks[ph.first - 1]
+    return prev.kind == "w" and (
+        prev.low in _COMPLEMENTISERS or prev.low in CUE_VERBS or is_participle(prev)
+    )
+
+
+_COMPLEMENTISERS = words_of("that what whether how why whom")
 
 
 def _is_compound_modifier(toks: list[Token], ph: Phrase) -> bool:

@@ -310,6 +310,22 @@ def test_quote_completing_a_cueless_clause_belongs_to_its_subject():
     )
 
 
+def test_coordinated_participles_share_the_main_subject():
+    text = (
+        "Lena Ortiz spoke for her brother. She defended him, saying he had been a fair boss "
+        "and calling him “a man of his word.”"
+    )
+    assert _one(text)[2:] == ("Lena Ortiz", "She")
+
+
+def test_participle_skips_the_subject_of_an_embedded_clause():
+    text = (
+        "Former mayor Ed Rhodes praised Tom Hale for what he has built, calling it "
+        "“a remarkable feat.”"
+    )
+    assert _one(text)[2:] == ("Ed Rhodes", "Former mayor Ed Rhodes")
+
+
 def test_organisation_can_speak():
     text = "“The call lasted 40 minutes,” the Kremlin said."
     assert _one(text)[2:] == ("Kremlin", "the Kremlin")
