@@ -288,6 +288,13 @@ class _Extractor:
                 return self._resolve(toks, ph, pi)
         before = self._before_evidence(toks, t, pi)
         boundary_after = t + 1 < len(toks) and toks[t + 1].sentence != toks[t].sentence
+        if colon and not boundary_after:
+            # 'Clinton seemed irritated: "Q," she wrote' / 'X said: "Q1," he added': the cue
+            # written right after the quote is the one that attributes it (as annotators mark)
+            # and beats both the cue before the colon and a guess from the colon alone.
+            after = self._after_evidence(toks, t, pi)
+            if after is not None:
+                return after
         if before is not None and (colon or boundary_after or toks[t - 1].text == ","):
             # 'X said: "Q"', 'X said. "Q"' and 'Clinton, a top aide said, "Q"': a cue right
             # before the quote beats guessing from the words after it.

@@ -326,6 +326,13 @@ def test_participle_skips_the_subject_of_an_embedded_clause():
     assert _one(text)[2:] == ("Ed Rhodes", "Former mayor Ed Rhodes")
 
 
+def test_cue_after_the_quote_beats_the_colon_before_it():
+    text = "Mary Burns met Peter Hale.\nHale looked tired: “We lost the vote,” she said."
+    assert _one(text)[2:] == ("Mary Burns", "she")
+    text = "Nia Roberts spoke first.\nNia Roberts said: “We lost,” she added."
+    assert _one(text)[2:] == ("Nia Roberts", "she")
+
+
 def test_organisation_can_speak():
     text = "“The call lasted 40 minutes,” the Kremlin said."
     assert _one(text)[2:] == ("Kremlin", "the Kremlin")
