@@ -81,6 +81,12 @@ def is_cue(toks: list[Token], i: int) -> bool:
     prev = toks[i - 1]
     if prev.low in POSSESSIVE_DETERMINERS or is_possessive(prev):
         return False
+    if tok.is_cap and prev.is_cap and prev.sentence == tok.sentence:
+        # "the United States that ...", "Fox Reports host": a capitalised cue word inside a
+        # name, unless the whole line is in title case ("Trump Says He Will Run").
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is None or not (nxt.is_cap or nxt.kind == "q"):
+            return False
     if tok.low in NAMING_VERBS or tok.low in NOUN_LIKE_CUES:
         # "a book called", "the loophole called", "his anti-Muslim remarks": after a common
         # noun or adjective these are names and nouns; a speaker's verb follows a name or

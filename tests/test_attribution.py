@@ -333,6 +333,12 @@ def test_cue_after_the_quote_beats_the_colon_before_it():
     assert _one(text)[2:] == ("Nia Roberts", "she")
 
 
+def test_a_cue_word_inside_a_name_is_not_a_cue():
+    # "States" in "the United States" is part of a name, not the verb "states".
+    text = "Sara Vance said that the United States should “stop treating allies like tenants.”"
+    assert _one(text)[2:] == ("Sara Vance", "Sara Vance")
+
+
 def test_organisation_can_speak():
     text = "“The call lasted 40 minutes,” the Kremlin said."
     assert _one(text)[2:] == ("Kremlin", "the Kremlin")
