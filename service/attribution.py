@@ -244,7 +244,13 @@ class _Extractor:
         self._indirect(pi, toks, found)
         self._note_last_speaker(pi, toks, [ev for _, ev, _ in found.values() if ev is not None])
         if toks and toks[-1].text == ":":
-            return self._before_evidence(toks, len(toks), pi)
+            # 'X said:' or, with no cue, 'Donald Trump issued the following statement:' - the
+            # subject of the clause that hands the floor to the next paragraph.
+            ev = self._before_evidence(toks, len(toks), pi)
+            if ev is None:
+                ev = self._clause_subject(toks, len(toks) - 1, pi)
+                ev = _carry(ev, pi, "subject") if ev is not None else None
+            return ev
         return None
 
     # -- classification -----------------------------------------------------------------------
@@ -868,6 +874,7 @@ def _looks_verb(tok: Token) -> bool:
             "says",
             "chimed",
             "piped",
+            "read",
         }
     )
 

@@ -339,6 +339,19 @@ def test_a_cue_word_inside_a_name_is_not_a_cue():
     assert _one(text)[2:] == ("Sara Vance", "Sara Vance")
 
 
+def test_read_after_a_quote_is_a_reporting_verb():
+    text = "“Come home and lead, senator,” the editorial read."
+    assert _one(text)[2:] == ("editorial", "the editorial")
+
+
+def test_paragraph_ending_in_a_colon_without_cue_verb_hands_over_its_subject():
+    text = (
+        "After the vote, Governor Tom Hale issued the following statement:\n"
+        "“Our state has chosen a new road.”"
+    )
+    assert _one(text)[2:] == ("Tom Hale", "Governor Tom Hale")
+
+
 def test_organisation_can_speak():
     text = "“The call lasted 40 minutes,” the Kremlin said."
     assert _one(text)[2:] == ("Kremlin", "the Kremlin")
