@@ -294,7 +294,7 @@ class _Extractor:
                 return self._resolve(toks, ph, pi)
         before = self._before_evidence(toks, t, pi)
         boundary_after = t + 1 < len(toks) and toks[t + 1].sentence != toks[t].sentence
-        if colon and not boundary_after:
+        if (colon or (t > 0 and toks[t - 1].text == ",")) and not boundary_after:
             # 'Clinton seemed irritated: "Q," she wrote' / 'X said: "Q1," he added': the cue
             # written right after the quote is the one that attributes it (as annotators mark)
             # and beats both the cue before the colon and a guess from the colon alone.
@@ -485,6 +485,12 @@ class _Extractor:
         for i in _between(self._cues, t + 1, t + CUE_LOOKBACK):
             if toks[i].sentence != sid:
                 break
+            if toks[i - 1].text == ",":
+                # '..., forcing her to fight both rivals, said Brad Bannon, a pollster.': the
+                # inverted speaker after the cue, not the last noun before the comma.
+                ph = phrase_after(toks, i + 1, len(toks))
+                if ph is not None and _ends_clause(toks, ph.last):
+                    return self._resolve(toks, ph, pi)
             ph = phrase_before(toks, i - 1, t + 1) or phrase_after(toks, i + 1, len(toks))
             return self._resolve(toks, ph, pi)
         return None

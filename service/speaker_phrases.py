@@ -191,6 +191,8 @@ def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
         return None
     if toks[k].low in PRONOUNS:
         return Phrase(k, k, "pronoun")
+    if toks[k].is_cap and not _np_word(toks[k], False):
+        return None  # "While", "When", "Rather": a capitalised function word is no name
     if is_possessive(toks[k]):
         return None  # "Trump’s comments": the possessor is not the verb's subject
     generic = _determiner_phrase(toks, k, lo)

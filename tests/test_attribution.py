@@ -352,6 +352,28 @@ def test_paragraph_ending_in_a_colon_without_cue_verb_hands_over_its_subject():
     assert _one(text)[2:] == ("Tom Hale", "Governor Tom Hale")
 
 
+def test_capitalised_function_word_is_never_a_speaker():
+    # "those polled" is beyond the lexicon; no speaker is better than the speaker "While".
+    text = "While those polled said the plan was “a mess,” the mayor kept it."
+    assert _one(text) == ("a mess,", "partial", None, None)
+
+
+def test_cue_after_a_quote_beats_a_participle_before_it():
+    text = (
+        "Senator Ann Price weighed in, telling a radio host on Monday, “Both are qualified,” "
+        "she said."
+    )
+    assert _one(text)[2:] == ("Ann Price", "she")
+
+
+def test_inverted_cue_later_in_the_sentence_names_the_speaker_after_it():
+    text = (
+        "That would create a “summer of agony” for the mayor before the convention, said "
+        "Brad Olsen, a pollster."
+    )
+    assert _one(text)[2:] == ("Brad Olsen", "Brad Olsen")
+
+
 def test_organisation_can_speak():
     text = "“The call lasted 40 minutes,” the Kremlin said."
     assert _one(text)[2:] == ("Kremlin", "the Kremlin")
