@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/eval_attribution.py
 	$(BIN)/python bench/bench_adversarial.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/bench_ingest.py
 
 # The long fuzzing run: random (not derandomised) and 25x the examples `make test` uses.
 fuzz: $(STAMP)
