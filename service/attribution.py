@@ -410,7 +410,7 @@ class _Extractor:
                     ph = phrase_after(toks, i + 2, end + 1)
                     if ph is not None:
                         return self._resolve(toks, ph, pi)
-                ph = phrase_before(toks, i - 1, lo)
+                ph = self._outer_subject(toks, phrase_before(toks, i - 1, lo), lo)
                 if ph is None and i + 1 <= end and toks[i].low not in _OBJECT_CUES:
                     ph = phrase_after(toks, i + 1, end + 1)  # 'said Trump: "Q"'
                     if ph is not None and ph.last != end:
@@ -434,7 +434,7 @@ class _Extractor:
                 break
             if is_cue(toks, i):
                 saw_cue, last_cue = True, (i if not saw_cue else last_cue)
-                ph = phrase_before(toks, i - 1, stop)
+                ph = self._outer_subject(toks, phrase_before(toks, i - 1, stop), stop)
                 if ph is not None:
                     return self._resolve(toks, ph, pi)
             elif tok.low == "according" and toks[i + 1].low == "to":
@@ -585,6 +585,27 @@ class _Extractor:
             if ev is not None:
                 return ev
         return None
+
+    def _outer_subject(self, toks, ph: Phrase | None, lo: int) -> Phrase | None:
+        """'Trump said he responded: "Q"': a he/she subject of a clause reported by a named
+        speaker ('X said (that) he ...') is that speaker; name the outer subject, whose words
+        these are, unless the name's gender rules the pronoun out."""
+        if ph is None or ph.kind != "pronoun" or toks[ph.first].low not in {"he", "she"}:
+            return ph
+        k = ph.first - 1
+        if k >= lo and toks[k].low == "that":
+            k -= 1
+        if k < lo or not is_cue(toks, k) or toks[k].low in _OBJECT_CUES:
+            return ph
+        outer = phrase_before(toks, k - 1, lo)
+        if outer is None or outer.kind == "pronoun":
+            return ph
+        if outer.kind == "name":
+            words = [t.text for t in toks[outer.first : outer.last + 1] if t.kind == "w"]
+            want = "m" if toks[ph.first].low == "he" else "f"
+            if self.names.gender(self.names.canonical(" ".join(words))) not in (want, None):
+                return ph
+        return outer
 
     def _real_phrase(self, toks: list[Token], ph: Phrase | None) -> Phrase | None:
         """Drop a sentence-initial capitalised common word taken for a name ("Even", "Just"):

@@ -374,6 +374,14 @@ def test_inverted_cue_later_in_the_sentence_names_the_speaker_after_it():
     assert _one(text)[2:] == ("Brad Olsen", "Brad Olsen")
 
 
+def test_pronoun_in_a_reported_clause_names_the_outer_speaker():
+    text = "Ed Cruz spoke later.\nPeter Hale said he replied: “You cannot be too careful.”"
+    assert _one(text)[2:] == ("Peter Hale", "Peter Hale")
+    # ... unless the name's gender rules the pronoun out.
+    text = "Peter Hale spoke later.\nMary Burns said he replied: “You cannot be too careful.”"
+    assert _one(text)[2:] == ("Peter Hale", "he")
+
+
 def test_organisation_can_speak():
     text = "“The call lasted 40 minutes,” the Kremlin said."
     assert _one(text)[2:] == ("Kremlin", "the Kremlin")
