@@ -17,7 +17,7 @@ compute bit-identical matrices and share one traceback.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,6 +137,60 @@ def similarity_matrix(rows: Sequence[Row], words: Sequence[str]) -> np.ndarray:
     return sim
 
 
+class QuerySimilarity:
+    """`similarity_matrix` of one quote against many windows of article word ids.
+
+    Exact matches are one vectorised id comparison; near misses are looked up once per distinct
+    article word per query (most windows of one query share their vocabulary) with one C call
+    for the new words of each window.
+    """
+
+    def __init__(self, rows: Sequence[Row], word_id: Callable[[str], int], words: list[str]):
+        self._words = words
+        self.q_ids = np.array(
+            [word_id(r.word) if r.kind == "word" else -1 for r in rows], dtype=np.int64
+        )
+        self.weights = np.array([r.weight for r in rows])
+        self._unique = sorted({r.word for r in rows if r.kind == "word"})
+        self._rows_of = [
+            np.array([r.kind == "word" and r.word == w for r in rows]) for w in self._unique
+        ]
+        self._fuzzy: dict[int, np.ndarray | None] = {}  # article word id -> rows it nearly equals
+
+    def matrix(self, window_ids: np.ndarray) -> np.ndarray:
+        exact = self.q_ids[:, None] == window_ids[None, :]
+        sim = np.where(exact, self.weights[:, None] * MATCH, MISMATCH)
+        uniq, inverse = np.unique(window_ids, return_inverse=True)
+        fuzzy = self._fuzzy
+        new = [u for u in uniq.tolist() if u not in fuzzy]
+        if new:
+            self._learn(new)
+        masks = [(k, fuzzy[u]) for k, u in enumerate(uniq.tolist()) if fuzzy[u] is not None]
+        if masks:
+            table = np.zeros((len(self.q_ids), len(uniq)), dtype=bool)
+            for k, mask in masks:
+                table[:, k] = mask
+            near = table[:, inverse] & ~exact
+            sim = np.where(near, self.weights[:, None] * FUZZY, sim)
+        return sim
+
+    def _learn(self, new: list[int]) -> None:
+        words = [self._words[u] for u in new]
+        for u in new:
+            self._fuzzy[u] = None
+        if not self._unique:
+            return
+        ratios = process.cdist(
+            self._unique, words, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, dtype=np.uint8
+        )
+        for qi, k in zip(*(x.tolist() for x in np.nonzero(ratios)), strict=True):
+            a, b = self._unique[qi], words[k]
+            if a != b and fuzzy_equal(a, b):
+                current = self._fuzzy[new[k]]
+                rows = self._rows_of[qi]
+                self._fuzzy[new[k]] = rows if current is None else current | rows
+
+
 def similarity_matrix_reference(rows: Sequence[Row], words: Sequence[str]) -> np.ndarray:
     """Oracle for `similarity_matrix`: one `fuzzy_equal` call per cell."""
     sim = np.full((len(rows), len(words)), MISMATCH)
@@ -184,6 +238,86 @@ def align(rows: Sequence[Row], sim: np.ndarray) -> Alignment | None:
         e[i, 0] = _NEG
         h[i] = np.maximum(h0, e[i])
     return _traceback(rows, sim, h, e, f)
+
+
+# Offset per window in `align_batch`: larger than any score plus gap ramp, so running maxima never
+# reach back into an earlier window (scores stay multiples of 1/8, exact in float64).
+_SEGMENT = 1e7
+
+
+class AlignedBatch:
+    """`align` of one quote against many windows at once, for the price of one.
+
+    The windows are laid side by side, each behind a separator column playing its column 0;
+    adding `_SEGMENT * window number` before every running maximum keeps each window's
+    recurrences exactly those of `align` on it alone, so per window the score and the traceback
+    (done only for the windows asked for) are bit-identical to `align`'s.
+    """
+
+    def __init__(self, rows: Sequence[Row], sims: Sequence[np.ndarray]) -> None:
+        self.rows = rows
+        self.sims = sims
+        m = len(rows)
+        if m == 0 or not sims:
+            self.scores = np.zeros(len(sims))
+            return
+        widths = np.array([s.shape[1] + 1 for s in sims], dtype=np.intp)
+        self.bounds = np.concatenate(([0], np.cumsum(widths)))
+        total = int(self.bounds[-1])
+        seg = np.repeat(np.arange(len(sims), dtype=float), widths) * _SEGMENT
+        separators = self.bounds[:-1]
+        diag = np.full((m, total), _NEG)
+        for k, s in enumerate(sims):
+            diag[:, self.bounds[k] + 1 : self.bounds[k + 1]] = s
+        h = np.zeros((m + 1, total))
+        h[0] = END_BONUS
+        e = np.full((m + 1, total), _NEG)
+        f = np.full((m + 1, total), _NEG)
+        ramp = ARTICLE_GAP_EXTEND * np.arange(total) + seg
+        for i in range(1, m + 1):
+            row = rows[i - 1]
+            prev = h[i - 1]
+            if row.kind == "ellipsis":
+                h[i] = np.maximum.accumulate(prev + seg) - seg
+                continue
+            if row.kind == "bracket":
+                shifted = prev + seg
+                best = shifted.copy()
+                for k in range(1, BRACKET_MAX_WORDS + 1):
+                    np.maximum(best[k:], shifted[:-k], out=best[k:])
+                h[i] = best - seg
+                continue
+            f[i] = np.maximum(prev - QUOTE_GAP_OPEN, f[i - 1] - QUOTE_GAP_EXTEND)
+            h0 = np.empty(total)
+            h0[0] = _NEG
+            h0[1:] = prev[:-1] + diag[i - 1, 1:]
+            np.maximum(h0, f[i], out=h0)
+            np.maximum(h0, 0.0, out=h0)
+            run = np.maximum.accumulate(h0 + ramp)
+            e[i, 1:] = run[:-1] - ramp[1:] + ARTICLE_GAP_EXTEND - ARTICLE_GAP_OPEN
+            e[i, separators] = _NEG
+            h[i] = np.maximum(h0, e[i])
+        self.h, self.e, self.f = h, e, f
+        inner = np.maximum.reduceat(h[1:].max(axis=0), separators)
+        at_end = np.maximum.reduceat(h[m], separators) + END_BONUS
+        self.scores = np.maximum(inner, at_end)  # what `align` would report per window
+
+    def __len__(self) -> int:
+        return len(self.sims)
+
+    def alignment(self, k: int) -> Alignment | None:
+        """Window k's alignment, exactly as `align(rows, sims[k])` returns it."""
+        if self.scores[k] <= 0:
+            return None
+        cols = slice(int(self.bounds[k]), int(self.bounds[k + 1]))
+        return _traceback(
+            self.rows, self.sims[k], self.h[:, cols], self.e[:, cols], self.f[:, cols]
+        )
+
+
+def align_batch(rows: Sequence[Row], sims: Sequence[np.ndarray]) -> AlignedBatch:
+    """Align one quote against several windows in one vectorised pass (see `AlignedBatch`)."""
+    return AlignedBatch(rows, sims)
 
 
 def align_reference(rows: Sequence[Row], sim: np.ndarray) -> Alignment | None:

@@ -28,10 +28,27 @@ class _Group:
     contraction_only: bool = False
 
 
-def _shares_span(starts: Sequence[int], k: int) -> bool:
-    """Whether word k is half of a contraction (its neighbour has the same start offset)."""
-    return (k > 0 and starts[k - 1] == starts[k]) or (
-        k + 1 < len(starts) and starts[k + 1] == starts[k]
+def _partners(starts: Sequence[int], k: int) -> list[int]:
+    """The other halves of a contraction word k belongs to (neighbours with its start offset)."""
+    return [j for j in (k - 1, k + 1) if 0 <= j < len(starts) and starts[j] == starts[k]]
+
+
+def _contraction_mismatch(
+    row: int,
+    col: int,
+    row_starts: Sequence[int],
+    col_starts: Sequence[int],
+    matched_rows: set[int],
+    matched_cols: set[int],
+) -> bool:
+    """A matched word contracted on one side only, with the contraction's other half matched
+    too ("They are" / "They’re"); a half standing for an [editorial] bracket is not a change."""
+    row_partners = _partners(row_starts, row)
+    col_partners = _partners(col_starts, col)
+    if bool(row_partners) == bool(col_partners):
+        return False
+    return all(r in matched_rows for r in row_partners) and all(
+        c in matched_cols for c in col_partners
     )
 
 
@@ -62,6 +79,9 @@ def compute_differences(
     fuzzy_only = True
     contraction_only = True
     row_starts = [r.start if r.kind == "word" else -1 - i for i, r in enumerate(rows)]
+    col_starts = tokens.starts[col_offset:]
+    matched_rows = {s.row for s in alignment.steps if s.kind == "match"}
+    matched_cols = {s.col for s in alignment.steps if s.kind == "match"}
 
     def flush() -> None:
         nonlocal pending_rows, pending_cols, fuzzy_only, contraction_only
@@ -69,8 +89,8 @@ def compute_differences(
         pending_rows, pending_cols, fuzzy_only, contraction_only = [], [], True, True
 
     for step in alignment.steps:
-        if step.kind == "match" and _shares_span(row_starts, step.row) != _shares_span(
-            tokens.starts, step.col + col_offset
+        if step.kind == "match" and _contraction_mismatch(
+            step.row, step.col, row_starts, col_starts, matched_rows, matched_cols
         ):
             # Same word, but contracted on one side only ("They are" / "They’re").
             pending_rows.append(step.row)

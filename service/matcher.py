@@ -1,16 +1,16 @@
 """The matching engine's public face: find where a candidate quote comes from.
 
 Seed-and-extend, as text-reuse systems do it: the word index proposes a few candidate articles by
-their rare shared words; inside each, the densest cluster of shared words picks a bounded window;
-the word aligner finds the exact passage, the differences and the features; the calibrated scorer
-turns those into a verdict and a confidence. Cost per query is bounded by the number of candidates
-and the window size, not by the corpus size.
+their rare shared words; inside each (tokenised once, at indexing), every cluster of the quote's
+content words becomes a window sized from where those words sit in the quote; the word aligner
+finds the best passage over all windows; only the passages that can be reported get differences,
+features and the calibrated verdict and confidence. Cost per query is bounded by the number of
+candidates and a budget of aligner cells, not by the corpus size.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -19,17 +19,19 @@ import numpy as np
 from service.align import (
     BRACKET_MAX_WORDS,
     END_BONUS,
+    FUZZY,
+    MATCH,
     Alignment,
+    QuerySimilarity,
     Row,
     Step,
-    align,
-    similarity_matrix,
+    align_batch,
     word_weight,
 )
 from service.differences import compute_differences
 from service.lexicon import is_function_word
 from service.models import Article, SpanMatch
-from service.normalise import Tokens, split_quote, tokenize
+from service.normalise import Tokens, split_quote, word_set
 from service.scoring import (
     MatchFeatures,
     decide_verdict,
@@ -38,6 +40,7 @@ from service.scoring import (
     source_confidence,
     with_ties,
 )
+from service.token_store import DocTokens, TokenStore
 from service.word_index import WordIndex
 
 # Candidate articles aligned per query beyond `limit`: the true source is almost always first, the
@@ -52,37 +55,34 @@ NEAR_COPY = 0.8
 STRONG_COVERAGE = 0.75
 # Quote rows beyond this are ignored (the HTTP layer caps quotes at 2,000 characters, ~350 words).
 MAX_QUOTE_ROWS = 400
-# Windows: how far the shared words of one occurrence may spread, as a multiple of quote length
-# (plus slack for dropped clauses), and how much context to add on each side.
+# Clusters: how far the shared words of one occurrence may spread, as a multiple of quote length
+# plus slack (dropped clauses), in article words; an ellipsis may skip much more.
 SPREAD_FACTOR = 2
 SPREAD_SLACK = 20
 ELLIPSIS_SPREAD = 400
+# Article words added on each side of where the quote's first and last rows would sit if it
+# aligned without gaps: room for words the quote dropped outside its first/last shared word.
+WINDOW_SLACK = 10
 # Occurrence clusters aligned per article at most (a phrase repeated in one article needs all
 # of them looked at; the upper-bound test makes the extra ones cheap).
 MAX_WINDOWS = 8
-# Aligner work per query (quote rows x window words), whatever the quote and corpus: about
-# 30 ms of numpy at worst, so a 100-item batch of adversarial quotes stays within a request.
-MAX_ALIGN_CELLS = 600_000
-TOKEN_CACHE_SIZE = 512
-# Raw-text seed search: a rough word length to turn word counts into characters, and a cap on the
-# occurrences of one word looked at (a word repeated 100,000 times must not cost 100,000 steps).
-CHARS_PER_WORD = 7
+# Occurrences of one quote word looked at per article (a word repeated 100,000 times must not
+# cost 100,000 steps).
 MAX_HITS_PER_WORD = 200
+# Aligner work per query (quote rows x window words), whatever the quote and corpus: tens of ms
+# of numpy at worst, so a 100-item batch of adversarial quotes stays within a request.
+MAX_ALIGN_CELLS = 600_000
 
 
 @dataclass(frozen=True, slots=True)
-class _ArticleWords:
-    """An article's tokens plus where each word occurs (for finding windows without a scan)."""
+class _Aligned:
+    """The best alignment of the quote in one article, before differences and features."""
 
-    tokens: Tokens
-    positions: dict[str, list[int]]
-
-
-@dataclass(frozen=True, slots=True)
-class _Scored:
-    match: SpanMatch
-    features: MatchFeatures
-    published: str
+    article: Article
+    alignment: Alignment
+    doc: DocTokens
+    lo: int  # window [lo, hi) in article words; alignment columns count from lo
+    hi: int
 
 
 class Matcher:
@@ -91,8 +91,7 @@ class Matcher:
     def __init__(self, articles: Iterable[Article] = ()) -> None:
         self._index = WordIndex()
         self._articles: dict[str, Article] = {}
-        self._tokens: OrderedDict[str, _ArticleWords] = OrderedDict()
-        self._lock = threading.Lock()  # guards the token cache (threaded gunicorn workers)
+        self._tokens = TokenStore()
         for article in articles:
             self.add(article)
 
@@ -102,68 +101,50 @@ class Matcher:
     def add(self, article: Article) -> None:
         """Add an article, or replace the one with the same id."""
         self._articles[article.id] = article
-        self._index.add(article.id, article.title + "\n" + article.text, article.published)
-        with self._lock:
-            self._tokens.pop(article.id, None)
+        words = set(self._tokens.add(article.id, article.text))
+        words.update(word_set(article.title))
+        self._index.add(article.id, "", article.published, words=words)
 
     def remove(self, article_id: str) -> None:
         """Forget an article; unknown ids are ignored."""
         self._articles.pop(article_id, None)
         self._index.remove(article_id)
-        with self._lock:
-            self._tokens.pop(article_id, None)
+        self._tokens.remove(article_id)
+
+    def token_bytes(self) -> int:
+        """Memory held by the tokenised articles (for benchmarks)."""
+        return self._tokens.nbytes()
 
     def find(self, quote: str, limit: int = 3) -> list[SpanMatch]:
         """Passages this quote may come from, best first, one per article; [] = not found."""
         calibration = load_calibration()
-        found: list[_Scored] = []
-        for match, features, published in self.analyse(quote, limit):
+        rows = quote_rows(quote)
+        aligned = self._align_candidates(rows, limit)
+        found: list[tuple[SpanMatch, str]] = []
+        # Best alignment first; differences and features only for passages that may be reported.
+        for item in aligned:
+            match, features = self._describe(quote, rows, item, _ties(item, aligned))
             p_source = calibration.probability(features)
             # Below `accept` the passage is more likely not a source: report it only when the
             # words are verbatim (then it *is* one, however generic, with its low confidence).
             if p_source < calibration.accept and match.verdict != "verbatim":
                 continue
             confidence = source_confidence(p_source, features)
-            found.append(
-                _Scored(replace(match, confidence=round(confidence, 4)), features, published)
-            )
-        found.sort(
-            key=lambda s: (-s.match.score, -s.match.confidence, s.published, s.match.article_id)
-        )
-        return [s.match for s in found[:limit]]
+            found.append((replace(match, confidence=round(confidence, 4)), item.article.published))
+            if len(found) >= limit:
+                break
+        found.sort(key=lambda f: (-f[0].score, -f[0].confidence, f[1] or "", f[0].article_id))
+        return [match for match, _ in found]
 
     def analyse(self, quote: str, limit: int = 3) -> list[tuple[SpanMatch, MatchFeatures, str]]:
         """Every candidate alignment with its features and publication date, unfiltered and
         without confidence (what calibration fits on), best alignment score first."""
         rows = quote_rows(quote)
-        if limit <= 0 or not any(r.kind == "word" for r in rows):
-            return []
-        words = [r.word for r in rows if r.kind == "word"]
-        candidates = self._index.candidates(words, limit + EXTRA_CANDIDATES)
-        floor = CANDIDATE_SCORE_FLOOR * candidates[0][1] if candidates else 0.0
-        budget = _Budget(MAX_ALIGN_CELLS)
-        results = []
-        for article_id, retrieval_score in candidates:
-            if retrieval_score < floor:
-                break
-            if retrieval_score < NEAR_COPY * candidates[0][1] and (
-                len(results) >= limit or any(f.values[0] >= STRONG_COVERAGE for _, f, _ in results)
-            ):
-                break  # a strong answer is in hand and the rest share clearly less evidence
-            article = self._articles[article_id]
-            result = self._match_article(quote, rows, article, budget)
-            if result is not None:
-                results.append((*result, article.published or ""))
-            if budget.left <= 0:
-                break
-        # How many other candidates align at least as well: generic phrases ("thank you very
-        # much") and syndicated copies align equally well in many articles.
-        results = [
-            (match, with_ties(features, ties(match, results)), published)
-            for match, features, published in results
+        aligned = self._align_candidates(rows, limit)
+        return [
+            (*self._describe(quote, rows, item, _ties(item, aligned)), item.article.published or "")
+            for item in aligned
         ]
-        results.sort(key=lambda r: (-r[0].score, r[2], r[0].article_id))
-        return results
 
     def align_in(self, quote: str, article_id: str) -> SpanMatch | None:
         """The best passage for `quote` in one given article (confidence not computed)."""
@@ -171,74 +152,99 @@ class Matcher:
         rows = quote_rows(quote)
         if article is None or not any(r.kind == "word" for r in rows):
             return None
-        result = self._match_article(quote, rows, article)
-        return None if result is None else result[0]
+        found = self._align_articles(_Query(rows, self._tokens), [article_id])
+        return self._describe(quote, rows, found[0], 0)[0] if found else None
 
-    def _article_words(self, article: Article) -> _ArticleWords:
-        with self._lock:
-            cached = self._tokens.get(article.id)
-            if cached is not None:
-                self._tokens.move_to_end(article.id)
-                return cached
-        tokens = tokenize(article.text)
-        positions: dict[str, list[int]] = {}
-        for j, w in enumerate(tokens.words):
-            positions.setdefault(w, []).append(j)
-        cached = _ArticleWords(tokens, positions)
-        with self._lock:
-            self._tokens[article.id] = cached
-            while len(self._tokens) > TOKEN_CACHE_SIZE:
-                self._tokens.popitem(last=False)
-        return cached
+    def _align_candidates(self, rows: list[Row], limit: int) -> list[_Aligned]:
+        """Best alignment in each candidate article, best score first (earliest among equals).
 
-    def _match_article(
-        self, quote: str, rows: Sequence[Row], article: Article, budget: _Budget | None = None
-    ) -> tuple[SpanMatch, MatchFeatures] | None:
-        text = article.text
-        windows = char_windows(rows, text)
-        if windows is None:  # the quote's words are not visible in the raw text (accents, ...)
-            cached = self._article_words(article)
-            full = cached.tokens
-            spans = candidate_windows(rows, full.words, cached.positions)
-            token_windows = (
-                (lo, Tokens(full.words[lo:hi], full.starts[lo:hi], full.ends[lo:hi]))
-                for lo, hi in spans
-            )
-        else:
-            token_windows = ((lo, tokenize(text[lo:hi], lo)) for lo, hi in windows)  # lazily
-        # Every window (one per occurrence cluster) may hold the passage: align them all, best
-        # score wins, the earliest among equals. A window whose upper bound (each quote word at
-        # its best in the window, both end bonuses) cannot beat the best so far is not aligned,
-        # so a verbatim hit makes the other occurrences nearly free.
-        best: tuple[Alignment, Tokens, int] | None = None
-        for lo, tokens in token_windows:
-            if not tokens.words:
+        Near-copies of the best candidate are aligned in one batch; weaker candidates only while
+        no strong answer is in hand.
+        """
+        if limit <= 0 or not any(r.kind == "word" for r in rows):
+            return []
+        words = [r.word for r in rows if r.kind == "word"]
+        candidates = self._index.candidates(words, limit + EXTRA_CANDIDATES)
+        if not candidates:
+            return []
+        top = candidates[0][1]
+        eligible = [aid for aid, score in candidates if score >= CANDIDATE_SCORE_FLOOR * top]
+        taken = max(1, sum(1 for _, score in candidates if score >= NEAR_COPY * top))
+        query = _Query(rows, self._tokens)
+        aligned = self._align_articles(query, eligible[:taken])
+        # Weaker candidates only while no strong answer is in hand and `limit` is not filled.
+        while (
+            taken < len(eligible)
+            and len(aligned) < limit
+            and query.cells_left > 0
+            and not any(query.coverage(a.alignment) >= STRONG_COVERAGE for a in aligned)
+        ):
+            more = limit - len(aligned)
+            aligned += self._align_articles(query, eligible[taken : taken + more])
+            taken += more
+        aligned.sort(key=lambda a: (-a.alignment.score, a.article.published or "", a.article.id))
+        return aligned
+
+    def _align_articles(self, query: _Query, article_ids: Sequence[str]) -> list[_Aligned]:
+        """The best alignment in each article over every occurrence window of the quote's words.
+
+        A quote found word for word needs no aligner (nothing scores higher; the earliest
+        occurrence wins). Every other window of every article is aligned in one batch, identical
+        windows (syndicated copies) once, within the query's cell budget.
+        """
+        found: list[_Aligned] = []
+        plans: list[tuple[Article, DocTokens, list[tuple[int, int, int]]]] = []
+        unique: list[np.ndarray] = []
+        slot_of: dict[bytes, int] = {}
+        for article_id in article_ids:
+            article = self._articles[article_id]
+            doc = self._tokens.get(article_id)
+            windows = query.windows(doc)
+            exact = [
+                (a.first_col + lo, a, lo, hi)
+                for lo, hi in windows
+                if (a := query.exact(doc.ids[lo:hi])) is not None
+            ]
+            if exact:
+                _, alignment, lo, hi = min(exact, key=lambda x: x[0])
+                found.append(_Aligned(article, alignment, doc, lo, hi))
                 continue
-            sim = similarity_matrix(rows, tokens.words)
-            bound = float(np.maximum(sim.max(axis=1), 0.0).sum()) + 2 * END_BONUS
-            if best is not None and (
-                bound < best[0].score or (bound == best[0].score and lo > best[2])
-            ):
-                continue
-            if budget is not None and not budget.spend(sim.size):
-                break
-            alignment = align(rows, sim)
-            if alignment is None:
-                continue
-            if (
-                best is None
-                or alignment.score > best[0].score
-                or (alignment.score == best[0].score and lo < best[2])
-            ):
-                best = (alignment, tokens, lo)
-        if best is None:
-            return None
-        alignment, tokens, _ = best
-        alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
+            slots = []
+            for lo, hi in windows:
+                window = doc.ids[lo:hi]
+                key = window.tobytes()
+                if key not in slot_of:
+                    if not query.spend(len(query.rows) * len(window)):
+                        break
+                    slot_of[key] = len(unique)
+                    unique.append(window)
+                slots.append((slot_of[key], lo, hi))
+            if slots:
+                plans.append((article, doc, slots))
+        if unique:
+            # One similarity matrix for all windows (one near-miss lookup), split per window.
+            sim = query.similarity.matrix(np.concatenate(unique))
+            sims = np.split(sim, np.cumsum([len(w) for w in unique])[:-1], axis=1)
+            batch = align_batch(query.rows, sims)
+            for article, doc, slots in plans:
+                # Best score first, then the earliest window among equals.
+                slot, lo, hi = min(slots, key=lambda x: (-batch.scores[x[0]], x[1]))
+                alignment = batch.alignment(slot)
+                if alignment is not None:
+                    found.append(_Aligned(article, alignment, doc, lo, hi))
+        return found
+
+    def _describe(
+        self, quote: str, rows: Sequence[Row], item: _Aligned, ties: int
+    ) -> tuple[SpanMatch, MatchFeatures]:
+        """Differences, verdict and features of one aligned passage."""
+        text = item.article.text
+        tokens = item.doc.view(item.lo, item.hi, self._tokens.vocabulary.words)
+        alignment = attach_edge_brackets(quote, rows, item.alignment, tokens, text)
         differences = compute_differences(quote, rows, alignment, text, tokens)
-        features = extract_features(rows, alignment, differences, self._index.idf)
+        features = with_ties(extract_features(rows, alignment, differences, self._index.idf), ties)
         match = SpanMatch(
-            article_id=article.id,
+            article_id=item.article.id,
             start=tokens.starts[alignment.first_col],
             end=tokens.ends[alignment.last_col],
             verdict=decide_verdict(differences),
@@ -249,18 +255,137 @@ class Matcher:
         return match, features
 
 
-class _Budget:
-    """Aligner cells (quote rows x window words) one query may still spend: a 2,000-character
-    quote of repeated words hits every window of every candidate, and must stay cheap."""
+def _ties(item: _Aligned, aligned: Sequence[_Aligned]) -> int:
+    """Other aligned candidates scoring at least as high: generic phrases ("thank you very
+    much") and syndicated copies align equally well in many articles."""
+    score = item.alignment.score
+    return sum(1 for other in aligned if other is not item and other.alignment.score >= score)
 
-    def __init__(self, cells: int) -> None:
-        self.left = cells
+
+class _Query:
+    """One quote's rows with what every candidate article reuses: word ids, near-miss lookups,
+    alignments of windows already seen, and the remaining aligner budget."""
+
+    def __init__(self, rows: Sequence[Row], tokens: TokenStore) -> None:
+        self.rows = rows
+        self.similarity = QuerySimilarity(rows, tokens.word_id, tokens.vocabulary.words)
+        self.aligned: dict[bytes, Alignment | None] = {}
+        self.cells_left = MAX_ALIGN_CELLS
+        self.m = len(rows)
+        word_rows = [(i, r) for i, r in enumerate(rows) if r.kind == "word"]
+        self.total_weight = sum(r.weight for _, r in word_rows) * MATCH or 1.0
+        content = [(i, r) for i, r in word_rows if not is_function_word(r.word)]
+        span: dict[int, tuple[int, int]] = {}
+        for i, r in content or word_rows:
+            word_id = tokens.word_id(r.word)
+            if word_id >= 0:
+                first, last = span.get(word_id, (i, i))
+                span[word_id] = (min(first, i), max(last, i))
+        self.keys = np.array(sorted(span), dtype=np.int32)
+        # A lookup table over the vocabulary finds the quote's words in an article in one gather.
+        self._is_key = np.zeros(len(tokens.vocabulary.words), dtype=bool)
+        self._is_key[self.keys] = True
+        self.first_row = np.array([span[k][0] for k in sorted(span)], dtype=np.int64)
+        self.last_row = np.array([span[k][1] for k in sorted(span)], dtype=np.int64)
+        self.spread = SPREAD_FACTOR * self.m + SPREAD_SLACK
+        if any(r.kind == "ellipsis" for r in rows):
+            self.spread += ELLIPSIS_SPREAD
+        q_ids = self.similarity.q_ids
+        plain = bool(rows) and all(r.kind == "word" for r in rows) and bool((q_ids >= 0).all())
+        self.plain_ids = q_ids if plain else None
+        self.perfect = sum(r.weight for r in rows if r.kind == "word") * MATCH + 2 * END_BONUS
 
     def spend(self, cells: int) -> bool:
-        if cells > self.left and self.left < MAX_ALIGN_CELLS:
-            return False  # (the first window is always aligned, whatever its size)
-        self.left -= cells
+        """Take `cells` from the budget; the first window is always aligned, whatever its size."""
+        if cells > self.cells_left and self.cells_left < MAX_ALIGN_CELLS:
+            self.cells_left = 0
+            return False
+        self.cells_left -= cells
         return True
+
+    def coverage(self, alignment: Alignment) -> float:
+        matched = 0.0
+        for step in alignment.steps:
+            if step.kind in ("match", "fuzzy"):
+                weight = self.rows[step.row].weight
+                matched += weight * (MATCH if step.kind == "match" else FUZZY)
+        return matched / self.total_weight
+
+    def exact(self, window: np.ndarray) -> Alignment | None:
+        """The alignment of a quote found word for word in the window (no aligner needed: no
+        alignment can score higher, and the earliest occurrence is the one the aligner picks)."""
+        q = self.plain_ids
+        if q is None or len(window) < len(q):
+            return None
+        starts = np.flatnonzero(window[: len(window) - len(q) + 1] == q[0])
+        for k in starts.tolist():
+            if np.array_equal(window[k : k + len(q)], q):
+                steps = tuple(Step("match", i, k + i) for i in range(len(q)))
+                return Alignment(self.perfect, steps, k, k + len(q) - 1, 0, len(q) - 1)
+        return None
+
+    def windows(self, doc: DocTokens) -> list[tuple[int, int]]:
+        """Word ranges [lo, hi) of an article worth aligning, densest cluster of the quote's
+        content words first; each sized from where those words sit in the quote."""
+        if not len(self.keys):
+            return []
+        cols = np.flatnonzero(self._is_key[doc.ids])
+        if not len(cols):
+            return []
+        hit_ids = doc.ids[cols]
+        if len(cols) > MAX_HITS_PER_WORD:
+            # Keep the first MAX_HITS_PER_WORD occurrences of each word (pathological articles).
+            order = np.argsort(hit_ids, kind="stable")
+            sorted_ids = hit_ids[order]
+            group_start = np.searchsorted(sorted_ids, sorted_ids, side="left")
+            keep = np.sort(order[np.arange(len(order)) - group_start < MAX_HITS_PER_WORD])
+            cols, hit_ids = cols[keep], hit_ids[keep]
+        k = np.searchsorted(self.keys, hit_ids)
+        lo_est = (cols - self.last_row[k]).tolist()
+        hi_est = (cols + (self.m - 1 - self.first_row[k])).tolist()
+        clusters = _densest(cols.tolist(), hit_ids.tolist(), self.spread)
+        windows: list[tuple[int, int]] = []
+        seen: set[int] = set()
+        n = len(doc.ids)
+        for _, first, last in clusters:
+            if first in seen:
+                continue  # the same cluster start with a later end inside it: covered
+            seen.add(first)
+            lo = max(0, min(lo_est[first : last + 1]) - WINDOW_SLACK)
+            hi = min(n, max(hi_est[first : last + 1]) + WINDOW_SLACK + 1)
+            overlapping = [j for j, (a, b) in enumerate(windows) if lo < b and a < hi]
+            if overlapping:
+                # Merged, never dropped: a phrase repeated close by must still be seen.
+                for j in overlapping:
+                    lo, hi = min(lo, windows[j][0]), max(hi, windows[j][1])
+                windows = [w for j, w in enumerate(windows) if j not in overlapping]
+                windows.insert(overlapping[0], (lo, hi))
+                continue
+            if len(windows) >= MAX_WINDOWS:
+                break
+            windows.append((lo, hi))
+        return windows
+
+
+def _densest(cols: list[int], words: list[int], spread: int) -> list[tuple[int, int, int]]:
+    """(distinct words, first hit, last hit) for each hit as the end of a span of at most
+    `spread` article words, densest first (two pointers with a running word count: O(hits))."""
+    clusters: list[tuple[int, int, int]] = []
+    inside: Counter[int] = Counter()
+    lo = 0
+    for k, col in enumerate(cols):
+        inside[words[k]] += 1
+        while col - cols[lo] > spread:
+            gone = words[lo]
+            inside[gone] -= 1
+            if not inside[gone]:
+                del inside[gone]
+            lo += 1
+        clusters.append((len(inside), lo, k))
+    # Among equally dense spans starting at the same hit, the longest first (fragments joined by an
+    # ellipsis must fall into one window).
+    clusters.sort(key=lambda c: (-c[0], c[1], -c[2]))
+    return clusters
 
 
 def attach_edge_brackets(
@@ -318,104 +443,6 @@ def _bracket_words(quote: str, row: Row) -> int:
     return max(1, min(BRACKET_MAX_WORDS, len(quote[row.start + 1 : row.end - 1].split())))
 
 
-def char_windows(rows: Sequence[Row], text: str) -> list[tuple[int, int]] | None:
-    """Character ranges of `text` worth aligning, found without tokenising the article.
-
-    The quote's content words are looked up in the lower-cased raw text (C-speed `str.find`);
-    the densest clusters of hits, padded and snapped to whitespace, become the windows. Returns
-    None when lower-casing changes the text's length or no word is found verbatim (accents,
-    ligatures...), so the caller falls back to full tokenisation.
-    """
-    quote_words = [r.word for r in rows if r.kind == "word"]
-    keys = {w for w in quote_words if not is_function_word(w)} or set(quote_words)
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        return None
-    hits: list[tuple[int, str]] = []
-    for key in keys:
-        if not key.isascii():
-            continue
-        pos = lowered.find(key)
-        count = 0
-        while pos >= 0 and count < MAX_HITS_PER_WORD:
-            hits.append((pos, key))
-            count += 1
-            pos = lowered.find(key, pos + len(key))
-    if not hits:
-        return None
-    hits.sort()
-    m = len(quote_words)
-    spread = CHARS_PER_WORD * (SPREAD_FACTOR * m + SPREAD_SLACK)
-    if any(r.kind == "ellipsis" for r in rows):
-        spread += CHARS_PER_WORD * ELLIPSIS_SPREAD
-    pad = CHARS_PER_WORD * (m + 10)
-    windows = merged_windows(_densest(hits, spread), pad, len(text))
-    return [(_snap_back(text, lo), _snap_forward(text, hi)) for lo, hi in windows]
-
-
-def merged_windows(
-    clusters: Sequence[tuple[int, int, int]], pad: int, length: int
-) -> list[tuple[int, int]]:
-    """Padded ranges around the densest clusters, densest first; overlapping ranges are merged
-    (never dropped: a phrase repeated close by must still be seen), at most MAX_WINDOWS."""
-    windows: list[tuple[int, int]] = []
-    seen: set[int] = set()
-    for _, first, last in clusters:
-        if first in seen:
-            continue  # the same cluster start again (a later end inside it): already covered
-        seen.add(first)
-        lo, hi = max(0, first - pad), min(length, last + pad + 1)
-        overlapping = [k for k, (a, b) in enumerate(windows) if lo < b and a < hi]
-        if overlapping:
-            for k in overlapping:
-                lo, hi = min(lo, windows[k][0]), max(hi, windows[k][1])
-            keep = overlapping[0]
-            windows[keep] = (lo, hi)
-            windows = [w for k, w in enumerate(windows) if k == keep or k not in overlapping]
-            continue
-        if len(windows) >= MAX_WINDOWS:
-            break
-        windows.append((lo, hi))
-    return windows
-
-
-def _densest(hits: list[tuple[int, str]], spread: int) -> list[tuple[int, int, int]]:
-    """(distinct words, first, last) for each hit as the end of a span of at most `spread`,
-    densest first (two pointers with a running word count: O(hits))."""
-    clusters: list[tuple[int, int, int]] = []
-    inside: Counter[str] = Counter()
-    lo = 0
-    for pos, word in hits:
-        inside[word] += 1
-        while pos - hits[lo][0] > spread:
-            gone = hits[lo][1]
-            inside[gone] -= 1
-            if not inside[gone]:
-                del inside[gone]
-            lo += 1
-        clusters.append((len(inside), hits[lo][0], pos))
-    clusters.sort(key=lambda c: (-c[0], c[1]))
-    return clusters
-
-
-def _snap_back(text: str, pos: int) -> int:
-    """Move a window start back to whitespace so no word is cut in half."""
-    while pos > 0 and not text[pos - 1].isspace():
-        pos -= 1
-    return pos
-
-
-def _snap_forward(text: str, pos: int) -> int:
-    while pos < len(text) and not text[pos].isspace():
-        pos += 1
-    return pos
-
-
-def ties(match: SpanMatch, results: Sequence[tuple[SpanMatch, object, str]]) -> int:
-    """Other aligned candidates scoring at least as high as `match`."""
-    return sum(1 for other, _, _ in results if other is not match and other.score >= match.score)
-
-
 def quote_rows(quote: str) -> list[Row]:
     """Alignment rows for a candidate quote: its words, ellipses and [editorial] insertions."""
     rows: list[Row] = []
@@ -433,38 +460,3 @@ def quote_rows(quote: str) -> list[Row]:
         if len(rows) >= MAX_QUOTE_ROWS:
             return rows[:MAX_QUOTE_ROWS]
     return rows
-
-
-def candidate_windows(
-    rows: Sequence[Row], words: Sequence[str], positions: dict[str, list[int]]
-) -> list[tuple[int, int]]:
-    """Word ranges [lo, hi) of an article worth aligning: around the densest clusters of the
-    quote's words, so the aligner never sees a whole long article."""
-    quote_words = [r.word for r in rows if r.kind == "word"]
-    if not words or not quote_words:
-        return []
-    keys = {w for w in quote_words if not is_function_word(w)} or set(quote_words)
-    hits = sorted(j for w in keys for j in positions.get(w, ()))
-    m = len(quote_words)
-    spread = SPREAD_FACTOR * m + SPREAD_SLACK
-    if any(r.kind == "ellipsis" for r in rows):
-        spread += ELLIPSIS_SPREAD
-    pad = m + 10
-    if not hits:
-        return []
-    # Two pointers over the hits, keeping a count of each word inside the current span, so the
-    # number of distinct quote words per span is known in O(hits) even for adversarial articles.
-    clusters: list[tuple[int, int, int]] = []  # (distinct quote words hit, first, last)
-    inside: Counter[str] = Counter()
-    lo = 0
-    for j in hits:
-        inside[words[j]] += 1
-        while j - hits[lo] > spread:
-            gone = words[hits[lo]]
-            inside[gone] -= 1
-            if not inside[gone]:
-                del inside[gone]
-            lo += 1
-        clusters.append((len(inside), hits[lo], j))
-    clusters.sort(key=lambda c: (-c[0], c[1]))
-    return merged_windows(clusters, pad, len(words))

@@ -50,8 +50,15 @@ class WordIndex:
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._doc_of
 
-    def add(self, article_id: str, text: str, published: str | None = None) -> None:
-        """Index (or re-index) one article."""
+    def add(
+        self,
+        article_id: str,
+        text: str,
+        published: str | None = None,
+        words: Iterable[str] | None = None,
+    ) -> None:
+        """Index (or re-index) one article: the words of `text`, or `words` when the caller
+        has already tokenised it."""
         if article_id in self._doc_of:
             self.remove(article_id)
         doc = len(self._ids)
@@ -64,7 +71,7 @@ class WordIndex:
             self._alive = grown
         self._alive[doc] = True
         postings = self._postings
-        for word in word_set(text):
+        for word in word_set(text) if words is None else words:
             plist = postings.get(word)
             if plist is None:
                 postings[word] = array("i", (doc,))

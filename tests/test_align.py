@@ -4,7 +4,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.align import align, align_reference, similarity_matrix, similarity_matrix_reference
+from service.align import (
+    QuerySimilarity,
+    align,
+    align_batch,
+    align_reference,
+    similarity_matrix,
+    similarity_matrix_reference,
+)
 from service.matcher import quote_rows
 from service.normalise import tokenize
 
@@ -79,3 +86,37 @@ def test_vectorised_matches_reference(quote: list[str], article: list[str]) -> N
     sim = similarity_matrix(rows, article)
     assert np.array_equal(sim, similarity_matrix_reference(rows, article))
     assert align(rows, sim) == align_reference(rows, sim)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from([*VOCAB, "...", "[x]"]), min_size=1, max_size=10),
+    st.lists(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=20), min_size=1, max_size=4),
+)
+def test_batched_alignment_matches_one_window_at_a_time(
+    quote: list[str], windows: list[list[str]]
+) -> None:
+    rows = quote_rows(" ".join(quote))
+    sims = [similarity_matrix(rows, w) for w in windows]
+    batch = align_batch(rows, sims)
+    for k, sim in enumerate(sims):
+        expected = align(rows, sim)
+        assert batch.alignment(k) == expected
+        assert expected is None or batch.scores[k] == expected.score
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from([*VOCAB, "unknownword", "..."]), min_size=1, max_size=10),
+    st.lists(st.sampled_from(VOCAB), min_size=1, max_size=25),
+)
+def test_id_similarity_matches_reference(quote: list[str], article: list[str]) -> None:
+    vocabulary = sorted(set(VOCAB))
+    ids = {w: i for i, w in enumerate(vocabulary)}
+    rows = quote_rows(" ".join(quote))
+    query = QuerySimilarity(rows, lambda w: ids.get(w, -1), vocabulary)
+    window = np.array([ids[w] for w in article])
+    assert np.array_equal(query.matrix(window), similarity_matrix_reference(rows, article))
+    assert np.array_equal(
+        query.matrix(window[::-1]), similarity_matrix_reference(rows, article[::-1])
+    )

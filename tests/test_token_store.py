@@ -1,0 +1,36 @@
+"""Articles tokenised once keep exact offsets in compact arrays."""
+
+from service.normalise import tokenize
+from service.token_store import TokenStore
+
+TEXT = "“They’re willing to put people on the ground,” Trump said. Café 1,000"
+
+
+def test_tokens_round_trip_with_offsets() -> None:
+    store = TokenStore()
+    words = store.add("a", TEXT)
+    assert words == tokenize(TEXT).words
+    doc = store.get("a")
+    view = doc.view(0, len(doc), store.vocabulary.words)
+    assert view == tokenize(TEXT)
+    assert TEXT[view.starts[0] : view.ends[1]] == "They’re"
+    assert store.word_id("ground") == store.vocabulary["ground"]
+    assert store.word_id("never-seen") == -1
+
+
+def test_shared_vocabulary_and_removal() -> None:
+    store = TokenStore()
+    store.add("a", "peace talks")
+    store.add("b", "talks collapse")
+    assert store.get("a").ids[1] == store.get("b").ids[0]
+    store.remove("a")
+    store.remove("unknown")
+    assert store.nbytes() == store.get("b").ids.nbytes + store.get("b").starts.nbytes + 4
+
+
+def test_a_word_longer_than_65535_characters_keeps_its_end() -> None:
+    store = TokenStore()
+    text = "short " + "x" * 70_000 + " end"
+    store.add("long", text)
+    doc = store.get("long")
+    assert doc.ends.tolist() == [5, 70_006, 70_010]
