@@ -945,8 +945,8 @@ def _verb_like(tok: Token) -> bool:
 
 # Words after which a new clause (and so a subject) may start.
 _CLAUSE_OPENERS = words_of(
-    """and but or nor while when whereas as that because if although though since after before
-    so where until then once unless yet"""
+    """and but or nor while when whereas as because if although though since after before so
+    where until then once unless yet"""
 )
 
 

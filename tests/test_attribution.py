@@ -292,6 +292,11 @@ def test_cueless_fragment_belongs_to_the_nearest_clause_subject():
     assert [q[3] for q in _quoted(extract_quotes(text))] == ["Tim Lee", "the former governor"]
 
 
+def test_fragment_in_a_that_clause_belongs_to_the_governing_subject():
+    text = "In the recession, Paul Reed worried that the safety net was becoming “a hammock.”"
+    assert _one(text)[2:] == ("Paul Reed", "Paul Reed")
+
+
 def test_the_name_modifying_a_noun_is_not_its_subject():
     text = "The city grew, and the Hale campaign rejected the idea as “absurd and cynical.”"
     assert _one(text)[3] == "the Hale campaign"
