@@ -185,6 +185,8 @@ NON_NAME_WORDS: frozenset[str] = words_of(
     nonetheless thus therefore perhaps maybe finally ultimately overall similarly likewise
     additionally besides otherwise regardless recently currently tonight asked rather yes
     indeed actually clearly obviously certainly sadly fortunately unfortunately
+    like unlike within between among amid amidst without against through across toward towards
+    upon via beyond unless whether ask
     """
 )
 

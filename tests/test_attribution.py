@@ -297,6 +297,11 @@ def test_fragment_in_a_that_clause_belongs_to_the_governing_subject():
     assert _one(text)[2:] == ("Paul Reed", "Paul Reed")
 
 
+def test_a_sentence_opening_preposition_is_not_part_of_the_name():
+    text = "Like Ann Price, Tom Hale went on the attack, calling the deal “a trap.”"
+    assert _one(text)[2:] == ("Tom Hale", "Tom Hale")
+
+
 def test_the_name_modifying_a_noun_is_not_its_subject():
     text = "The city grew, and the Hale campaign rejected the idea as “absurd and cynical.”"
     assert _one(text)[3] == "the Hale campaign"
