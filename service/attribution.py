@@ -64,15 +64,15 @@ DASHES = frozenset({"-", "–", "—", "―", "‒"})
 # mention "he" counts as right even when we resolve it to the wrong name).
 METHOD_CONFIDENCE: dict[str, float] = {
     "label": 0.97,  # transcript turn label ("President Trump.")        [transcripts: ~100%]
-    "explicit": 0.94,  # a name next to a cue verb: "Trump said"         [94%]
+    "explicit": 0.94,  # a name next to a cue verb: "Trump said"         [95%]
     "descriptor": 0.86,  # "the US President said" -> titled name met earlier [75%, n=12]
-    "pronoun": 0.82,  # "he added" -> most recent compatible speaker      [94%]
-    "organisation": 0.8,  # "The Kremlin said"                          [66%]
-    "unresolved": 0.75,  # a role we could not tie to a name ("the campaign") [86%]
-    "subject": 0.72,  # participle or colon -> subject of the sentence    [72%]
-    "carry": 0.7,  # nothing beside the quote: previous speaker carries on [75%]
-    "fragment": 0.6,  # fragment with no cue in its sentence -> its subject [67%]
-    "nearest": 0.2,  # fallback: the nearest earlier speaker or name       [14%]
+    "pronoun": 0.82,  # "he added" -> most recent compatible speaker      [95%]
+    "organisation": 0.8,  # "The Kremlin said"                          [88%]
+    "unresolved": 0.75,  # a role we could not tie to a name ("the campaign") [90%]
+    "subject": 0.72,  # participle, colon or cue-less clause -> its subject [83%]
+    "carry": 0.7,  # nothing beside the quote: previous speaker carries on [82%]
+    "fragment": 0.6,  # fragment with no cue -> subject of its nearest clause [72%]
+    "nearest": 0.2,  # fallback: the nearest earlier speaker or name       [19%]
 }
 
 # How far (tokens) we look back from a quote for its cue verb; bounds the work per quote so a
