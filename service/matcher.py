@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from service.align import (
     END_BONUS,
     FUZZY,
     MATCH,
+    AlignedBatch,
     Alignment,
     QuerySimilarity,
     Row,
@@ -74,15 +75,34 @@ MAX_HITS_PER_WORD = 200
 MAX_ALIGN_CELLS = 600_000
 
 
-@dataclass(frozen=True, slots=True)
 class _Aligned:
-    """The best alignment of the quote in one article, before differences and features."""
+    """The best alignment of the quote in one article, before differences and features. The
+    traceback is done on first use: most candidates are ranked by score and never described."""
 
-    article: Article
-    alignment: Alignment
-    doc: DocTokens
-    lo: int  # window [lo, hi) in article words; alignment columns count from lo
-    hi: int
+    __slots__ = ("_alignment", "_batch", "_slot", "article", "doc", "hi", "lo", "score")
+
+    def __init__(
+        self,
+        article: Article,
+        doc: DocTokens,
+        lo: int,
+        hi: int,
+        score: float,
+        alignment: Alignment | None = None,
+        batch: AlignedBatch | None = None,
+        slot: int = 0,
+    ) -> None:
+        self.article, self.doc, self.lo, self.hi, self.score = article, doc, lo, hi, score
+        self._alignment, self._batch, self._slot = alignment, batch, slot
+
+    @property
+    def alignment(self) -> Alignment:
+        """Alignment columns count from `lo` (window [lo, hi) of the article's words)."""
+        if self._alignment is None:
+            assert self._batch is not None
+            self._alignment = self._batch.alignment(self._slot)
+            assert self._alignment is not None  # a score above both end bonuses matched words
+        return self._alignment
 
 
 class Matcher:
@@ -177,12 +197,15 @@ class Matcher:
             taken < len(eligible)
             and len(aligned) < limit
             and query.cells_left > 0
-            and not any(query.coverage(a.alignment) >= STRONG_COVERAGE for a in aligned)
+            and (
+                not aligned
+                or query.coverage(max(aligned, key=lambda a: a.score).alignment) < STRONG_COVERAGE
+            )
         ):
             more = limit - len(aligned)
             aligned += self._align_articles(query, eligible[taken : taken + more])
             taken += more
-        aligned.sort(key=lambda a: (-a.alignment.score, a.article.published or "", a.article.id))
+        aligned.sort(key=lambda a: (-a.score, a.article.published or "", a.article.id))
         return aligned
 
     def _align_articles(self, query: _Query, article_ids: Sequence[str]) -> list[_Aligned]:
@@ -207,7 +230,7 @@ class Matcher:
             ]
             if exact:
                 _, alignment, lo, hi = min(exact, key=lambda x: x[0])
-                found.append(_Aligned(article, alignment, doc, lo, hi))
+                found.append(_Aligned(article, doc, lo, hi, alignment.score, alignment))
                 continue
             slots = []
             for lo, hi in windows:
@@ -229,9 +252,11 @@ class Matcher:
             for article, doc, slots in plans:
                 # Best score first, then the earliest window among equals.
                 slot, lo, hi = min(slots, key=lambda x: (-batch.scores[x[0]], x[1]))
-                alignment = batch.alignment(slot)
-                if alignment is not None:
-                    found.append(_Aligned(article, alignment, doc, lo, hi))
+                score = float(batch.scores[slot])
+                if score > 2 * END_BONUS:  # (the end bonuses alone: it may match no word at all)
+                    found.append(_Aligned(article, doc, lo, hi, score, batch=batch, slot=slot))
+                elif (alignment := batch.alignment(slot)) is not None:
+                    found.append(_Aligned(article, doc, lo, hi, score, alignment))
         return found
 
     def _describe(
@@ -240,7 +265,8 @@ class Matcher:
         """Differences, verdict and features of one aligned passage."""
         text = item.article.text
         tokens = item.doc.view(item.lo, item.hi, self._tokens.vocabulary.words)
-        alignment = attach_edge_brackets(quote, rows, item.alignment, tokens, text)
+        alignment = extend_over_insertions(rows, item.alignment, tokens.words)
+        alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
         differences = compute_differences(quote, rows, alignment, text, tokens)
         features = with_ties(extract_features(rows, alignment, differences, self._index.idf), ties)
         match = SpanMatch(
@@ -258,8 +284,7 @@ class Matcher:
 def _ties(item: _Aligned, aligned: Sequence[_Aligned]) -> int:
     """Other aligned candidates scoring at least as high: generic phrases ("thank you very
     much") and syndicated copies align equally well in many articles."""
-    score = item.alignment.score
-    return sum(1 for other in aligned if other is not item and other.alignment.score >= score)
+    return sum(1 for other in aligned if other is not item and other.score >= item.score)
 
 
 class _Query:
@@ -386,6 +411,71 @@ def _densest(cols: list[int], words: list[int], spread: int) -> list[tuple[int, 
     # ellipsis must fall into one window).
     clusters.sort(key=lambda c: (-c[0], c[1], -c[2]))
     return clusters
+
+
+def extend_over_insertions(
+    rows: Sequence[Row], alignment: Alignment, words: Sequence[str]
+) -> Alignment:
+    """Carry the passage over a long insertion to the quote's first or last words when they
+    resume the article exactly where the aligned passage stops.
+
+    Local alignment clips a quote end when the words inserted before it cost more than the few
+    words after it earn ("...with things, at the end of the day, especially"); but when those last
+    words are the very next article words, the quote plainly continues there: the middle is an
+    insertion and the passage includes the resumed words. At least one content word must resume,
+    so a stray "the" never extends a passage.
+    """
+    steps = list(alignment.steps)
+    first_col, last_col = alignment.first_col, alignment.last_col
+    first_row, last_row = alignment.first_row, alignment.last_row
+    tail = _resumed(rows, range(last_row + 1, len(rows)), words, last_col + 1, forward=True)
+    if tail:
+        gap = range(last_row + 1, len(rows) - tail)
+        steps += [Step("insert", i, None) for i in gap]
+        steps += [Step("match", len(rows) - tail + k, last_col + 1 + k) for k in range(tail)]
+        last_col, last_row = last_col + tail, len(rows) - 1
+    head = _resumed(rows, range(first_row - 1, -1, -1), words, first_col - 1, forward=False)
+    if head:
+        gap = range(head, first_row)
+        steps = (
+            [Step("match", k, first_col - head + k) for k in range(head)]
+            + [Step("insert", i, None) for i in gap]
+            + steps
+        )
+        first_col, first_row = first_col - head, 0
+    if not head and not tail:
+        return alignment
+    return replace(
+        alignment,
+        steps=tuple(steps),
+        first_col=first_col,
+        last_col=last_col,
+        first_row=first_row,
+        last_row=last_row,
+    )
+
+
+def _resumed(
+    rows: Sequence[Row], outside: range, words: Sequence[str], col: int, forward: bool
+) -> int:
+    """How many of the quote's unaligned edge words reappear, in order, as the article words
+    right after (`forward`) or right before the passage, leaving at least one word inserted.
+
+    `outside` lists the unaligned rows; `col` is the article word next to the passage."""
+    if len(outside) < 2 or any(rows[i].kind != "word" for i in outside):
+        return 0
+    quote_words = [rows[i].word for i in sorted(outside)]
+    best = 0
+    for n in range(1, len(quote_words)):
+        if forward:
+            wanted, lo = quote_words[-n:], col
+        else:
+            wanted, lo = quote_words[:n], col - n + 1
+        if lo < 0 or lo + n > len(words):
+            break
+        if list(words[lo : lo + n]) == wanted and any(not is_function_word(w) for w in wanted):
+            best = n
+    return best
 
 
 def attach_edge_brackets(

@@ -251,3 +251,40 @@ def test_bracket_at_either_edge_stands_for_the_adjacent_words(matcher, articles,
     [best, *_] = matcher.find("Some of them, France and Germany, a couple of them, [Britain]")
     assert span(articles, best) == "Some of them, France and Germany, a couple of them"
     assert [(d.op, d.quote) for d in best.differences] == [("insert", "[Britain]")]
+
+
+def test_a_candidate_matching_only_by_title_does_not_end_the_search() -> None:
+    matcher = Matcher(
+        [
+            Article(id="title-only", title="zebra crossing guard", text="Nothing else here."),
+            Article(id="body", title="t", text="The zebra crossing guard waved at the children."),
+        ]
+    )
+    [best] = matcher.find("zebra crossing guard waved at the children")
+    assert (best.article_id, best.verdict) == ("body", "verbatim")
+
+
+def test_long_insertion_before_the_last_words_keeps_them_in_the_passage(
+    matcher, articles, seed
+) -> None:
+    [best, *_] = matcher.find(
+        "We're willing to help them with things, at the end of the day, especially"
+    )
+    assert best.article_id == seed.id
+    assert span(articles, best) == "We’re willing to help them with things, especially"
+    assert [(d.op, d.quote) for d in best.differences] == [("insert", "at the end of the day")]
+
+
+def test_long_insertion_after_the_first_words_keeps_them_in_the_passage() -> None:
+    text = "Officials said: “Ministers will publish the full report into the floods next week.”"
+    matcher = Matcher([Article(id="f", title="t", text=text)])
+    [best] = matcher.find(
+        "Ministers, as everyone in this country knows only too well, will publish the full "
+        "report into the floods next week"
+    )
+    assert text[best.start : best.end] == (
+        "Ministers will publish the full report into the floods next week"
+    )
+    assert [(d.op, d.quote) for d in best.differences] == [
+        ("insert", "as everyone in this country knows only too well")
+    ]
