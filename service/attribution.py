@@ -95,6 +95,8 @@ PRONOUN_HISTORY = 50
 MAX_LABEL_TOKENS = 6
 # Carry-over reaches back this many paragraphs (a quotation paragraph right after the speaker's).
 CARRY_PARAGRAPHS = 1
+# Longest source read after "according to" when it is no speaker phrase we know (tokens).
+ACCORDING_SOURCE_WORDS = 10
 # Pronoun antecedents are looked for among speakers of the last few paragraphs first.
 PRONOUN_SPEAKER_WINDOW = 3
 _AUXILIARIES = words_of(
@@ -220,7 +222,12 @@ class _Extractor:
             kind, ev, _ = found[t]
             if ev is not None or t in scare:
                 continue
-            ev = self._shared_in_paragraph(found, q_positions, pos)
+            # 'X says ... "Q1". She says ... "Q2"': a speaker named after the previous quote
+            # beats that quote's speaker.
+            after_prev = q_positions[pos - 1] if pos > 0 else -1
+            ev = self._earlier_speaker_in_paragraph(toks, t, pi, after_prev)
+            if ev is None:
+                ev = self._shared_in_paragraph(found, q_positions, pos)
             if ev is None:
                 ev = self._earlier_speaker_in_paragraph(toks, t, pi)
             if ev is None and pos == len(q_positions) - 1:
@@ -340,7 +347,7 @@ class _Extractor:
             ph = phrase_after(toks, j + 1, hi) or _short_clause_phrase(toks, j + 1, hi)
             return self._resolve(toks, ph, pi)
         if toks[j].low == "according" and j + 1 < hi and toks[j + 1].low == "to":
-            return self._resolve(toks, phrase_after(toks, j + 2, hi), pi)
+            return self._resolve(toks, _according_source(toks, j + 2, hi), pi)
         ph = phrase_after(toks, j, hi)
         ends = toks[t].text.rstrip("”\"»’' ")[-1:]
         question = ends in {"?", "!"}
@@ -404,7 +411,7 @@ class _Extractor:
             if end - i > CUE_TAIL:
                 break
             if tok.low == "according" and i + 1 <= end and toks[i + 1].low == "to":
-                return self._resolve(toks, phrase_after(toks, i + 2, end + 1), pi)
+                return self._resolve(toks, _according_source(toks, i + 2, end + 1), pi)
             if is_cue(toks, i):
                 if i + 2 <= end and toks[i + 1].low == "by":  # "Sanders was asked by Bill Maher"
                     ph = phrase_after(toks, i + 2, end + 1)
@@ -438,7 +445,7 @@ class _Extractor:
                 if ph is not None:
                     return self._resolve(toks, ph, pi)
             elif tok.low == "according" and toks[i + 1].low == "to":
-                ph = phrase_after(toks, i + 2, t)
+                ph = _according_source(toks, i + 2, t)
                 if ph is not None:
                     return self._resolve(toks, ph, pi)
             elif is_participle(tok):
@@ -598,8 +605,12 @@ class _Extractor:
         if k < lo or not is_cue(toks, k) or toks[k].low in _OBJECT_CUES:
             return ph
         outer = phrase_before(toks, k - 1, lo)
-        if outer is None or outer.kind == "pronoun":
+        if outer is None:
             return ph
+        if outer.kind == "pronoun":
+            # 'She said she asked the question "Q"': the same pronoun twice is one person, and
+            # the outer one is the attribution of the sentence.
+            return outer if toks[outer.first].low == toks[ph.first].low else ph
         if outer.kind == "name":
             words = [t.text for t in toks[outer.first : outer.last + 1] if t.kind == "w"]
             want = "m" if toks[ph.first].low == "he" else "f"
@@ -640,10 +651,10 @@ class _Extractor:
         name = self.names.canonical(m.group(1))
         return _Evidence(name, Mention(m.group(1), start, end), "explicit", "person", pi)
 
-    def _earlier_speaker_in_paragraph(self, toks, t, pi) -> _Evidence | None:
+    def _earlier_speaker_in_paragraph(self, toks, t, pi, lo: int = -1) -> _Evidence | None:
         """'Ghazala Khan says she received a call. "She called me ..."': the last "X says"
-        earlier in the quote's own paragraph."""
-        for i in reversed(_between(self._cues, t - 2 * CUE_LOOKBACK, t)):
+        earlier in the quote's own paragraph (after token lo)."""
+        for i in reversed(_between(self._cues, max(lo + 1, t - 2 * CUE_LOOKBACK), t)):
             ev = self._resolve(toks, phrase_before(toks, i - 1, max(0, i - CUE_LOOKBACK)), pi)
             if ev is not None:
                 return _carry(ev, pi, "carry")
@@ -836,6 +847,21 @@ _SIGNATURE = re.compile(r"\s*\n\s*[—–―‒-]+ ?([A-Z][\w.'’\-]*(?: [A-Z][
 def _between(indices: list[int], lo: int, hi: int) -> list[int]:
     """The sorted indices in [lo, hi)."""
     return indices[bisect.bisect_left(indices, lo) : bisect.bisect_left(indices, hi)]
+
+
+def _according_source(toks: list[Token], j: int, hi: int) -> Phrase | None:
+    """The source after "according to": a speaker phrase, else ('according to his longtime
+    physician', 'according to some on Twitter') every word up to the next punctuation, since
+    "according to" names a source whatever its words are."""
+    ph = phrase_after(toks, j, hi)
+    if ph is not None or j >= hi:
+        return ph
+    last = None
+    for k in range(j, min(hi, j + ACCORDING_SOURCE_WORDS)):
+        if toks[k].kind != "w" or toks[k].sentence != toks[j].sentence:
+            break
+        last = k
+    return Phrase(j, last, "descriptor") if last is not None else None
 
 
 def _possessor_phrase(toks: list[Token], k: int) -> Phrase:

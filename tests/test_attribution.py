@@ -576,3 +576,30 @@ def test_quoted_words_are_never_read_as_attribution_words():
 def test_non_string_input_returns_nothing():
     assert extract_quotes("") == []
     assert extract_quotes(None) == []  # type: ignore[arg-type]
+
+
+def test_according_to_names_any_source_up_to_the_comma():
+    # Sources our lexicon does not know are still the source of what follows.
+    text = "According to her family doctor, the senator was “fit as a fiddle” last spring."
+    assert _one(text)[2:] == ("family doctor", "her family doctor")
+    text = "According to some on the council, the plan was “dead on arrival.”"
+    assert _one(text)[3] == "some on the council"
+
+
+def test_repeated_pronoun_names_the_outer_one():
+    text = "Tom Reyes spoke next.\nHe said he wanted the council “to stop stalling” on the budget."
+    quotes = [q for q in extract_quotes(text) if q.kind == "partial"]
+    assert [(q.speaker.name, q.speaker.mention.start) for q in quotes] == [
+        ("Tom Reyes", text.index("He said"))
+    ]
+
+
+def test_speaker_named_after_the_previous_quote_takes_over():
+    text = (
+        "“We need more buses,” says Rosa Delgado, a nurse. Her neighbour Tom Reyes says "
+        "the line is too long. “I wait an hour every day.”"
+    )
+    assert _quoted(extract_quotes(text)) == [
+        ("We need more buses,", "direct", "Rosa Delgado", "Rosa Delgado"),
+        ("I wait an hour every day.", "direct", "Tom Reyes", "Tom Reyes"),
+    ]
