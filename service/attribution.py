@@ -99,6 +99,7 @@ CARRY_PARAGRAPHS = 1
 ACCORDING_SOURCE_WORDS = 10
 # Pronoun antecedents are looked for among speakers of the last few paragraphs first.
 PRONOUN_SPEAKER_WINDOW = 3
+_PASSIVE_AUXILIARIES = words_of("was were is are been being be")
 _AUXILIARIES = words_of(
     "would will was were is are had has have could should must can may might did does do"
 )
@@ -441,6 +442,12 @@ class _Extractor:
                 break
             if is_cue(toks, i):
                 saw_cue, last_cue = True, (i if not saw_cue else last_cue)
+                if i > 0 and toks[i + 1].low == "by" and toks[i - 1].low in _PASSIVE_AUXILIARIES:
+                    # 'Rubio was asked by moderator Gerard Baker whether ... "Q"': a passive
+                    # cue's agent is the speaker.
+                    ph = phrase_after(toks, i + 2, t)
+                    if ph is not None:
+                        return self._resolve(toks, ph, pi)
                 ph = self._outer_subject(toks, phrase_before(toks, i - 1, stop), stop)
                 if ph is not None:
                     return self._resolve(toks, ph, pi)
@@ -707,6 +714,8 @@ class _Extractor:
             return self._resolve_pronoun(words[0].lower(), mention, pi)
         if ph.kind == "name":
             name_words = [w for w in words if w.lower() not in {"the", "a", "an"}]
+            while len(name_words) > 1 and not name_words[0][:1].isupper():
+                name_words.pop(0)  # "moderator Tom Reyes", "former President Obama"
             name = self.names.canonical(" ".join(name_words))
             return _Evidence(name, mention, "explicit", "person", pi)
         # Descriptor: a title met earlier with a name, else an organisation or a role.

@@ -157,6 +157,9 @@ DESCRIPTOR_NOUNS: frozenset[str] = words_of(
     worker workers democrats republicans spokesmen staff staffer staffers team premier
     representative representatives lawmaker lawmakers legislator legislators republican democrat
     billionaire businessman mogul nominee ally allies opponent opponents rival rivals
+    moderator moderators interviewer commentator commentators columnist columnists historian
+    historians organizer organizers organiser organisers editor editors writer writers author
+    authors delegate delegates donor donors
     """
 )
 # Lower-case modifiers allowed inside a descriptor ("the former secretary of state").

@@ -603,3 +603,11 @@ def test_speaker_named_after_the_previous_quote_takes_over():
         ("We need more buses,", "direct", "Rosa Delgado", "Rosa Delgado"),
         ("I wait an hour every day.", "direct", "Tom Reyes", "Tom Reyes"),
     ]
+
+
+def test_passive_cue_names_its_agent():
+    text = (
+        "Ann Lee was asked by moderator Tom Reyes whether the plan would risk “adding another "
+        "costly program” to the budget."
+    )
+    assert _one(text)[2:] == ("Tom Reyes", "moderator Tom Reyes")
