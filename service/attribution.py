@@ -99,6 +99,7 @@ CARRY_PARAGRAPHS = 1
 ACCORDING_SOURCE_WORDS = 10
 # Pronoun antecedents are looked for among speakers of the last few paragraphs first.
 PRONOUN_SPEAKER_WINDOW = 3
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
 _PASSIVE_AUXILIARIES = words_of("was were is are been being be")
 _AUXILIARIES = words_of(
     "would will was were is are had has have could should must can may might did does do"
@@ -474,6 +475,11 @@ class _Extractor:
             if is_possessive(toks[i - 1]):
                 ph = _possessor_phrase(toks, i - 1)
                 return self._resolve(toks, ph, pi)
+            owner = _POSSESSIVE_PRONOUNS.get(toks[i - 1].low)
+            if owner is not None:
+                # 'over her remark that "Q"': the possessive pronoun is the speaker's mention.
+                tok = toks[i - 1]
+                return self._resolve_pronoun(owner, Mention(tok.text, tok.start, tok.end), pi)
         return None
 
     def _subjectless_cue(self, toks, cue, t, pi) -> _Evidence | None:
@@ -512,6 +518,9 @@ class _Extractor:
     def _cue_subject(self, toks, cue_index, lo, pi) -> _Evidence | None:
         """Subject for a cue with none of its own: an earlier finite cue's, else the sentence's."""
         sid = toks[cue_index].sentence
+        opener = self._opening_participle_subject(toks, cue_index, pi)
+        if opener is not None:
+            return opener
         # "with the campaign of the former senator saying ...": an absolute "with X V-ing".
         ph = phrase_before(toks, cue_index - 1, lo)
         if ph is not None and ph.first > lo and toks[ph.first - 1].low == "with":
@@ -549,6 +558,23 @@ class _Extractor:
         if ev is not None and ev.method in {"explicit", "organisation", "descriptor"}:
             return _carry(ev, pi, "subject")
         return ev
+
+    def _opening_participle_subject(self, toks, cue_index, pi) -> _Evidence | None:
+        """'Citing "Q," the spokeswoman told ...': a participle that opens its sentence hangs
+        off the main clause, whose subject follows the participle's clause and its comma."""
+        sid = toks[cue_index].sentence
+        if cue_index > 0 and toks[cue_index - 1].sentence == sid:
+            return None
+        for k in range(cue_index + 1, min(len(toks), cue_index + CUE_LOOKBACK)):
+            if toks[k].sentence != sid:
+                return None
+            if toks[k].text == "," or (toks[k].kind == "q" and toks[k].text.endswith(",")):
+                ph = self._real_phrase(toks, phrase_after(toks, k + 1, len(toks)))
+                if ph is None or not _verb_follows(toks, ph.last, len(toks)):
+                    return None
+                ev = self._resolve(toks, ph, pi)
+                return _carry(ev, pi, "subject") if ev and ev.method == "explicit" else ev
+        return None
 
     def _sentence_subject(self, toks, t, pi) -> _Evidence | None:
         sid = toks[t].sentence

@@ -112,6 +112,9 @@ def _np_word(tok: Token, sentence_initial: bool) -> bool:
         return False
     if tok.is_cap:
         return low not in NON_NAME_WORDS or low in DETERMINERS or low in HONORIFICS
+    if is_possessive(tok):
+        # "the former vice president’s spokeswoman": a possessed role is part of the phrase.
+        low = low[:-2] if low.endswith(("’s", "'s")) else low[:-1]
     return low in DESCRIPTOR_NOUNS or low in DESCRIPTOR_MODIFIERS or low in DETERMINERS
 
 

@@ -611,3 +611,19 @@ def test_passive_cue_names_its_agent():
         "costly program” to the budget."
     )
     assert _one(text)[2:] == ("Tom Reyes", "moderator Tom Reyes")
+
+
+def test_sentence_opening_participle_belongs_to_the_main_subject():
+    text = (
+        "Citing “obligations at home,” the mayor’s spokeswoman told reporters that the mayor "
+        "would skip the dinner."
+    )
+    assert _one(text)[2:] == ("mayor’s spokeswoman", "the mayor’s spokeswoman")
+
+
+def test_possessive_pronoun_before_a_speech_noun_is_the_mention():
+    text = (
+        "Ann Lee spoke first.\nThe debate grew tense over her remark that “nobody reads the "
+        "budget anyway.”"
+    )
+    assert _one(text)[2:] == ("Ann Lee", "her")
