@@ -138,11 +138,10 @@ def similarity_matrix(rows: Sequence[Row], words: Sequence[str]) -> np.ndarray:
 
 
 class QuerySimilarity:
-    """`similarity_matrix` of one quote against many windows of article word ids.
+    """`similarity_matrix` of one quote against windows of article word ids.
 
-    Exact matches are one vectorised id comparison; near misses are looked up once per distinct
-    article word per query (most windows of one query share their vocabulary) with one C call
-    for the new words of each window.
+    Exact matches are one vectorised id comparison; near misses need one C call over the
+    window's distinct words, and only for quote words that can have near misses at all.
     """
 
     def __init__(self, rows: Sequence[Row], word_id: Callable[[str], int], words: list[str]):
@@ -150,45 +149,44 @@ class QuerySimilarity:
         self.q_ids = np.array(
             [word_id(r.word) if r.kind == "word" else -1 for r in rows], dtype=np.int64
         )
-        self.weights = np.array([r.weight for r in rows])
-        self._unique = sorted({r.word for r in rows if r.kind == "word"})
+        self._weights = np.array([r.weight for r in rows])[:, None]
+        # fuzzy_equal never pairs short words or numbers: no need to look those up.
+        self._fuzzy_words = sorted(
+            {
+                r.word
+                for r in rows
+                if r.kind == "word" and len(r.word) >= FUZZY_MIN_LENGTH and not is_number(r.word)
+            }
+        )
         self._rows_of = [
-            np.array([r.kind == "word" and r.word == w for r in rows]) for w in self._unique
+            np.array([r.kind == "word" and r.word == w for r in rows]) for w in self._fuzzy_words
         ]
-        self._fuzzy: dict[int, np.ndarray | None] = {}  # article word id -> rows it nearly equals
 
     def matrix(self, window_ids: np.ndarray) -> np.ndarray:
         exact = self.q_ids[:, None] == window_ids[None, :]
-        sim = np.where(exact, self.weights[:, None] * MATCH, MISMATCH)
+        sim = np.where(exact, self._weights * MATCH, MISMATCH)
+        if not self._fuzzy_words or not len(window_ids):
+            return sim
         uniq, inverse = np.unique(window_ids, return_inverse=True)
-        fuzzy = self._fuzzy
-        new = [u for u in uniq.tolist() if u not in fuzzy]
-        if new:
-            self._learn(new)
-        masks = [(k, fuzzy[u]) for k, u in enumerate(uniq.tolist()) if fuzzy[u] is not None]
-        if masks:
-            table = np.zeros((len(self.q_ids), len(uniq)), dtype=bool)
-            for k, mask in masks:
-                table[:, k] = mask
-            near = table[:, inverse] & ~exact
-            sim = np.where(near, self.weights[:, None] * FUZZY, sim)
-        return sim
-
-    def _learn(self, new: list[int]) -> None:
-        words = [self._words[u] for u in new]
-        for u in new:
-            self._fuzzy[u] = None
-        if not self._unique:
-            return
+        words = [self._words[u] for u in uniq.tolist()]
         ratios = process.cdist(
-            self._unique, words, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, dtype=np.uint8
+            self._fuzzy_words,
+            words,
+            scorer=fuzz.ratio,
+            score_cutoff=FUZZY_MIN_RATIO,
+            dtype=np.uint8,
         )
+        table: np.ndarray | None = None
         for qi, k in zip(*(x.tolist() for x in np.nonzero(ratios)), strict=True):
-            a, b = self._unique[qi], words[k]
+            a, b = self._fuzzy_words[qi], words[k]
             if a != b and fuzzy_equal(a, b):
-                current = self._fuzzy[new[k]]
-                rows = self._rows_of[qi]
-                self._fuzzy[new[k]] = rows if current is None else current | rows
+                if table is None:
+                    table = np.zeros((len(self.q_ids), len(uniq)), dtype=bool)
+                table[:, k] |= self._rows_of[qi]
+        if table is None:
+            return sim
+        near = table[:, inverse] & ~exact
+        return np.where(near, self._weights * FUZZY, sim)
 
 
 def similarity_matrix_reference(rows: Sequence[Row], words: Sequence[str]) -> np.ndarray:
@@ -274,6 +272,13 @@ class AlignedBatch:
         e = np.full((m + 1, total), _NEG)
         f = np.full((m + 1, total), _NEG)
         ramp = ARTICLE_GAP_EXTEND * np.arange(total) + seg
+        # E[c] = run[c-1] - lift[c]; a separator's lift is huge, so E there is far below any H
+        # (a window's column 0 has no horizontal gap), with no per-row fancy indexing.
+        lift = np.empty(total)
+        lift[1:] = ramp[1:] - ARTICLE_GAP_EXTEND + ARTICLE_GAP_OPEN
+        lift[separators] = 1e18
+        h0 = np.empty(total)
+        tmp = np.empty(total)
         for i in range(1, m + 1):
             row = rows[i - 1]
             prev = h[i - 1]
@@ -287,16 +292,20 @@ class AlignedBatch:
                     np.maximum(best[k:], shifted[:-k], out=best[k:])
                 h[i] = best - seg
                 continue
-            f[i] = np.maximum(prev - QUOTE_GAP_OPEN, f[i - 1] - QUOTE_GAP_EXTEND)
-            h0 = np.empty(total)
+            fi = f[i]
+            np.subtract(prev, QUOTE_GAP_OPEN, out=tmp)
+            np.subtract(f[i - 1], QUOTE_GAP_EXTEND, out=fi)
+            np.maximum(fi, tmp, out=fi)
             h0[0] = _NEG
-            h0[1:] = prev[:-1] + diag[i - 1, 1:]
-            np.maximum(h0, f[i], out=h0)
+            np.add(prev[:-1], diag[i - 1, 1:], out=h0[1:])
+            np.maximum(h0, fi, out=h0)
             np.maximum(h0, 0.0, out=h0)
-            run = np.maximum.accumulate(h0 + ramp)
-            e[i, 1:] = run[:-1] - ramp[1:] + ARTICLE_GAP_EXTEND - ARTICLE_GAP_OPEN
-            e[i, separators] = _NEG
-            h[i] = np.maximum(h0, e[i])
+            np.add(h0, ramp, out=tmp)
+            np.maximum.accumulate(tmp, out=tmp)
+            ei = e[i]
+            np.subtract(tmp[:-1], lift[1:], out=ei[1:])
+            ei[0] = _NEG
+            np.maximum(h0, ei, out=h[i])
         self.h, self.e, self.f = h, e, f
         inner = np.maximum.reduceat(h[1:].max(axis=0), separators)
         at_end = np.maximum.reduceat(h[m], separators) + END_BONUS

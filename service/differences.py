@@ -33,6 +33,15 @@ def _partners(starts: Sequence[int], k: int) -> list[int]:
     return [j for j in (k - 1, k + 1) if 0 <= j < len(starts) and starts[j] == starts[k]]
 
 
+def _contraction_halves(starts: Sequence[int]) -> set[int]:
+    """Positions of words that are half of a contraction (sharing a start with a neighbour)."""
+    halves: set[int] = set()
+    for k in range(1, len(starts)):
+        if starts[k] == starts[k - 1]:
+            halves.update((k - 1, k))
+    return halves
+
+
 def _contraction_mismatch(
     row: int,
     col: int,
@@ -82,6 +91,8 @@ def compute_differences(
     col_starts = tokens.starts[col_offset:]
     matched_rows = {s.row for s in alignment.steps if s.kind == "match"}
     matched_cols = {s.col for s in alignment.steps if s.kind == "match"}
+    halves_rows = _contraction_halves(row_starts)
+    halves_cols = _contraction_halves(col_starts)
 
     def flush() -> None:
         nonlocal pending_rows, pending_cols, fuzzy_only, contraction_only
@@ -89,8 +100,12 @@ def compute_differences(
         pending_rows, pending_cols, fuzzy_only, contraction_only = [], [], True, True
 
     for step in alignment.steps:
-        if step.kind == "match" and _contraction_mismatch(
-            step.row, step.col, row_starts, col_starts, matched_rows, matched_cols
+        if (
+            step.kind == "match"
+            and (step.row in halves_rows) != (step.col in halves_cols)
+            and _contraction_mismatch(
+                step.row, step.col, row_starts, col_starts, matched_rows, matched_cols
+            )
         ):
             # Same word, but contracted on one side only ("They are" / "They’re").
             pending_rows.append(step.row)

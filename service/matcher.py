@@ -244,19 +244,53 @@ class Matcher:
                 slots.append((slot_of[key], lo, hi))
             if slots:
                 plans.append((article, doc, slots))
-        if unique:
-            # One similarity matrix for all windows (one near-miss lookup), split per window.
-            sim = query.similarity.matrix(np.concatenate(unique))
-            sims = np.split(sim, np.cumsum([len(w) for w in unique])[:-1], axis=1)
-            batch = align_batch(query.rows, sims)
-            for article, doc, slots in plans:
-                # Best score first, then the earliest window among equals.
-                slot, lo, hi = min(slots, key=lambda x: (-batch.scores[x[0]], x[1]))
-                score = float(batch.scores[slot])
-                if score > 2 * END_BONUS:  # (the end bonuses alone: it may match no word at all)
-                    found.append(_Aligned(article, doc, lo, hi, score, batch=batch, slot=slot))
-                elif (alignment := batch.alignment(slot)) is not None:
-                    found.append(_Aligned(article, doc, lo, hi, score, alignment))
+        if not unique:
+            return found
+        # One similarity matrix for all windows (one near-miss lookup), split per window, and an
+        # upper bound per window: each quote word at its best there, plus both end bonuses.
+        offsets = np.cumsum([0] + [len(w) for w in unique])
+        sim = query.similarity.matrix(np.concatenate(unique))
+        sims = np.split(sim, offsets[1:-1], axis=1)
+        bound = np.maximum(np.maximum.reduceat(sim, offsets[:-1], axis=1), 0.0).sum(axis=0)
+        bound += 2 * END_BONUS
+        # Pass 1 aligns each article's most promising window; pass 2 only the windows that could
+        # still beat (or tie earlier than) what pass 1 found, usually none.
+        done: dict[int, tuple[AlignedBatch, int]] = {}
+        firsts = sorted(
+            {min(slots, key=lambda x: (-bound[x[0]], x[1]))[0] for _, _, slots in plans}
+        )
+        batch = align_batch(query.rows, [sims[k] for k in firsts])
+        done.update({slot: (batch, i) for i, slot in enumerate(firsts)})
+
+        def score(slot: int) -> float:
+            batch, i = done[slot]
+            return float(batch.scores[i])
+
+        again: set[int] = set()
+        for _, _, slots in plans:
+            best_score, best_lo = max(
+                ((score(k), -lo) for k, lo, _ in slots if k in done), default=(0.0, 0)
+            )
+            for k, lo, _ in slots:
+                if k not in done and (
+                    bound[k] > best_score or (bound[k] == best_score and -lo > best_lo)
+                ):
+                    again.add(k)
+        if again:
+            more = sorted(again)
+            batch = align_batch(query.rows, [sims[k] for k in more])
+            done.update({slot: (batch, i) for i, slot in enumerate(more)})
+        for article, doc, slots in plans:
+            # Best score first, then the earliest window among equals.
+            slot, lo, hi = min(
+                (x for x in slots if x[0] in done), key=lambda x: (-score(x[0]), x[1])
+            )
+            batch, i = done[slot]
+            best = float(batch.scores[i])
+            if best > 2 * END_BONUS:  # (the end bonuses alone: it may match no word at all)
+                found.append(_Aligned(article, doc, lo, hi, best, batch=batch, slot=i))
+            elif (alignment := batch.alignment(i)) is not None:
+                found.append(_Aligned(article, doc, lo, hi, best, alignment))
         return found
 
     def _describe(

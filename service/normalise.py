@@ -53,7 +53,7 @@ _TYPOGRAPHY_TABLE = str.maketrans(
         **dict.fromkeys(_APOSTROPHES, "'"),
         **dict.fromkeys("“”„‟«»", '"'),
         **dict.fromkeys("‐‑‒–—―−", "-"),
-        "…": ".",
+        "…": ";",  # not ".": "1…5" is two numbers, as in the general pattern
         "\u00a0": " ",
     }
 )
