@@ -99,6 +99,9 @@ CARRY_PARAGRAPHS = 1
 ACCORDING_SOURCE_WORDS = 10
 # Pronoun antecedents are looked for among speakers of the last few paragraphs first.
 PRONOUN_SPEAKER_WINDOW = 3
+# Words before a pronoun that open a relative or adverbial clause ('what he calls', 'when he
+# called'), as opposed to a reported clause ('said (that) he'), where the pronoun is the mention.
+_RELATIVE_OPENERS = words_of("what when whenever as where")
 _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
 _PASSIVE_AUXILIARIES = words_of("was were is are been being be")
 _AUXILIARIES = words_of(
@@ -450,6 +453,7 @@ class _Extractor:
                     if ph is not None:
                         return self._resolve(toks, ph, pi)
                 ph = self._outer_subject(toks, phrase_before(toks, i - 1, stop), stop)
+                ph = self._governing_subject(toks, ph, stop)
                 if ph is not None:
                     return self._resolve(toks, ph, pi)
             elif tok.low == "according" and toks[i + 1].low == "to":
@@ -650,6 +654,35 @@ class _Extractor:
             if self.names.gender(self.names.canonical(" ".join(words))) not in (want, None):
                 return ph
         return outer
+
+    def _governing_subject(self, toks, ph: Phrase | None, lo: int) -> Phrase | None:
+        """'Cruz has railed against what he calls the "Q"', 'Bush ..., when he called him
+        "Q"': a he/she inside a later clause of a sentence opened by a named subject of the same
+        gender is that subject, and the sentence's subject is the mention that attributes it."""
+        if ph is None or ph.kind != "pronoun" or toks[ph.first].low not in {"he", "she"}:
+            return ph
+        prev = toks[ph.first - 1] if ph.first > 0 else None
+        if prev is None or prev.kind != "w" or prev.low not in _RELATIVE_OPENERS:
+            return ph
+        sid = toks[ph.first].sentence
+        s0 = ph.first
+        while s0 > lo and toks[s0 - 1].sentence == sid:
+            s0 -= 1
+        while s0 < ph.first and toks[s0].low in _LEADING_CONNECTIVES:
+            s0 += 1
+        subject = self._real_phrase(toks, phrase_after(toks, s0, ph.first))
+        if (
+            subject is None
+            or subject.kind != "name"
+            or subject.last >= ph.first - 1
+            or not _verb_follows(toks, subject.last, ph.first)
+        ):
+            return ph
+        words = [t.text for t in toks[subject.first : subject.last + 1] if t.kind == "w"]
+        want = "m" if toks[ph.first].low == "he" else "f"
+        if self.names.gender(self.names.canonical(" ".join(words))) not in (want, None):
+            return ph
+        return subject
 
     def _real_phrase(self, toks: list[Token], ph: Phrase | None) -> Phrase | None:
         """Drop a sentence-initial capitalised common word taken for a name ("Even", "Just"):

@@ -627,3 +627,13 @@ def test_possessive_pronoun_before_a_speech_noun_is_the_mention():
         "budget anyway.”"
     )
     assert _one(text)[2:] == ("Ann Lee", "her")
+
+
+def test_pronoun_in_a_relative_clause_defers_to_the_sentence_subject():
+    text = "Tom Reyes spoke.\nTom Reyes has railed against what he calls the “downtown cartel”."
+    assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
+    text = "Ann Lee spoke.\nAnn Lee was cheered when she called the plan “a disaster” on Monday."
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+    # A pronoun of the other gender is someone else.
+    text = "Tom Reyes spoke first.\nAnn Lee was cheered when he called the plan “a disaster”."
+    assert _one(text)[2:] == ("Tom Reyes", "he")
