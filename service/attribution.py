@@ -772,7 +772,7 @@ class _Extractor:
         if ph.kind == "pronoun":
             return self._resolve_pronoun(words[0].lower(), mention, pi)
         if ph.kind == "name":
-            name_words = [w for w in words if w.lower() not in {"the", "a", "an"}]
+            name_words = [w for w in words if w.lower() not in {"the", "a", "an", "who", "which"}]
             while len(name_words) > 1 and not name_words[0][:1].isupper():
                 name_words.pop(0)  # "moderator Tom Reyes", "former President Obama"
             name = self.names.canonical(" ".join(name_words))

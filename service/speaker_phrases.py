@@ -40,7 +40,7 @@ TIME_WORDS = words_of(
     """
     monday tuesday wednesday thursday friday saturday sunday january february march april june
     july august september october november december today yesterday tonight morning afternoon
-    evening night week weekend month year earlier later recently
+    evening night week weekend month year earlier later recently past
     """
 )
 _TIME_GLUE = words_of("on in at during last this next early late a the of press call sunday's")
@@ -142,6 +142,8 @@ def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
     """Speaker phrase ending at or before token k (the token just before a cue), not before lo."""
     k = _skip_back(toks, k, lo)
     k = _skip_time_adverbial(toks, k, lo)
+    if k - 1 >= lo and toks[k].text == "," and toks[k - 1].text == ")":
+        k -= 1  # "Gov. John Kasich (R-OH), said": the comma closes the bracketed aside
     if k >= lo and toks[k].text == ")":
         # "Bernie Sanders (I-Vt.) on Saturday criticized": skip a bracketed aside.
         for j in range(k - 1, max(lo - 1, k - 12), -1):

@@ -637,3 +637,13 @@ def test_pronoun_in_a_relative_clause_defers_to_the_sentence_subject():
     # A pronoun of the other gender is someone else.
     text = "Tom Reyes spoke first.\nAnn Lee was cheered when he called the plan “a disaster”."
     assert _one(text)[2:] == ("Tom Reyes", "he")
+
+
+def test_bracketed_party_before_the_cue_comma():
+    text = "After winning the state primary, Gov. Tom Reyes (R-OH), said, “We are going west.”"
+    assert _one(text)[2:] == ("Tom Reyes", "Gov. Tom Reyes")
+
+
+def test_time_adverbial_inside_a_relative_clause_is_not_the_speaker():
+    text = "Ann Lee, who has in the past described the plan as “a disaster,” spoke on Monday."
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee, who")
