@@ -102,6 +102,7 @@ def run_size(size: int, per_kind: int, brute_queries: int, held_out) -> dict:
         "build_s": build_s,
         "corpus_rss_mb": rss1 - rss0,
         "index_rss_mb": rss2 - rss1,
+        "token_mb": matcher.token_bytes() / 2**20,
         "p50_ms": 1e3 * statistics.median(latencies),
         "p95_ms": 1e3 * percentile(latencies, 0.95),
         "queries": len(samples),
@@ -120,7 +121,7 @@ def print_report(result: dict) -> None:
     print(f"\n=== {r['size']:,} articles ({r['text_mb']:.0f} MB of text) ===")
     print(
         f"index build {r['build_s']:.1f} s; memory: articles {r['corpus_rss_mb']:.0f} MB, "
-        f"index {r['index_rss_mb']:.0f} MB (RSS deltas)"
+        f"index {r['index_rss_mb']:.0f} MB (RSS deltas; token arrays {r['token_mb']:.0f} MB)"
     )
     print(f"find(): p50 {r['p50_ms']:.2f} ms, p95 {r['p95_ms']:.2f} ms over {r['queries']} queries")
     print(
