@@ -102,6 +102,7 @@ PRONOUN_SPEAKER_WINDOW = 3
 # Words before a pronoun that open a relative or adverbial clause ('what he calls', 'when he
 # called'), as opposed to a reported clause ('said (that) he'), where the pronoun is the mention.
 _RELATIVE_OPENERS = words_of("what when whenever as where")
+_NAME_PARTICLES = words_of("of de da del della van von der al bin le la du y")
 _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
 _PASSIVE_AUXILIARIES = words_of("was were is are been being be")
 _AUXILIARIES = words_of(
@@ -425,7 +426,10 @@ class _Extractor:
                 ph = self._outer_subject(toks, phrase_before(toks, i - 1, lo), lo)
                 if ph is None and i + 1 <= end and toks[i].low not in _OBJECT_CUES:
                     ph = phrase_after(toks, i + 1, end + 1)  # 'said Trump: "Q"'
-                    if ph is not None and ph.last != end:
+                    inverted = toks[i - 1].text == "," and ph is not None and _ends_clause(
+                        toks, ph.last
+                    )  # '"Q1," said X, a professor. "Q2"'
+                    if ph is not None and ph.last != end and not inverted:
                         ph = None
                 if ph is not None:
                     return self._resolve(toks, ph, pi)
@@ -437,6 +441,9 @@ class _Extractor:
     def _sentence_evidence(self, toks, t, pi) -> _Evidence | None:
         """A quote inside reported speech belongs to the subject of the nearest cue before it,
         else to the speaker named after it, else to the subject of a cue later in the sentence."""
+        closing = self._closing_attribution(toks, t, pi)
+        if closing is not None:
+            return closing
         sid = toks[t].sentence
         stop = max(0, t - CUE_LOOKBACK)
         saw_cue, last_cue = False, t
@@ -469,6 +476,25 @@ class _Extractor:
             or self._later_cue_evidence(toks, t, pi)
             or self._speech_noun_evidence(toks, t, pi)
         )
+
+    def _closing_attribution(self, toks, t, pi) -> _Evidence | None:
+        """'Nothing the president said "will assuage fears," the senator said.': a sentence
+        closed by ', X said.' or ', said X.' is X's, whatever cue sits before its quote."""
+        sid = toks[t].sentence
+        cues = [c for c in _between(self._cues, t + 1, t + CUE_LOOKBACK) if toks[c].sentence == sid]
+        if not cues or not _sentence_ends_soon(toks, cues[-1]):
+            return None
+        c = cues[-1]
+        if toks[c - 1].text == ",":
+            ph = phrase_after(toks, c + 1, len(toks))
+            return self._resolve(toks, ph, pi) if ph and _ends_clause(toks, ph.last) else None
+        ph = phrase_before(toks, c - 1, t + 1)
+        if ph is None or ph.first - 1 < t:
+            return None
+        before = toks[ph.first - 1]
+        if before.text == "," or (ph.first - 1 == t and before.text.rstrip("”\"’' ").endswith(",")):
+            return self._resolve(toks, ph, pi)
+        return None
 
     def _speech_noun_evidence(self, toks, t, pi) -> _Evidence | None:
         """'Donald Trump’s claim that Obama “founded ISIS”' / 'in Forbes’ words, “...”'."""
@@ -773,8 +799,15 @@ class _Extractor:
             return self._resolve_pronoun(words[0].lower(), mention, pi)
         if ph.kind == "name":
             name_words = [w for w in words if w.lower() not in {"the", "a", "an", "who", "which"}]
-            while len(name_words) > 1 and not name_words[0][:1].isupper():
-                name_words.pop(0)  # "moderator Tom Reyes", "former President Obama"
+            # "moderator Tom Reyes", "Ohio State professor Paul Beck": the name is what follows
+            # the last lower-case role word ("Marco Rubio of Florida" keeps its "of").
+            roles = [
+                k
+                for k, w in enumerate(name_words[:-1])
+                if not w[:1].isupper() and w.lower() not in _NAME_PARTICLES
+            ]
+            if roles:
+                name_words = name_words[roles[-1] + 1 :]
             name = self.names.canonical(" ".join(name_words))
             return _Evidence(name, mention, "explicit", "person", pi)
         # Descriptor: a title met earlier with a name, else an organisation or a role.

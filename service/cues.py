@@ -159,7 +159,8 @@ DESCRIPTOR_NOUNS: frozenset[str] = words_of(
     billionaire businessman mogul nominee ally allies opponent opponents rival rivals
     moderator moderators interviewer commentator commentators columnist columnists historian
     historians organizer organizers organiser organisers editor editors writer writers author
-    authors delegate delegates donor donors
+    authors delegate delegates donor donors professor professors scholar scholars researcher
+    researchers scientist scientists
     """
 )
 # Lower-case modifiers allowed inside a descriptor ("the former secretary of state").

@@ -647,3 +647,16 @@ def test_bracketed_party_before_the_cue_comma():
 def test_time_adverbial_inside_a_relative_clause_is_not_the_speaker():
     text = "Ann Lee, who has in the past described the plan as “a disaster,” spoke on Monday."
     assert _one(text)[2:] == ("Ann Lee", "Ann Lee, who")
+
+
+def test_sentence_closed_by_an_attribution_belongs_to_it():
+    text = "Nothing the mayor said “will calm the voters,” the Ohio senator said."
+    assert _one(text)[2:] == ("Ohio senator", "the Ohio senator")
+    text = (
+        "Ann Lee “did well with young voters” in the primary, said Ohio State professor Tom "
+        "Reyes. “That was her base.”"
+    )
+    assert [q[2:] for q in _quoted(extract_quotes(text))] == [
+        ("Tom Reyes", "Ohio State professor Tom Reyes"),
+        ("Tom Reyes", "Ohio State professor Tom Reyes"),
+    ]
