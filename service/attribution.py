@@ -485,15 +485,16 @@ class _Extractor:
         if not cues or not _sentence_ends_soon(toks, cues[-1]):
             return None
         c = cues[-1]
-        if toks[c - 1].text == ",":
+        ph = phrase_before(toks, c - 1, t + 1)  # also 'X, a Clinton supporter, told'
+        if ph is not None and ph.first - 1 >= t:
+            before = toks[ph.first - 1]
+            if before.text == "," or (
+                ph.first - 1 == t and before.text.rstrip("”\"’' ").endswith(",")
+            ):
+                return self._resolve(toks, ph, pi)
+        if toks[c - 1].text == "," and toks[c].low not in _OBJECT_CUES:
             ph = phrase_after(toks, c + 1, len(toks))
             return self._resolve(toks, ph, pi) if ph and _ends_clause(toks, ph.last) else None
-        ph = phrase_before(toks, c - 1, t + 1)
-        if ph is None or ph.first - 1 < t:
-            return None
-        before = toks[ph.first - 1]
-        if before.text == "," or (ph.first - 1 == t and before.text.rstrip("”\"’' ").endswith(",")):
-            return self._resolve(toks, ph, pi)
         return None
 
     def _speech_noun_evidence(self, toks, t, pi) -> _Evidence | None:
@@ -854,14 +855,19 @@ class _Extractor:
 
     def _nearest_person_name(self, pos: int, gender: str) -> str | None:
         k = bisect.bisect_left(self._name_positions, pos)
+        surname_subject = None
         for i in range(k - 1, max(-1, k - 40), -1):
-            cluster = self.names.mentions[i][1]
+            start, cluster = self.names.mentions[i]
             if not cluster.full_names:
-                continue  # places and organisations rarely come with a first name
+                # Places and organisations rarely come with a first name; a bare surname is a
+                # person when it is the subject of a verb ("Fiorina opened by ...").
+                if surname_subject is None and _SURNAME_SUBJECT.match(self.text, start):
+                    surname_subject = cluster.canonical()
+                continue
             name = cluster.canonical()
             if self.names.gender(name) in (gender, None):
                 return name
-        return None
+        return surname_subject
 
     # -- indirect speech ------------------------------------------------------------------------
     def _indirect(self, pi, toks, found) -> None:
@@ -940,6 +946,9 @@ class _Extractor:
         self.out.append(QuoteSpan(self.text[start:end], start, end, "indirect", ev.attribution()))
         self._remember(ev)
 
+
+# A capitalised word followed by a past-tense or present-tense verb: "Fiorina opened".
+_SURNAME_SUBJECT = re.compile(r"[A-Z][\w’'\-]*\s(?:[a-z]+ed|says|said|told|wrote|spoke)\b")
 
 # The next line signs the quotation: "— Maria Lopez, 34, Phoenix". Anchored and linear.
 _SIGNATURE = re.compile(r"\s*\n\s*[—–―‒-]+ ?([A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3})")

@@ -160,7 +160,7 @@ DESCRIPTOR_NOUNS: frozenset[str] = words_of(
     moderator moderators interviewer commentator commentators columnist columnists historian
     historians organizer organizers organiser organisers editor editors writer writers author
     authors delegate delegates donor donors professor professors scholar scholars researcher
-    researchers scientist scientists
+    researchers scientist scientists employee employees
     """
 )
 # Lower-case modifiers allowed inside a descriptor ("the former secretary of state").

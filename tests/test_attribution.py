@@ -660,3 +660,19 @@ def test_sentence_closed_by_an_attribution_belongs_to_it():
         ("Tom Reyes", "Ohio State professor Tom Reyes"),
         ("Tom Reyes", "Ohio State professor Tom Reyes"),
     ]
+
+
+def test_appositive_speaker_before_told_beats_the_listener():
+    text = (
+        "Polls moved.\n\nTom Reyes “is tapping into something very deep,” Simon Rosen, a city "
+        "supporter, told the New Yorker."
+    )
+    assert _one(text)[2:] == ("Simon Rosen", "Simon Rosen")
+
+
+def test_pronoun_resolves_to_a_bare_surname_that_was_a_subject():
+    text = (
+        "Instead, Fiorina opened by talking about her work in India.\n\n"
+        "“There are two looks,” she told her audience in Philadelphia."
+    )
+    assert _one(text)[2:] == ("Fiorina", "she")
