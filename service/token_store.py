@@ -1,9 +1,9 @@
 """Every indexed article's normalised words, tokenised once, as compact numpy arrays.
 
 Re-tokenising candidate articles per query was the matcher's largest cost; keeping the tokens as
-int32 word ids (a shared vocabulary), int32 start offsets and uint16 lengths costs about 10 bytes
-per word, in two or three big arrays per article rather than millions of small Python objects, so
-gunicorn workers forked from a preloaded app share them copy-on-write.
+int32 word ids (a shared vocabulary) plus one byte for the step to the next word's start and one
+for its length costs about 6 bytes per word, in three arrays per article rather than millions of
+small Python objects, so gunicorn workers forked from a preloaded app share them copy-on-write.
 """
 
 from __future__ import annotations
@@ -29,30 +29,65 @@ class Vocabulary(dict[str, int]):
         return new_id
 
 
+def _smallest(values: np.ndarray) -> np.ndarray | None:
+    """`values` in uint8 or uint16 when they fit (None when they do not)."""
+    if not len(values) or (values.min() >= 0 and values.max() < 256):
+        return values.astype(np.uint8)
+    if values.min() >= 0 and values.max() < 65536:
+        return values.astype(np.uint16)
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class DocTokens:
-    """One article's words: ids, start offsets, and lengths (or end offsets for huge words)."""
+    """One article's words: ids, plus offsets stored as small steps between word starts and word
+    lengths (1 byte each for ordinary prose), or as int32 offsets when those do not fit."""
 
     ids: np.ndarray  # int32 word ids
-    starts: np.ndarray  # int32 character offsets
-    extent: np.ndarray  # uint16 lengths, or int32 ends when a word is 65,536+ characters long
+    origin: int  # start of the first word (steps count from it)
+    steps: np.ndarray  # uint8/uint16 start differences, or int32 absolute starts
+    extent: np.ndarray  # uint8/uint16 lengths, or int32 absolute ends
+
+    @classmethod
+    def build(cls, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> DocTokens:
+        origin = int(starts[0]) if len(starts) else 0
+        steps = _smallest(np.diff(starts, prepend=origin))
+        lengths = _smallest(ends - starts)
+        return cls(
+            ids,
+            origin,
+            steps if steps is not None else starts,
+            lengths if lengths is not None else ends,
+        )
+
+    @property
+    def starts(self) -> np.ndarray:
+        if self.steps.dtype == np.int32:
+            return self.steps
+        return self.origin + np.cumsum(self.steps, dtype=np.int64)
 
     @property
     def ends(self) -> np.ndarray:
-        if self.extent.dtype == np.uint16:
-            return self.starts + self.extent
-        return self.extent
+        if self.extent.dtype == np.int32:
+            return self.extent.astype(np.int64)
+        return self.starts + self.extent
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.steps.nbytes + self.extent.nbytes
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def view(self, lo: int, hi: int, words: list[str]) -> Tokens:
         """Words [lo, hi) as `Tokens` (what differences and offsets are computed from)."""
+        starts = self.starts
+        ends = self.ends if self.extent.dtype == np.int32 else starts + self.extent
         ids = self.ids[lo:hi].tolist()
         return Tokens(
             tuple(words[i] for i in ids),
-            tuple(self.starts[lo:hi].tolist()),
-            tuple(self.ends[lo:hi].tolist()),
+            tuple(starts[lo:hi].tolist()),
+            tuple(ends[lo:hi].tolist()),
         )
 
 
@@ -71,9 +106,7 @@ class TokenStore:
         )
         starts = np.asarray(tokens.starts, dtype=np.int32)
         ends = np.asarray(tokens.ends, dtype=np.int32)
-        lengths = ends - starts
-        extent = lengths.astype(np.uint16) if not len(lengths) or lengths.max() < 65536 else ends
-        self._docs[article_id] = DocTokens(ids, starts, extent)
+        self._docs[article_id] = DocTokens.build(ids, starts, ends)
         return tokens.words
 
     def remove(self, article_id: str) -> None:
@@ -91,4 +124,4 @@ class TokenStore:
 
     def nbytes(self) -> int:
         """Bytes held in token arrays (the vocabulary's strings not counted)."""
-        return sum(d.ids.nbytes + d.starts.nbytes + d.extent.nbytes for d in self._docs.values())
+        return sum(d.nbytes for d in self._docs.values())
