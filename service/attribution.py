@@ -474,8 +474,20 @@ class _Extractor:
         return (
             self._after_evidence(toks, t, pi)
             or self._later_cue_evidence(toks, t, pi)
+            or self._later_according(toks, t, pi)
             or self._speech_noun_evidence(toks, t, pi)
         )
+
+    def _later_according(self, toks, t, pi) -> _Evidence | None:
+        """'... labelled "top secret" by the department, according to intelligence sources':
+        with no cue in the sentence, a later "according to" names the source."""
+        sid = toks[t].sentence
+        for i in _between(self._triggers, t + 1, t + CUE_LOOKBACK):
+            if toks[i].sentence != sid:
+                break
+            if toks[i].low == "according":
+                return self._resolve(toks, _according_source(toks, i + 2, len(toks)), pi)
+        return None
 
     def _closing_attribution(self, toks, t, pi) -> _Evidence | None:
         """'Nothing the president said "will assuage fears," the senator said.': a sentence
@@ -801,11 +813,12 @@ class _Extractor:
         if ph.kind == "name":
             name_words = [w for w in words if w.lower() not in {"the", "a", "an", "who", "which"}]
             # "moderator Tom Reyes", "Ohio State professor Paul Beck": the name is what follows
-            # the last lower-case role word ("Marco Rubio of Florida" keeps its "of").
+            # the last lower-case role word or possessor ("Marco Rubio of Florida" keeps "of").
             roles = [
                 k
                 for k, w in enumerate(name_words[:-1])
-                if not w[:1].isupper() and w.lower() not in _NAME_PARTICLES
+                if (not w[:1].isupper() and w.lower() not in _NAME_PARTICLES)
+                or w.endswith(("’s", "'s"))  # "the Post’s Ann Lee"
             ]
             if roles:
                 name_words = name_words[roles[-1] + 1 :]

@@ -72,7 +72,7 @@ def is_cue(toks: list[Token], i: int) -> bool:
     tok = toks[i]
     if tok.kind != "w":
         return False
-    if tok.low == "put":  # "as John Cornyn put it:"
+    if tok.low in {"put", "puts"}:  # "as John Cornyn put it:", "as the Post's X puts it"
         return i + 1 < len(toks) and toks[i + 1].low == "it"
     if tok.low not in CUE_VERBS:
         return False

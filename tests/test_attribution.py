@@ -676,3 +676,16 @@ def test_pronoun_resolves_to_a_bare_surname_that_was_a_subject():
         "“There are two looks,” she told her audience in Philadelphia."
     )
     assert _one(text)[2:] == ("Fiorina", "she")
+
+
+def test_later_according_to_names_the_source_of_a_cueless_fragment():
+    text = (
+        "The memo was labelled “top secret” by the department, according to two officials "
+        "who have seen it."
+    )
+    assert _one(text)[3] == "two officials"
+
+
+def test_as_x_puts_it():
+    text = "As the Post’s Ann Lee puts it, the mayor made the council “an offer it cannot refuse.”"
+    assert _one(text)[3] == "the Post’s Ann Lee"
