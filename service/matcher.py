@@ -20,6 +20,7 @@ from service.align import (
     BRACKET_MAX_WORDS,
     END_BONUS,
     FUZZY,
+    FUZZY_MIN_RATIO,
     MATCH,
     AlignedBatch,
     Alignment,
@@ -70,6 +71,11 @@ MAX_WINDOWS = 8
 # Occurrences of one quote word looked at per article (a word repeated 100,000 times must not
 # cost 100,000 steps).
 MAX_HITS_PER_WORD = 200
+# Unknown quote words of at least this length (likely typos) are looked up among known words of
+# similar spelling, at most this many per query, each adding this many known words to retrieval.
+TYPO_MIN_LENGTH = 4
+MAX_TYPO_LOOKUPS = 6
+TYPO_NEIGHBOURS = 2
 # Aligner work per query (quote rows x window words), whatever the quote and corpus: tens of ms
 # of numpy at worst, so a 100-item batch of adversarial quotes stays within a request.
 MAX_ALIGN_CELLS = 600_000
@@ -184,6 +190,7 @@ class Matcher:
         if limit <= 0 or not any(r.kind == "word" for r in rows):
             return []
         words = [r.word for r in rows if r.kind == "word"]
+        words += self._near_known_words(words)
         candidates = self._index.candidates(words, limit + EXTRA_CANDIDATES)
         if not candidates:
             return []
@@ -207,6 +214,25 @@ class Matcher:
             taken += more
         aligned.sort(key=lambda a: (-a.score, a.article.published or "", a.article.id))
         return aligned
+
+    def _near_known_words(self, words: Sequence[str]) -> list[str]:
+        """Known words that a mistyped quote word may stand for, as extra retrieval evidence.
+
+        A typo in a rare word (often a name) would otherwise remove the very word that tells the
+        source from its syndicated copies; the aligner still scores the typo as a near miss.
+        """
+        vocabulary = self._tokens.vocabulary
+        unknown = sorted(
+            {
+                w
+                for w in words
+                if self._tokens.word_id(w) < 0 and len(w) >= TYPO_MIN_LENGTH and w.isalpha()
+            }
+        )
+        near: list[str] = []
+        for word in unknown[:MAX_TYPO_LOOKUPS]:
+            near += vocabulary.near(word, FUZZY_MIN_RATIO, TYPO_NEIGHBOURS)
+        return near
 
     def _align_articles(self, query: _Query, article_ids: Sequence[str]) -> list[_Aligned]:
         """The best alignment in each article over every occurrence window of the quote's words.

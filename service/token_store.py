@@ -11,22 +11,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from service.normalise import Tokens, tokenize
 
 
 class Vocabulary(dict[str, int]):
-    """Normalised word -> id, assigning the next id to a word seen for the first time."""
+    """Normalised word -> id, assigning the next id to a word seen for the first time.
+
+    Words are also bucketed by first letter and length, so the known words a mistyped word may
+    stand for can be found among a few thousand rather than the whole vocabulary (typos rarely
+    change the first letter).
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.words: list[str] = []
+        self._buckets: dict[tuple[str, int], list[str]] = {}
 
     def __missing__(self, word: str) -> int:
         new_id = len(self.words)
         self[word] = new_id
         self.words.append(word)
+        self._buckets.setdefault((word[:1], len(word)), []).append(word)
         return new_id
+
+    def near(self, word: str, min_ratio: float, limit: int) -> list[str]:
+        """Up to `limit` known words of similar length and the same first letter, best first."""
+        pool: list[str] = []
+        for length in (len(word) - 1, len(word), len(word) + 1):
+            pool += self._buckets.get((word[:1], length), ())
+        found = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=min_ratio, limit=limit)
+        return [w for w, _, _ in found]
 
 
 def _smallest(values: np.ndarray) -> np.ndarray | None:

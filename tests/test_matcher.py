@@ -1,5 +1,6 @@
 """End-to-end behaviour of Matcher.find on the bundled real corpus."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -288,3 +289,19 @@ def test_long_insertion_after_the_first_words_keeps_them_in_the_passage() -> Non
     assert [(d.op, d.quote) for d in best.differences] == [
         ("insert", "as everyone in this country knows only too well")
     ]
+
+
+def test_mistyped_rare_name_still_retrieves_its_source_among_many_copies() -> None:
+    def story(i: int, name: str, date: str) -> Article:
+        text = f"The Lost 52 Project identifies {name} 26, 1944 as the day the submarine sank."
+        return Article(id=f"copy-{i:02d}", title="t", text=text, published=date)
+
+    names = ["Ridaltas", "Silmortor", "Quinquindal", "Fenostost", "Bragarquin", "Nevenmel"]
+    copies = [story(i, names[i % 6] + str(i), "2020-01-01") for i in range(30)]
+    source = replace(story(99, "Nellost", "2024-12-12"), id="source")
+    matcher = Matcher([*copies, source])
+    [best, *_] = matcher.find("The Lost 52 Projcet identifies Nelloost 26 1944 as the day it sank")
+    assert best.article_id == "source"
+    assert source.text[best.start : best.end] == (
+        "The Lost 52 Project identifies Nellost 26, 1944 as the day the submarine sank"
+    )
