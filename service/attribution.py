@@ -566,7 +566,12 @@ class _Extractor:
             return opener
         # "with the campaign of the former senator saying ...": an absolute "with X V-ing".
         ph = phrase_before(toks, cue_index - 1, lo)
-        if ph is not None and ph.first > lo and toks[ph.first - 1].low == "with":
+        if (
+            ph is not None
+            and ph.first > lo
+            and toks[ph.first - 1].low == "with"
+            and ph.last == cue_index - 1  # not 'In an interview with CNN, Trump ..., saying'
+        ):
             return self._resolve(toks, ph, pi)
         for i in reversed(_between(self._cues, lo, cue_index)):
             if toks[i].sentence != sid:

@@ -91,8 +91,25 @@ def is_cue(toks: list[Token], i: int) -> bool:
         # "a book called", "the loophole called", "his anti-Muslim remarks": after a common
         # noun or adjective these are names and nouns; a speaker's verb follows a name or
         # a pronoun ("Trump called", "he remarks").
-        return prev.is_cap or prev.low in {"he", "she", "it", "they", "who", "also", "then"}
+        return (
+            prev.is_cap
+            or prev.low in {"he", "she", "it", "they", "who", "also", "then"}
+            or (tok.low in NAMING_VERBS and _closes_appositive(toks, i - 1))
+        )
     return True
+
+
+def _closes_appositive(toks: list[Token], k: int) -> bool:
+    """'Stuart Stevens, who served as an aide, called': the comma at k closes an appositive or
+    relative clause that follows a name ("a book, called" has no such clause)."""
+    if toks[k].text != ",":
+        return False
+    for j in range(k - 1, max(-1, k - MAX_APPOSITIVE), -1):
+        if toks[j].kind == "q" or toks[j].sentence != toks[k].sentence:
+            return False
+        if toks[j].text == ",":
+            return j > 0 and toks[j - 1].is_cap
+    return False
 
 
 def is_possessive(tok: Token) -> bool:

@@ -689,3 +689,19 @@ def test_later_according_to_names_the_source_of_a_cueless_fragment():
 def test_as_x_puts_it():
     text = "As the Post’s Ann Lee puts it, the mayor made the council “an offer it cannot refuse.”"
     assert _one(text)[3] == "the Post’s Ann Lee"
+
+
+def test_naming_verb_after_an_appositive_is_the_speakers_cue():
+    text = "Tom Reyes, who served as the mayor’s strategist, called the plan on Sunday “childish.”"
+    assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
+    # ... but "a book, called" names the book.
+    text = "She wrote a book, called “Hard Choices,” about her years in office."
+    assert _one(text)[2] is None
+
+
+def test_participle_after_an_opening_phrase_takes_the_clause_subject():
+    text = (
+        "In an interview with CNN, Tom Reyes continued to question the plan, saying the mayor "
+        "could not “make deals” with the council."
+    )
+    assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
