@@ -41,6 +41,7 @@ from service.names import NameIndex
 from service.quote_marks import QuotedSegment, find_quoted_segments, paragraphs
 from service.speaker_phrases import (
     FUNCTION_WORDS,
+    QUANTIFIER_SUBJECTS,
     Phrase,
     cue_after_phrase,
     is_cue,
@@ -834,8 +835,13 @@ class _Extractor:
         if resolved is not None:
             return _Evidence(resolved, mention, "descriptor", "person", pi)
         content = [w for w in words if w.lower() not in DETERMINERS]
+        if not content and len(words) == 1 and words[0].lower() in QUANTIFIER_SUBJECTS:
+            content = words  # "one said"
         if not content:
             return None
+        if content[-1].lower() in QUANTIFIER_SUBJECTS or content[-1].lower() in {"percent", "%"}:
+            # "another", "others", "14 percent": unnamed people, never an organisation.
+            return _Evidence(" ".join(content).lower(), mention, "unresolved", "plural", pi)
         if all(w[:1].isupper() for w in content):
             if all(w.lower().rstrip(".") in TITLE_WORDS for w in content):
                 return _Evidence(" ".join(content), mention, "unresolved", "person", pi)

@@ -50,6 +50,8 @@ NOUN_LIKE_CUES = words_of(
     """remarks comments claims notes reports calls states posts quotes charges offers answers
     tweets statements responds counters"""
 )
+# Words that stand alone for unnamed speakers: "another said", "others wrote", "one added".
+QUANTIFIER_SUBJECTS = words_of("another others one some many several both most few")
 # Longest speaker phrase we read (tokens): "Democratic pollster Geoff Garin" is 4, titles
 # stacked on a name rarely exceed 8.
 MAX_PHRASE = 9
@@ -217,6 +219,12 @@ def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
         return None  # "While", "When", "Rather": a capitalised function word is no name
     if is_possessive(toks[k]):
         return None  # "Trump’s comments": the possessor is not the verb's subject
+    if toks[k].low in QUANTIFIER_SUBJECTS and (
+        k == lo or toks[k - 1].kind != "w" or toks[k - 1].low in {"yet", "and", "but"}
+    ):
+        return Phrase(k, k, "descriptor")  # '"Q1," said one. Yet another said, "Q2"'
+    if toks[k].low in {"percent", "%"} and k > lo and toks[k - 1].low[:1].isdigit():
+        return Phrase(k - 1, k, "descriptor")  # "14 percent said"
     generic = _determiner_phrase(toks, k, lo)
     if generic is not None:
         return generic

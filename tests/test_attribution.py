@@ -705,3 +705,16 @@ def test_participle_after_an_opening_phrase_takes_the_clause_subject():
         "could not “make deals” with the council."
     )
     assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
+
+
+def test_unnamed_quantifier_speakers():
+    text = (
+        "“There are more candidates,” added one Republican. Yet another said, “Rubio is in a "
+        "battle” for second place."
+    )
+    assert [q[2:] for q in _quoted(extract_quotes(text))] == [
+        ("Republican", "one Republican"),
+        ("another", "another"),
+    ]
+    text = "Asked about it, 21 percent said “not too likely” and 14 percent said “not likely.”"
+    assert [q[3] for q in _quoted(extract_quotes(text))] == ["21 percent", "14 percent"]
