@@ -530,7 +530,10 @@ class _Extractor:
         """A cue with no subject beside it. Coordinated ("Starmer described ... and said") takes
         the sentence's subject; otherwise ("when Trump in his speech called") the nearest name
         or subject pronoun before the cue."""
-        if cue > 0 and toks[cue - 1].low not in {"and", "but", "or", "then", "also"}:
+        j = cue - 1
+        while j > 0 and cue - j < 4 and (toks[j].low in CUE_GAP_WORDS or toks[j].low == "now"):
+            j -= 1  # 'but now said', 'and later also said'
+        if cue > 0 and toks[j].low not in {"and", "but", "or", "then", "also"}:
             sid = toks[cue].sentence
             for k in range(cue - 1, max(-1, cue - CUE_LOOKBACK), -1):
                 if toks[k].sentence != sid or toks[k].kind == "q":

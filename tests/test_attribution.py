@@ -718,3 +718,11 @@ def test_unnamed_quantifier_speakers():
     ]
     text = "Asked about it, 21 percent said “not too likely” and 14 percent said “not likely.”"
     assert [q[3] for q in _quoted(extract_quotes(text))] == ["21 percent", "14 percent"]
+
+
+def test_coordinated_cue_after_an_adverb_takes_the_sentence_subject():
+    text = (
+        "Senator Tom Reyes used to support fellow Ohioan Ann Lee, but now said the mayor had "
+        "“the chance to unite us.”"
+    )
+    assert _one(text)[2:] == ("Tom Reyes", "Senator Tom Reyes")
