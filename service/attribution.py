@@ -235,8 +235,9 @@ class _Extractor:
             ev = self._earlier_speaker_in_paragraph(toks, t, pi, after_prev)
             if ev is None:
                 ev = self._shared_in_paragraph(found, q_positions, pos)
-            if ev is None:
-                ev = self._earlier_speaker_in_paragraph(toks, t, pi)
+            if ev is None and after_prev >= 0:
+                # The cues after the previous quote were read above.
+                ev = self._earlier_speaker_in_paragraph(toks, after_prev + 1, pi)
             if ev is None and pos == len(q_positions) - 1:
                 ev = self._signature_below(toks, t, pi)
             if ev is None and pos == 0 and colon_evidence is not None:
