@@ -587,17 +587,17 @@ def test_according_to_names_any_source_up_to_the_comma():
 
 
 def test_repeated_pronoun_names_the_outer_one():
-    text = "Tom Reyes spoke next.\nHe said he wanted the council “to stop stalling” on the budget."
+    text = "Ann Lee spoke.\nShe said she asked the mayor “to look again” before the vote."
     quotes = [q for q in extract_quotes(text) if q.kind == "partial"]
     assert [(q.speaker.name, q.speaker.mention.start) for q in quotes] == [
-        ("Tom Reyes", text.index("He said"))
+        ("Ann Lee", text.index("She said"))
     ]
 
 
 def test_speaker_named_after_the_previous_quote_takes_over():
     text = (
         "“We need more buses,” says Rosa Delgado, a nurse. Her neighbour Tom Reyes says "
-        "the line is too long. “I wait an hour every day.”"
+        "the line is too long. He waits daily. “I wait an hour every day.”"
     )
     assert _quoted(extract_quotes(text)) == [
         ("We need more buses,", "direct", "Rosa Delgado", "Rosa Delgado"),
@@ -607,15 +607,15 @@ def test_speaker_named_after_the_previous_quote_takes_over():
 
 def test_passive_cue_names_its_agent():
     text = (
-        "Ann Lee was asked by moderator Tom Reyes whether the plan would risk “adding another "
-        "costly program” to the budget."
+        "Ann Lee was asked by moderator Tom Reyes whether the plan would risk “doubling the "
+        "waiting lists” to the budget."
     )
     assert _one(text)[2:] == ("Tom Reyes", "moderator Tom Reyes")
 
 
 def test_sentence_opening_participle_belongs_to_the_main_subject():
     text = (
-        "Citing “obligations at home,” the mayor’s spokeswoman told reporters that the mayor "
+        "Citing “a family wedding,” the mayor’s spokeswoman told reporters that the mayor "
         "would skip the dinner."
     )
     assert _one(text)[2:] == ("mayor’s spokeswoman", "the mayor’s spokeswoman")
@@ -653,71 +653,71 @@ def test_sentence_closed_by_an_attribution_belongs_to_it():
     text = "Nothing the mayor said “will calm the voters,” the Ohio senator said."
     assert _one(text)[2:] == ("Ohio senator", "the Ohio senator")
     text = (
-        "Ann Lee “did well with young voters” in the primary, said Ohio State professor Tom "
-        "Reyes. “That was her base.”"
+        "Ann Lee “kept the farm vote” in the spring race, said Dayton University professor Tom "
+        "Reyes. “The barns were hers.”"
     )
     assert [q[2:] for q in _quoted(extract_quotes(text))] == [
-        ("Tom Reyes", "Ohio State professor Tom Reyes"),
-        ("Tom Reyes", "Ohio State professor Tom Reyes"),
+        ("Tom Reyes", "Dayton University professor Tom Reyes"),
+        ("Tom Reyes", "Dayton University professor Tom Reyes"),
     ]
 
 
 def test_appositive_speaker_before_told_beats_the_listener():
     text = (
-        "Polls moved.\n\nTom Reyes “is tapping into something very deep,” Simon Rosen, a city "
-        "supporter, told the New Yorker."
+        "Polls moved.\n\nTom Reyes “has found a way into the suburbs,” Ivo Brandt, a park "
+        "ranger, told the Gazette."
     )
-    assert _one(text)[2:] == ("Simon Rosen", "Simon Rosen")
+    assert _one(text)[2:] == ("Ivo Brandt", "Ivo Brandt")
 
 
 def test_pronoun_resolves_to_a_bare_surname_that_was_a_subject():
     text = (
-        "Instead, Fiorina opened by talking about her work in India.\n\n"
-        "“There are two looks,” she told her audience in Philadelphia."
+        "Later, Marlowe opened with a story about her garden.\n\n"
+        "“The roses came back,” she told the crowd in Dayton."
     )
-    assert _one(text)[2:] == ("Fiorina", "she")
+    assert _one(text)[2:] == ("Marlowe", "she")
 
 
 def test_later_according_to_names_the_source_of_a_cueless_fragment():
     text = (
-        "The memo was labelled “top secret” by the department, according to two officials "
-        "who have seen it."
+        "The report was marked “urgent” by the agency, according to two aides who handled "
+        "it."
     )
-    assert _one(text)[3] == "two officials"
+    assert _one(text)[3] == "two aides"
 
 
 def test_as_x_puts_it():
-    text = "As the Post’s Ann Lee puts it, the mayor made the council “an offer it cannot refuse.”"
+    text = "As the Post’s Ann Lee puts it, the mayor made the council “a plan it can live with.”"
     assert _one(text)[3] == "the Post’s Ann Lee"
 
 
 def test_naming_verb_after_an_appositive_is_the_speakers_cue():
-    text = "Tom Reyes, who served as the mayor’s strategist, called the plan on Sunday “childish.”"
+    text = "Tom Reyes, who served as an aide, called the mayor’s statements “childish.”"
     assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
     # ... but "a book, called" names the book.
-    text = "She wrote a book, called “Hard Choices,” about her years in office."
+    text = "She wrote a book, called “Long Roads,” about her years in office."
     assert _one(text)[2] is None
 
 
 def test_participle_after_an_opening_phrase_takes_the_clause_subject():
     text = (
-        "In an interview with CNN, Tom Reyes continued to question the plan, saying the mayor "
-        "could not “make deals” with the council."
+        "In a talk with the Gazette, Tom Reyes continued to doubt the budget, saying the mayor "
+        "could not “balance the books” this year."
     )
     assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
 
 
 def test_unnamed_quantifier_speakers():
     text = (
-        "“There are more candidates,” added one Republican. Yet another said, “Rubio is in a "
-        "battle” for second place."
+        "“The bus is always late,” added one Republican. Yet another said, “The fares keep "
+        "rising” at every stop."
     )
     assert [q[2:] for q in _quoted(extract_quotes(text))] == [
         ("Republican", "one Republican"),
         ("another", "another"),
     ]
-    text = "Asked about it, 21 percent said “not too likely” and 14 percent said “not likely.”"
-    assert [q[3] for q in _quoted(extract_quotes(text))] == ["21 percent", "14 percent"]
+    text = "Asked about the bridge, 30 percent said “worth it” and 12 percent said “a waste.”"
+    assert [q[3] for q in _quoted(extract_quotes(text))] == ["30 percent", "12 percent"]
 
 
 def test_coordinated_cue_after_an_adverb_takes_the_sentence_subject():
