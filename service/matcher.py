@@ -78,7 +78,7 @@ MAX_TYPO_LOOKUPS = 6
 TYPO_NEIGHBOURS = 2
 # Aligner work per query (quote rows x window words), whatever the quote and corpus: tens of ms
 # of numpy at worst, so a 100-item batch of adversarial quotes stays within a request.
-MAX_ALIGN_CELLS = 600_000
+MAX_ALIGN_CELLS = 300_000
 
 
 class _Aligned:
