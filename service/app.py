@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)  # the page serves its own assets (service/web.py)
     app.config.update(load_config(test_config))
     app.json.sort_keys = False  # keep fields in schema order: easier to read in curl output
+    app.json.ensure_ascii = False  # curly marks go out as UTF-8, not \u escapes
 
     api = ProblemApi(app)
     app.extensions["verbatim_api"] = api

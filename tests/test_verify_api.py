@@ -113,3 +113,9 @@ def test_quote_is_trimmed_before_validation(client: FlaskClient) -> None:
     assert client.post("/v1/verify", json={"quote": "   "}).status_code == 422
     padded = client.post("/v1/verify", json={"quote": "  " + SEED_QUOTE + "\n"})
     assert padded.get_json()["match"]["text"] == SEED_QUOTE
+
+
+def test_responses_are_utf8_not_ascii_escaped(client: FlaskClient) -> None:
+    response = client.post("/v1/verify", json={"quote": SEED_QUOTE})
+    assert response.mimetype == "application/json"
+    assert SEED_QUOTE.encode("utf-8") in response.get_data()
