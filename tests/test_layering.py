@@ -11,6 +11,16 @@ ENGINE_MODULES = [
     "service.store",
     "service.corpus_files",
     "service.paragraphs",
+    "service.importer",
+    "service.import_files",
+    "service.cli",
+    "service.token_store",
+    "service.word_index",
+    "service.align",
+    "service.scoring",
+    "service.normalise",
+    "service.quote_marks",
+    "service.transcripts",
 ]
 
 
