@@ -19,11 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from service.lexicon import is_function_word, is_negation, is_number
+from service.lexicon import is_function_word, is_negation
+from service.lexicon import is_number as _is_number_uncached
+
+# Called for every word of every described passage; the answer depends on the word alone.
+is_number = lru_cache(maxsize=1 << 16)(_is_number_uncached)
 
 # Scores (multiples of 1/8, see module docstring). A content word is worth twice a function word so
 # a few shared "of the" cannot pull an alignment across a paragraph.
@@ -158,9 +163,8 @@ class QuerySimilarity:
                 if r.kind == "word" and len(r.word) >= FUZZY_MIN_LENGTH and not is_number(r.word)
             }
         )
-        self._rows_of = [
-            np.array([r.kind == "word" and r.word == w for r in rows]) for w in self._fuzzy_words
-        ]
+        row_words = np.array([r.word if r.kind == "word" else None for r in rows], dtype=object)
+        self._rows_of = [row_words == w for w in self._fuzzy_words]
 
     def matrix(self, window_ids: np.ndarray) -> np.ndarray:
         exact = self.q_ids[:, None] == window_ids[None, :]
@@ -168,7 +172,7 @@ class QuerySimilarity:
         if not self._fuzzy_words or not len(window_ids):
             return sim
         uniq, inverse = np.unique(window_ids, return_inverse=True)
-        words = [self._words[u] for u in uniq.tolist()]
+        words = list(map(self._words.__getitem__, uniq.tolist()))
         ratios = process.cdist(
             self._fuzzy_words,
             words,

@@ -97,13 +97,19 @@ class DocTokens:
 
     def view(self, lo: int, hi: int, words: list[str]) -> Tokens:
         """Words [lo, hi) as `Tokens` (what differences and offsets are computed from)."""
-        starts = self.starts
-        ends = self.ends if self.extent.dtype == np.int32 else starts + self.extent
+        if self.steps.dtype == np.int32:
+            starts = self.steps[lo:hi]
+        else:  # only the prefix up to `hi` is summed: a passage near the top costs little
+            starts = self.origin + np.cumsum(self.steps[:hi], dtype=np.int64)[lo:]
+        if self.extent.dtype == np.int32:
+            ends = self.extent[lo:hi].astype(np.int64)
+        else:
+            ends = starts + self.extent[lo:hi]
         ids = self.ids[lo:hi].tolist()
         return Tokens(
-            tuple(words[i] for i in ids),
-            tuple(starts[lo:hi].tolist()),
-            tuple(ends[lo:hi].tolist()),
+            tuple(map(words.__getitem__, ids)),
+            tuple(starts.tolist()),
+            tuple(ends.tolist()),
         )
 
 

@@ -140,8 +140,8 @@ class WordIndex:
             if len(hit) > MAX_TIED:
                 hit = hit[np.argsort(-scores[hit], kind="stable")[:MAX_TIED]]
         ranked = sorted(
-            (-round(float(scores[doc]), 9), self._published[doc], self._ids[doc])
-            for doc in hit.tolist()
+            (-round(score, 9), self._published[doc], self._ids[doc])
+            for doc, score in zip(hit.tolist(), scores[hit].tolist(), strict=True)
         )
         return [(aid, -neg) for neg, _, aid in ranked[:limit] if aid is not None]
 
