@@ -101,6 +101,9 @@ def compute_differences(
 
     def flush() -> None:
         nonlocal pending_rows, pending_cols, fuzzy_only, contraction_only
+        if not pending_rows and not pending_cols:  # after every matched word: nothing to say
+            fuzzy_only = contraction_only = True
+            return
         emit(_Group(tuple(pending_rows), tuple(pending_cols), fuzzy_only, contraction_only))
         pending_rows, pending_cols, fuzzy_only, contraction_only = [], [], True, True
 
