@@ -167,11 +167,13 @@ class QuerySimilarity:
         self._rows_of = [row_words == w for w in self._fuzzy_words]
 
     def matrix(self, window_ids: np.ndarray) -> np.ndarray:
-        exact = self.q_ids[:, None] == window_ids[None, :]
-        sim = np.where(exact, self._weights * MATCH, MISMATCH)
         if not self._fuzzy_words or not len(window_ids):
-            return sim
+            exact = self.q_ids[:, None] == window_ids[None, :]
+            return np.where(exact, self._weights * MATCH, MISMATCH)
+        # Scored once per distinct window word, then spread over the window in one gather.
         uniq, inverse = np.unique(window_ids, return_inverse=True)
+        exact = self.q_ids[:, None] == uniq[None, :]
+        sim = np.where(exact, self._weights * MATCH, MISMATCH)
         words = list(map(self._words.__getitem__, uniq.tolist()))
         ratios = process.cdist(
             self._fuzzy_words,
@@ -187,10 +189,9 @@ class QuerySimilarity:
                 if table is None:
                     table = np.zeros((len(self.q_ids), len(uniq)), dtype=bool)
                 table[:, k] |= self._rows_of[qi]
-        if table is None:
-            return sim
-        near = table[:, inverse] & ~exact
-        return np.where(near, self._weights * FUZZY, sim)
+        if table is not None:
+            sim = np.where(table & ~exact, self._weights * FUZZY, sim)
+        return sim[:, inverse.ravel()]
 
 
 def similarity_matrix_reference(rows: Sequence[Row], words: Sequence[str]) -> np.ndarray:
