@@ -141,6 +141,14 @@ def extract_quotes(text: str, title: str | None = None) -> list[QuoteSpan]:
         return []
 
 
+def _label_before_colon(toks: list[Token], t: int) -> Phrase | None:
+    """A name standing alone right before the colon of quote `t` ('Michael P. McDonald: "Q"')."""
+    ph = phrase_before(toks, t - 2, max(0, t - MAX_LABEL_TOKENS))
+    if ph is not None and ph.kind == "name" and (ph.first == 0 or toks[ph.first - 1].kind == "p"):
+        return ph
+    return None
+
+
 class _Extractor:
     def __init__(self, text: str, title: str | None) -> None:
         self.text = text
@@ -299,13 +307,8 @@ class _Extractor:
         if colon:
             # 'HEADLINE - Michael P. McDonald: "Q"' / '... he tweeted ... Donald Trump: "Q"':
             # a name right before the colon is a label and beats any cue further back.
-            ph = phrase_before(toks, t - 2, max(0, t - MAX_LABEL_TOKENS))
-            if (
-                ph is not None
-                and ph.kind == "name"
-                and (ph.first == 0 or toks[ph.first - 1].kind == "p")
-                and not is_cue(toks, ph.first - 1)
-            ):
+            ph = _label_before_colon(toks, t)
+            if ph is not None and not is_cue(toks, ph.first - 1):
                 return self._resolve(toks, ph, pi)
         before = self._before_evidence(toks, t, pi)
         boundary_after = t + 1 < len(toks) and toks[t + 1].sentence != toks[t].sentence
@@ -324,12 +327,8 @@ class _Extractor:
             # 'Michael P. McDonald: "Q"' / 'Trump leaned in and boomed: "Q"' / 'McConnell
             # delivered a blunt message to Trump: "Q"': a colon hands the floor to the name
             # before it, else to the sentence's subject, whatever the verb.
-            ph = phrase_before(toks, t - 2, max(0, t - MAX_LABEL_TOKENS))
-            if (
-                ph is not None
-                and ph.kind == "name"
-                and (ph.first == 0 or toks[ph.first - 1].kind == "p")
-            ):
+            ph = _label_before_colon(toks, t)
+            if ph is not None:
                 return self._resolve(toks, ph, pi)
             ev = self._sentence_subject(toks, t - 1, pi)
             if ev is not None:
@@ -428,8 +427,8 @@ class _Extractor:
                 ph = self._outer_subject(toks, phrase_before(toks, i - 1, lo), lo)
                 if ph is None and i + 1 <= end and toks[i].low not in _OBJECT_CUES:
                     ph = phrase_after(toks, i + 1, end + 1)  # 'said Trump: "Q"'
-                    inverted = toks[i - 1].text == "," and ph is not None and _ends_clause(
-                        toks, ph.last
+                    inverted = (
+                        toks[i - 1].text == "," and ph is not None and _ends_clause(toks, ph.last)
                     )  # '"Q1," said X, a professor. "Q2"'
                     if ph is not None and ph.last != end and not inverted:
                         ph = None
