@@ -56,25 +56,20 @@ class ProblemApi(Api):
         data = getattr(error, "data", None) or {}
         detail = data.get("message") or _DETAILS.get(status) or error.description
         errors = data.get("errors") or data.get("messages")
-        if status == 400 and errors:
-            detail = "The request body is not valid JSON."
         response = problem_response(status, error.name, detail, errors=errors)
         for key, value in (data.get("headers") or {}).items():
             response.headers[key] = value
-        if status == 405 and isinstance(error, HTTPException):
-            allowed = error.get_headers()
-            for key, value in allowed:
-                if key.lower() == "allow":
-                    response.headers["Allow"] = value
+        for key, value in error.get_headers():  # only 405 carries one: the methods allowed
+            if key.lower() == "allow":
+                response.headers["Allow"] = value
         return response
 
 
 def register_error_handlers(app: Flask) -> None:
     """Anything not an HTTPException is a bug: log it with the traceback, answer a plain 500."""
 
+    # HTTPExceptions never reach this handler: Flask prefers the Api's more specific one.
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
-        if isinstance(error, HTTPException):
-            return app.extensions["verbatim_api"].handle_http_exception(error)
         log.exception("unhandled error", extra={"request_id": g.get("request_id")})
         return problem_response(500, InternalServerError.name, _DETAILS[500])
