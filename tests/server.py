@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,9 +59,18 @@ def start_server(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log_file:
         process = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-             "service:create_app()"],
-            cwd=ROOT, env=run_env, stdout=log_file, stderr=subprocess.STDOUT,
+            [
+                str(GUNICORN),
+                "-c",
+                "gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "service:create_app()",
+            ],
+            cwd=ROOT,
+            env=run_env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     server = Server(f"http://127.0.0.1:{port}", process, log_path)
@@ -75,3 +86,13 @@ def start_server(
         time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"gunicorn did not become ready in {timeout}s:\n{server.log()}")
+
+
+@contextmanager
+def running_server(data_dir: Path, workers: int = 1) -> Iterator[Server]:
+    """A server on its own store in `data_dir`, stopped however the block ends."""
+    server = start_server({"VERBATIM_DATA_DIR": str(data_dir)}, workers=workers)
+    try:
+        yield server
+    finally:
+        server.stop()

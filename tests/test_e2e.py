@@ -9,17 +9,15 @@ import pytest
 import requests
 
 from tests.conftest import SEED_ID
-from tests.server import Server, start_server
+from tests.server import Server, running_server
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data_dir = tmp_path_factory.mktemp("e2e-data")
-    running = start_server({"VERBATIM_DATA_DIR": str(data_dir)}, workers=2)
-    yield running
-    running.stop()
+    with running_server(tmp_path_factory.mktemp("e2e-data"), workers=2) as running:
+        yield running
 
 
 def test_verify_over_http(server: Server, seed_text: str) -> None:
@@ -69,8 +67,7 @@ def test_a_respawned_worker_catches_up_before_serving(tmp_path: Path) -> None:
     from service.store import ArticleStore
 
     data_dir = tmp_path / "data"
-    running = start_server({"VERBATIM_DATA_DIR": str(data_dir)}, workers=1)
-    try:
+    with running_server(data_dir, workers=1) as running:
         first = requests.get(f"{running.url}/version", timeout=10)
         store = ArticleStore(data_dir / "verbatim.sqlite3")
         store.create(Article(id="late-news", title="Late news", text="A late article."))
@@ -89,5 +86,3 @@ def test_a_respawned_worker_catches_up_before_serving(tmp_path: Path) -> None:
         # /version does not sync by itself: only the start-up hook can have applied the write.
         assert again.json()["generation"] == store.generation()
         assert again.json()["articles"] == first.json()["articles"] + 1
-    finally:
-        running.stop()

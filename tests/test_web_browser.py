@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.server import ROOT, Server, start_server
+from tests.server import ROOT, Server, running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -94,10 +94,8 @@ RECORD_BUSY_SCRIPT = """
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data_dir = tmp_path_factory.mktemp("web-e2e")
-    running = start_server({"VERBATIM_DATA_DIR": str(data_dir)}, workers=1)
-    yield running
-    running.stop()
+    with running_server(tmp_path_factory.mktemp("web-e2e"), workers=1) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
