@@ -577,6 +577,17 @@ class _Extractor:
             and ph.last == cue_index - 1  # not 'In an interview with CNN, Trump ..., saying'
         ):
             return self._resolve(toks, ph, pi)
+        if (
+            ph is not None
+            and ph.kind == "name"
+            and ph.last == cue_index - 1
+            and ph.first > lo
+            and toks[ph.first - 1].low in {"of", "and", ",", ";", *DASHES}
+        ):
+            # 'footage of Hillary Clinton asking, "Q"', 'a video showing Trump saying "Q"': a
+            # person named right before the participle, with no comma between, is its subject
+            # (a reduced clause); ', saying' after a comma hangs off the main clause instead.
+            return self._resolve(toks, ph, pi)
         for i in reversed(_between(self._cues, lo, cue_index)):
             if toks[i].sentence != sid:
                 break

@@ -245,8 +245,13 @@ def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
         if t.low in DETERMINERS:
             break
         j -= 1
+    while first < k and toks[first].low in _PHRASE_GLUE:
+        first += 1  # "footage of Trump": "of" joins a phrase, it never opens one
     kind = classify(toks, first, k)
     return Phrase(first, k, kind) if kind else None
+
+
+_PHRASE_GLUE = words_of("of for and")
 
 
 def _determiner_phrase(toks: list[Token], k: int, lo: int) -> Phrase | None:

@@ -65,7 +65,8 @@ def _mark_sentences(text: str, raw: list[tuple[str, int, int, str, int]]) -> lis
         starts_upper = nxt[3] == "q" or nxt[0][:1].isupper() or nxt[0][:1].isdigit()
         if kind == "p" and w in _SENTENCE_END and starts_upper:
             prev = raw[i - 1][0].lower() if i > 0 else ""
-            if w == "." and (prev in ABBREVIATIONS or len(prev) == 1):
+            # "J. Smith" and "U.S." do not end a sentence; "(D-Nev.)." and "$5." do.
+            if w == "." and (prev in ABBREVIATIONS or (len(prev) == 1 and prev.isalpha())):
                 continue
             sentence += 1
         elif (

@@ -726,3 +726,19 @@ def test_coordinated_cue_after_an_adverb_takes_the_sentence_subject():
         "“the chance to unite us.”"
     )
     assert _one(text)[2:] == ("Tom Reyes", "Senator Tom Reyes")
+
+
+def test_period_after_a_closing_bracket_ends_the_sentence():
+    text = (
+        "The council met on Friday (after the storm). Mayor Ann Lee, in her speech, kept calling "
+        "the budget “a mess.”"
+    )
+    assert _one(text)[2:] == ("Ann Lee", "Mayor Ann Lee")
+
+
+def test_name_right_before_a_participle_is_its_subject():
+    text = "The new spot opens with footage of Tom Reyes saying, “The roads come first.”"
+    assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
+    # After a comma the participle hangs off the main clause, not the name before it.
+    text = "Ann Lee wrote to Tom Reyes on Monday, saying, “The roads come first.”"
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
