@@ -161,6 +161,9 @@ class _Extractor:
         self._cues: list[int] = []
         self._triggers: list[int] = []
         self._nouns: list[int] = []
+        # (paragraph, index into out) of quotations left open at a paragraph's end whose
+        # speaker was inherited, waiting for the attribution where the quotation closes.
+        self._open_quotes: list[tuple[int, int]] = []
 
     # -- driver -------------------------------------------------------------------------------
     def run(self) -> list[QuoteSpan]:
@@ -183,6 +186,26 @@ class _Extractor:
             colon_evidence = self._paragraph(pi, toks, segments, colon_evidence)
         self.out.sort(key=lambda q: (q.start, q.end))
         return self.out
+
+    def _close_open_quotes(self, pi, toks, found, q_positions) -> None:
+        """'"Q1," Sanders said. "Q2' / '"Q3," Sanders continued.': a quotation carried over a
+        paragraph break (no closing mark, the next paragraph opens with a mark) is one
+        quotation; the speaker beside its last part is the speaker of every part."""
+        open_quotes, self._open_quotes = self._open_quotes, []
+        if not open_quotes or open_quotes[-1][0] != pi - 1:
+            return
+        if not q_positions or q_positions[0] != 0:
+            return
+        _, ev, explicit = found[0]
+        if ev is None or not explicit:
+            if len(q_positions) == 1 and toks[-1].kind == "q":
+                self._open_quotes = open_quotes  # a middle part: the chain goes on
+            return
+        for _, index in open_quotes:
+            q = self.out[index]
+            self.out[index] = QuoteSpan(
+                q.text, q.start, q.end, q.kind, _carry(ev, pi, "carry").attribution()
+            )
 
     def _emit_turn(self, turn: Turn) -> None:
         name = REPORTER if turn.label == "Q" else self.names.canonical(turn.label)
@@ -256,14 +279,19 @@ class _Extractor:
                 ev = self._nearest(toks, t, pi)
             found[t] = (kind, ev, False)
 
+        self._close_open_quotes(pi, toks, found, q_positions)
         for t in q_positions:
-            kind, ev, _ = found[t]
+            kind, ev, explicit = found[t]
             seg = segments[toks[t].seg]
             speaker = ev.attribution() if ev else None
             quoted = self.text[seg.start : seg.end]
             self.out.append(QuoteSpan(quoted, seg.start, seg.end, kind, speaker))
             if ev is not None:
                 self._remember(ev)
+            if t == q_positions[-1] and seg.closer is None and not explicit:
+                # A quotation left open at the paragraph's end goes on in the next paragraph,
+                # and the attribution written where it finally closes may name its speaker.
+                self._open_quotes.append((pi, len(self.out) - 1))
         self._indirect(pi, toks, found)
         self._note_last_speaker(pi, toks, [ev for _, ev, _ in found.values() if ev is not None])
         if toks and toks[-1].text == ":":

@@ -177,6 +177,8 @@ def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
             if toks[j].kind == "q":
                 break
             if toks[j].text == ",":
+                if _age_or_hometown(toks, j - 1, lo):
+                    continue  # "Cory Lund, 22, of Flint, Mich., said": read on to the name
                 return _phrase_ending_at(toks, j - 1, lo)
             if toks[j].sentence != toks[k].sentence:
                 break
@@ -187,6 +189,24 @@ def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
         ante = _phrase_ending_at(toks, k - 2, lo)
         return Phrase(ante.first, k, ante.kind) if ante is not None else None
     return _phrase_ending_at(toks, k, lo)
+
+
+def _age_or_hometown(toks: list[Token], k: int, lo: int) -> bool:
+    """Token k ends an age ("22") or a hometown ("of Flint", "Mich.") set off by commas after a
+    name, as news writes its ordinary speakers: "Cory Lund, 22, of Flint, Mich., said"."""
+    j = k
+    while j >= lo and toks[j].text != "," and k - j < 6:
+        j -= 1
+    if j < lo or toks[j].text != ",":
+        return False
+    seg = toks[j + 1 : k + 1]
+    words = [t for t in seg if t.kind == "w"]
+    if len(seg) == 1 and seg[0].low.isdigit():
+        return True
+    if words and words[0].low in {"of", "from"}:
+        return all(t.is_cap for t in words[1:]) and len(words) > 1
+    # The state after a town ("of Flint, Mich."): capitalised words right after a hometown.
+    return bool(words) and all(t.is_cap for t in words) and _age_or_hometown(toks, j - 1, lo)
 
 
 def _skip_time_adverbial(toks: list[Token], k: int, lo: int) -> int:

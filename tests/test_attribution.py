@@ -742,3 +742,22 @@ def test_name_right_before_a_participle_is_its_subject():
     # After a comma the participle hangs off the main clause, not the name before it.
     text = "Ann Lee wrote to Tom Reyes on Monday, saying, “The roads come first.”"
     assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+
+
+def test_quotation_carried_over_a_paragraph_break_takes_the_speaker_where_it_closes():
+    text = (
+        "“The bridge is safe,” Tom Reyes said in a long talk with the town council on "
+        "Monday. “We checked every bolt twice.\n\n"
+        "“And the river is calm this year,” the engineer added. “Nobody needs to worry.”"
+    )
+    assert [q[2:] for q in _quoted(extract_quotes(text))] == [
+        ("Tom Reyes", "Tom Reyes"),
+        ("engineer", "the engineer"),
+        ("engineer", "the engineer"),
+        ("engineer", "the engineer"),
+    ]
+
+
+def test_age_and_hometown_after_a_name_are_skipped():
+    text = "Ann Lee, 34, of Dayton, Ohio, said she still hoped the mayor would “find the money.”"
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
