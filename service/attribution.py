@@ -361,6 +361,12 @@ class _Extractor:
             ev = self._sentence_subject(toks, t - 1, pi)
             if ev is not None:
                 return _carry(ev, pi, "subject") if ev.method == "explicit" else ev
+        if before is not None and not boundary_after and toks[t - 1].sentence != toks[t].sentence:
+            # '“Q” to drive up the price, she said.': a quotation opening a sentence that an
+            # attribution closes is that attribution's, not the previous sentence's cue's.
+            closing = self._closing_attribution(toks, t, pi)
+            if closing is not None:
+                return closing
         return self._after_evidence(toks, t, pi) or before or self._sentence_evidence(toks, t, pi)
 
     def _after_evidence(self, toks, t, pi) -> _Evidence | None:

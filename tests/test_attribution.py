@@ -761,3 +761,11 @@ def test_quotation_carried_over_a_paragraph_break_takes_the_speaker_where_it_clo
 def test_age_and_hometown_after_a_name_are_skipped():
     text = "Ann Lee, 34, of Dayton, Ohio, said she still hoped the mayor would “find the money.”"
     assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+
+
+def test_sentence_opening_quote_closed_by_an_attribution_is_not_the_previous_cues():
+    text = "“This is not fair,” Ann Lee said. “You raised the fares” to pay for the hall, she said."
+    assert [q[2:] for q in _quoted(extract_quotes(text))] == [
+        ("Ann Lee", "Ann Lee"),
+        ("Ann Lee", "she"),
+    ]
