@@ -22,7 +22,10 @@ from service.normalise import Tokens, normalise_word
 is_number = lru_cache(maxsize=1 << 16)(_is_number_uncached)
 
 SPELLING = "spelling"  # a typo or spelling variant of the same word (not meaning-changing)
-CONTRACTION = "contraction"  # "They are" for "They’re": the same words, written out or contracted
+CONTRACTION = "contraction"
+# A capitalised word up to three characters after one of these starts a sentence (not a name).
+SENTENCE_ENDS = '.!?\n“"'
+# "They are" for "They’re": the same words, written out or contracted
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +226,7 @@ def _names(text: str, tokens: Tokens, cols: range) -> set[str]:
     for c in cols:
         raw = text[tokens.starts[c] : tokens.ends[c]]
         before = text[max(0, tokens.starts[c] - 3) : tokens.starts[c]]
-        start = c == 0 or any(ch in before for ch in '.!?\n“"')
+        start = c == 0 or any(ch in before for ch in SENTENCE_ENDS)
         if _is_name_token(raw, start):
             names.add(tokens.words[c])
     return names

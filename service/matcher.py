@@ -29,10 +29,11 @@ from service.align import (
     align_batch,
     word_weight,
 )
-from service.differences import compute_differences
+from service.differences import SENTENCE_ENDS, compute_differences
 from service.lexicon import is_function_word
 from service.models import Article, SpanMatch
 from service.normalise import Tokens, split_quote, word_set
+from service.occurrences import QuoteWords, first_copy
 from service.scoring import (
     MatchFeatures,
     decide_verdict,
@@ -61,15 +62,6 @@ MAX_QUOTE_ROWS = 400
 SPREAD_FACTOR = 2
 SPREAD_SLACK = 20
 ELLIPSIS_SPREAD = 400
-# Article words added on each side of where the quote's first and last rows would sit if it
-# aligned without gaps: room for words the quote dropped outside its first/last shared word.
-WINDOW_SLACK = 10
-# Occurrence clusters aligned per article at most (a phrase repeated in one article needs all
-# of them looked at; the upper-bound test makes the extra ones cheap).
-MAX_WINDOWS = 8
-# Occurrences of one quote word looked at per article (a word repeated 100,000 times must not
-# cost 100,000 steps).
-MAX_HITS_PER_WORD = 200
 # Unknown quote words of at least this length (likely typos) are looked up among known words of
 # similar spelling, at most this many per query, each adding this many known words to retrieval.
 TYPO_MIN_LENGTH = 4
@@ -146,9 +138,10 @@ class Matcher:
         rows = quote_rows(quote)
         aligned = self._align_candidates(rows, limit)
         found: list[tuple[SpanMatch, str]] = []
+        described: dict[tuple, tuple[SpanMatch, MatchFeatures, int]] = {}
         # Best alignment first; differences and features only for passages that may be reported.
         for item in aligned:
-            match, features = self._describe(quote, rows, item, _ties(item, aligned))
+            match, features = self._describe(quote, rows, item, _ties(item, aligned), described)
             p_source = calibration.probability(features)
             # Below `accept` the passage is more likely not a source: report it only when the
             # words are verbatim (then it *is* one, however generic, with its low confidence).
@@ -247,14 +240,9 @@ class Matcher:
         for article_id in article_ids:
             article = self._articles[article_id]
             doc = self._tokens.get(article_id)
-            windows = query.windows(doc)
-            exact = [
-                (a.first_col + lo, a, lo, hi)
-                for lo, hi in windows
-                if (a := query.exact(doc.ids[lo:hi])) is not None
-            ]
-            if exact:
-                _, alignment, lo, hi = min(exact, key=lambda x: x[0])
+            windows = query.words.windows(doc.ids)
+            if (exact := query.exact(doc, windows)) is not None:
+                lo, hi, alignment = exact
                 found.append(_Aligned(article, doc, lo, hi, alignment.score, alignment))
                 continue
             slots = []
@@ -319,10 +307,33 @@ class Matcher:
         return found
 
     def _describe(
-        self, quote: str, rows: Sequence[Row], item: _Aligned, ties: int
+        self,
+        quote: str,
+        rows: Sequence[Row],
+        item: _Aligned,
+        ties: int,
+        described: dict[tuple, tuple[SpanMatch, MatchFeatures, int]] | None = None,
     ) -> tuple[SpanMatch, MatchFeatures]:
-        """Differences, verdict and features of one aligned passage."""
+        """Differences, verdict and features of one aligned passage.
+
+        Syndicated copies align the same way in the same words: a passage whose surroundings
+        (every word the description looks at, within the window) have the same words, text and
+        alignment as one already described (`described`, per query) is that one moved to another
+        article, so it is shifted rather than worked out again."""
         text = item.article.text
+        key = None
+        if described is not None:
+            key, origin = _description_key(rows, item, ties)
+            if (seen := described.get(key)) is not None:
+                match, features, seen_origin = seen
+                shift = origin - seen_origin
+                moved = replace(
+                    match,
+                    article_id=item.article.id,
+                    start=match.start + shift,
+                    end=match.end + shift,
+                )
+                return moved, features
         tokens = item.doc.view(item.lo, item.hi, self._tokens.vocabulary.words)
         alignment = extend_over_insertions(rows, item.alignment, tokens.words)
         alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
@@ -337,7 +348,51 @@ class Matcher:
             differences=differences,
             score=alignment.score,
         )
+        if key is not None and described is not None:
+            described[key] = (match, features, origin)
         return match, features
+
+
+def _description_key(rows: Sequence[Row], item: _Aligned, ties: int) -> tuple[tuple, int]:
+    """What a passage's description depends on, with its positions made relative, and the
+    character offset those positions count from."""
+    alignment = item.alignment
+    first, last = item.lo + alignment.first_col, item.lo + alignment.last_col
+    # Words looked at outside the passage: the quote words left unaligned at that end
+    # (`extend_over_insertions`) and a bracket's reach there.
+    before = alignment.first_row
+    if alignment.first_row > 0 and rows[alignment.first_row - 1].kind == "bracket":
+        before += BRACKET_MAX_WORDS
+    after = len(rows) - 1 - alignment.last_row
+    if alignment.last_row + 1 < len(rows) and rows[alignment.last_row + 1].kind == "bracket":
+        after += BRACKET_MAX_WORDS
+    lo, hi = max(item.lo, first - before), min(item.hi, last + after + 1)
+    # ... and, just outside, only whether an edge word is half of a contraction.
+    outer_lo, outer_hi = max(item.lo, lo - 1), min(item.hi, hi + 1)
+    starts, ends = item.doc.offsets(outer_lo, outer_hi)
+    char_lo, char_hi = int(starts[lo - outer_lo]), int(ends[hi - 1 - outer_lo])
+    halves = (
+        lo > outer_lo and starts[0] == starts[1],
+        hi < outer_hi and starts[-1] == starts[-2],
+    )
+    text = item.article.text
+    # Name detection looks back three characters for a sentence end, and treats a window's
+    # first word as a sentence start.
+    lookback = text[max(0, char_lo - 3) : char_lo]
+    sentence_start = lo == item.lo or any(ch in lookback for ch in SENTENCE_ENDS)
+    shift = item.lo - lo  # window columns -> region columns
+    steps = tuple(
+        (
+            s.kind,
+            s.row,
+            None if s.col is None else s.col + shift,
+            None if s.col_end is None else s.col_end + shift,
+        )
+        for s in alignment.steps
+    )
+    words = item.doc.ids[lo:hi].tobytes()
+    key = (words, steps, alignment.score, halves, sentence_start, ties, text[char_lo:char_hi])
+    return key, char_lo
 
 
 def _ties(item: _Aligned, aligned: Sequence[_Aligned]) -> int:
@@ -353,7 +408,6 @@ class _Query:
     def __init__(self, rows: Sequence[Row], tokens: TokenStore) -> None:
         self.rows = rows
         self.similarity = QuerySimilarity(rows, tokens.word_id, tokens.vocabulary.words)
-        self.aligned: dict[bytes, Alignment | None] = {}
         self.cells_left = MAX_ALIGN_CELLS
         self.m = len(rows)
         word_rows = [(i, r) for i, r in enumerate(rows) if r.kind == "word"]
@@ -365,18 +419,13 @@ class _Query:
             if word_id >= 0:
                 first, last = span.get(word_id, (i, i))
                 span[word_id] = (min(first, i), max(last, i))
-        self.keys = np.array(sorted(span), dtype=np.int32)
-        # A lookup table over the vocabulary finds the quote's words in an article in one gather.
-        self._is_key = np.zeros(len(tokens.vocabulary.words), dtype=bool)
-        self._is_key[self.keys] = True
-        self.first_row = np.array([span[k][0] for k in sorted(span)], dtype=np.int64)
-        self.last_row = np.array([span[k][1] for k in sorted(span)], dtype=np.int64)
-        self.spread = SPREAD_FACTOR * self.m + SPREAD_SLACK
+        spread = SPREAD_FACTOR * self.m + SPREAD_SLACK
         if any(r.kind == "ellipsis" for r in rows):
-            self.spread += ELLIPSIS_SPREAD
+            spread += ELLIPSIS_SPREAD
+        self.words = QuoteWords(span, self.m, spread)
         q_ids = self.similarity.q_ids
         plain = bool(rows) and all(r.kind == "word" for r in rows) and bool((q_ids >= 0).all())
-        self.plain_ids = q_ids if plain else None
+        self.plain_ids = q_ids.astype(np.int32) if plain else None
         self.perfect = sum(r.weight for r in rows if r.kind == "word") * MATCH + 2 * END_BONUS
 
     def spend(self, cells: int) -> bool:
@@ -395,84 +444,23 @@ class _Query:
                 matched += weight * (MATCH if step.kind == "match" else FUZZY)
         return matched / self.total_weight
 
-    def exact(self, window: np.ndarray) -> Alignment | None:
-        """The alignment of a quote found word for word in the window (no aligner needed: no
-        alignment can score higher, and the earliest occurrence is the one the aligner picks)."""
+    def exact(
+        self, doc: DocTokens, windows: Sequence[tuple[int, int]]
+    ) -> tuple[int, int, Alignment] | None:
+        """The earliest word-for-word copy of the quote in the windows, if any (no aligner
+        needed: no alignment can score higher, and the earliest occurrence is the one the aligner
+        picks)."""
         q = self.plain_ids
-        if q is None or len(window) < len(q):
+        if q is None:
             return None
-        starts = np.flatnonzero(window[: len(window) - len(q) + 1] == q[0])
-        for k in starts.tolist():
-            if np.array_equal(window[k : k + len(q)], q):
-                steps = tuple(Step("match", i, k + i) for i in range(len(q)))
-                return Alignment(self.perfect, steps, k, k + len(q) - 1, 0, len(q) - 1)
-        return None
-
-    def windows(self, doc: DocTokens) -> list[tuple[int, int]]:
-        """Word ranges [lo, hi) of an article worth aligning, densest cluster of the quote's
-        content words first; each sized from where those words sit in the quote."""
-        if not len(self.keys):
-            return []
-        cols = np.flatnonzero(self._is_key[doc.ids])
-        if not len(cols):
-            return []
-        hit_ids = doc.ids[cols]
-        if len(cols) > MAX_HITS_PER_WORD:
-            # Keep the first MAX_HITS_PER_WORD occurrences of each word (pathological articles).
-            order = np.argsort(hit_ids, kind="stable")
-            sorted_ids = hit_ids[order]
-            group_start = np.searchsorted(sorted_ids, sorted_ids, side="left")
-            keep = np.sort(order[np.arange(len(order)) - group_start < MAX_HITS_PER_WORD])
-            cols, hit_ids = cols[keep], hit_ids[keep]
-        k = np.searchsorted(self.keys, hit_ids)
-        lo_est = (cols - self.last_row[k]).tolist()
-        hi_est = (cols + (self.m - 1 - self.first_row[k])).tolist()
-        clusters = _densest(cols.tolist(), hit_ids.tolist(), self.spread)
-        windows: list[tuple[int, int]] = []
-        seen: set[int] = set()
-        n = len(doc.ids)
-        for _, first, last in clusters:
-            if first in seen:
-                continue  # the same cluster start with a later end inside it: covered
-            seen.add(first)
-            lo = max(0, min(lo_est[first : last + 1]) - WINDOW_SLACK)
-            hi = min(n, max(hi_est[first : last + 1]) + WINDOW_SLACK + 1)
-            overlapping = [j for j, (a, b) in enumerate(windows) if lo < b and a < hi]
-            if overlapping:
-                # Merged, never dropped: a phrase repeated close by must still be seen.
-                for j in overlapping:
-                    lo, hi = min(lo, windows[j][0]), max(hi, windows[j][1])
-                windows = [w for j, w in enumerate(windows) if j not in overlapping]
-                windows.insert(overlapping[0], (lo, hi))
-                continue
-            if len(windows) >= MAX_WINDOWS:
-                break
-            windows.append((lo, hi))
-        return windows
-
-
-def _densest(cols: list[int], words: list[int], spread: int) -> list[tuple[int, int, int]]:
-    """(distinct words, first hit, last hit) for each hit as the end of a span of at most
-    `spread` article words, densest first (two pointers with a running word count: O(hits))."""
-    clusters: list[tuple[int, int, int]] = []
-    inside: dict[int, int] = {}  # a plain dict: Counter's per-item overhead showed in profiles
-    lo = 0
-    for k, col in enumerate(cols):
-        word = words[k]
-        inside[word] = inside.get(word, 0) + 1
-        while col - cols[lo] > spread:
-            gone = words[lo]
-            left = inside[gone] - 1
-            if left:
-                inside[gone] = left
-            else:
-                del inside[gone]
-            lo += 1
-        clusters.append((len(inside), lo, k))
-    # Among equally dense spans starting at the same hit, the longest first (fragments joined by an
-    # ellipsis must fall into one window).
-    clusters.sort(key=lambda c: (-c[0], c[1], -c[2]))
-    return clusters
+        found = [k for lo, hi in windows if (k := first_copy(doc.ids, lo, hi, q)) >= 0]
+        if not found:
+            return None
+        k = min(found)
+        lo, hi = next((lo, hi) for lo, hi in windows if lo <= k and k + len(q) <= hi)
+        steps = tuple(Step("match", i, k - lo + i) for i in range(len(q)))
+        alignment = Alignment(self.perfect, steps, k - lo, k - lo + len(q) - 1, 0, len(q) - 1)
+        return (lo, hi, alignment)
 
 
 def extend_over_insertions(

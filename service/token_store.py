@@ -95,16 +95,21 @@ class DocTokens:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def view(self, lo: int, hi: int, words: list[str]) -> Tokens:
-        """Words [lo, hi) as `Tokens` (what differences and offsets are computed from)."""
+    def offsets(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end characters of words [lo, hi)."""
         if self.steps.dtype == np.int32:
-            starts = self.steps[lo:hi]
+            starts = self.steps[lo:hi].astype(np.int64)
         else:  # only the prefix up to `hi` is summed: a passage near the top costs little
             starts = self.origin + np.cumsum(self.steps[:hi], dtype=np.int64)[lo:]
         if self.extent.dtype == np.int32:
             ends = self.extent[lo:hi].astype(np.int64)
         else:
             ends = starts + self.extent[lo:hi]
+        return starts, ends
+
+    def view(self, lo: int, hi: int, words: list[str]) -> Tokens:
+        """Words [lo, hi) as `Tokens` (what differences and offsets are computed from)."""
+        starts, ends = self.offsets(lo, hi)
         ids = self.ids[lo:hi].tolist()
         return Tokens(
             tuple(map(words.__getitem__, ids)),

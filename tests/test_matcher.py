@@ -305,3 +305,36 @@ def test_mistyped_rare_name_still_retrieves_its_source_among_many_copies() -> No
     assert source.text[best.start : best.end] == (
         "The Lost 52 Project identifies Nellost 26, 1944 as the day the submarine sank"
     )
+
+
+def test_syndicated_copies_are_described_like_each_article_alone() -> None:
+    # The same paragraph, altered by the quote, in three articles with different surroundings
+    # and offsets: each copy's passage, verdict and differences are its own, as if aligned alone.
+    paragraph = (
+        "The minister said the new hospital wing would open in March and employ 300 nurses "
+        "from the region."
+    )
+    texts = [
+        f"Kalotas spoke first.\n\n{paragraph}\n\nMorven left.",
+        f"A long introduction about something else entirely, Brazen wrote.\n\n{paragraph}",
+        f"{paragraph} Critics disagreed.",
+    ]
+    articles = [
+        Article(id=f"copy-{i}", title="t", text=t, published=f"2024-0{i + 1}-01")
+        for i, t in enumerate(texts)
+    ]
+    matcher = Matcher(articles)
+    quote = "the new hospital wing would open in May and employ 300 nurses from the region"
+    found = matcher.find(quote, limit=3)
+    assert [m.article_id for m in found] == ["copy-0", "copy-1", "copy-2"]
+    for match, article in zip(found, articles, strict=True):
+        alone = matcher.align_in(quote, article.id)
+        assert (match.start, match.end) == (alone.start, alone.end)
+        assert match.differences == alone.differences
+        assert match.verdict == alone.verdict == "altered"
+        assert article.text[match.start : match.end] == (
+            "the new hospital wing would open in March and employ 300 nurses from the region"
+        )
+    assert [(d.op, d.quote, d.original) for d in found[0].differences] == [
+        ("replace", "May", "March")
+    ]

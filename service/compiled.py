@@ -1,0 +1,21 @@
+"""numba set-up shared by the compiled inner loops (window scan, phrase search, aligner).
+
+Compiled functions are cached on disk so a worker or a test run does not pay the compile again.
+numba keeps that cache beside the source; where the installed package is read-only (a container
+running as a non-root user) and no NUMBA_CACHE_DIR is given, it goes to the temp directory
+instead, since numba refuses to decorate a cached function it has nowhere to keep.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+if "NUMBA_CACHE_DIR" not in os.environ and not os.access(Path(__file__).parent, os.W_OK):
+    os.environ["NUMBA_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / "verbatim-numba-cache")
+
+from numba import njit  # (reads NUMBA_CACHE_DIR when first imported)
+
+# nogil: a gunicorn worker with threads can run two queries' kernels at once.
+kernel = njit(cache=True, nogil=True)
