@@ -358,6 +358,9 @@ class _Extractor:
             ph = _label_before_colon(toks, t)
             if ph is not None:
                 return self._resolve(toks, ph, pi)
+            absolute = self._with_absolute(toks, t - 1)  # ', with Trump yelling: "Q"'
+            if absolute is not None:
+                return self._resolve(toks, absolute, pi)
             ev = self._sentence_subject(toks, t - 1, pi)
             if ev is not None:
                 return _carry(ev, pi, "subject") if ev.method == "explicit" else ev
@@ -611,6 +614,9 @@ class _Extractor:
             and ph.last == cue_index - 1  # not 'In an interview with CNN, Trump ..., saying'
         ):
             return self._resolve(toks, ph, pi)
+        absolute = self._with_absolute(toks, cue_index)
+        if absolute is not None:
+            return self._resolve(toks, absolute, pi)
         if (
             ph is not None
             and ph.kind == "name"
@@ -656,6 +662,30 @@ class _Extractor:
             return _carry(ev, pi, "subject")
         return ev
 
+    def _with_absolute(self, toks, cue_index) -> Phrase | None:
+        """'..., with Trump reportedly yelling: "Q"', 'with X tweeting that ... and asking, "Q"':
+        the subject of an absolute "with X V-ing" clause the participle belongs to."""
+        sid = toks[cue_index].sentence
+        # Back to the sentence start, across quotes ('with X calling it a "disaster" and
+        # asking'), but never across a comma: 'with CNN, Trump ..., saying' is no absolute.
+        for k in range(cue_index - 1, max(0, cue_index - CUE_LOOKBACK) - 1, -1):
+            tok = toks[k]
+            if tok.sentence != sid or tok.text in {",", ";", ":", "(", *DASHES}:
+                return None
+            if tok.low != "with":
+                continue
+            ph = self._real_phrase(toks, phrase_after(toks, k + 1, cue_index))
+            if ph is None or ph.kind not in {"name", "descriptor"}:
+                return None
+            v = ph.last + 1
+            while v < cue_index and toks[v].low.endswith("ly"):
+                v += 1
+            ing = toks[v] if v <= cue_index else None
+            if ing is None or ing.is_cap or not ing.low.endswith("ing"):
+                return None
+            return ph
+        return None
+
     def _opening_participle_subject(self, toks, cue_index, pi) -> _Evidence | None:
         """'Citing "Q," the spokeswoman told ...': a participle that opens its sentence hangs
         off the main clause, whose subject follows the participle's clause and its comma."""
@@ -683,15 +713,22 @@ class _Extractor:
         ev = self._resolve(toks, self._real_phrase(toks, phrase_after(toks, s0, t)), pi)
         if ev is None:
             # "Speaking to reporters, the Ukrainian president said ...": subject after the opener.
-            commas = 0
+            # "Speaking at a rally in Salem, New Hampshire, Trump went": the phrase a verb follows
+            # is the subject, not a place that ends the opener.
+            commas, first = 0, None
             for k in range(s0, t):
                 if toks[k].text == ",":
-                    ev = self._resolve(
-                        toks, self._real_phrase(toks, phrase_after(toks, k + 1, t)), pi
-                    )
+                    ph = self._real_phrase(toks, phrase_after(toks, k + 1, t))
                     commas += 1
-                    if ev is not None or commas == 3:
+                    if ph is not None and _verb_right_after(toks, ph.last, t):
+                        ev = self._resolve(toks, ph, pi)
+                        if ev is not None:
+                            break
+                    first = first or ph
+                    if commas == 3:
                         break
+            if ev is None:
+                ev = self._resolve(toks, first, pi)
         if ev is None:
             # "when I asked Sanders ..., he looked ... and said": the last subject pronoun.
             for k in range(t - 1, s0 - 1, -1):
@@ -1136,6 +1173,14 @@ def _verb_follows(toks: list[Token], k: int, hi: int) -> bool:
         and toks[i].low not in _CLAUSE_STOPS
         and toks[i].sentence == toks[k].sentence
     )
+
+
+def _verb_right_after(toks: list[Token], k: int, hi: int) -> bool:
+    """A lower-case word right after the phrase ending at k (gap words allowed, no comma)."""
+    i = k + 1
+    while i < hi and toks[i].kind == "w" and toks[i].low in CUE_GAP_WORDS:
+        i += 1
+    return i < hi and _verb_like(toks[i]) and toks[i].low not in _PHRASE_DETERMINERS
 
 
 def _verb_like(tok: Token) -> bool:

@@ -769,3 +769,26 @@ def test_sentence_opening_quote_closed_by_an_attribution_is_not_the_previous_cue
         ("Ann Lee", "Ann Lee"),
         ("Ann Lee", "she"),
     ]
+
+
+def test_subject_after_an_opener_is_the_phrase_a_verb_follows():
+    text = (
+        "Speaking at a school in Akron, New Carlisle, Ann Lee went after the mayor, calling him "
+        "“a tired old hand.”"
+    )
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+
+
+def test_absolute_with_clause_names_its_own_subject():
+    text = "The crowd grew restless, with Tom Reyes loudly shouting: “Let them speak!”"
+    assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
+    text = (
+        "Critics were quick to respond, with Ann Lee writing that the plan was a “mess” and "
+        "adding, “Nobody asked the farmers.”"
+    )
+    assert [q[2:] for q in _quoted(extract_quotes(text))] == [
+        ("Ann Lee", "Ann Lee"),
+        ("Ann Lee", "Ann Lee"),
+    ]
+    text = "Both men favour tariffs, with Tom Reyes recently promising to “tax every import.”"
+    assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
