@@ -557,6 +557,12 @@ class _Extractor:
                 ph = _possessor_phrase(toks, i - 1)
                 return self._resolve(toks, ph, pi)
             owner = _POSSESSIVE_PRONOUNS.get(toks[i - 1].low)
+            if owner in {"he", "she"}:
+                # 'Trump stood by his comment that "Q"': the named subject of the sentence owns
+                # the words, and is the mention that attributes them.
+                subject = self._named_subject_of(toks, i - 1, owner, max(0, t - CUE_LOOKBACK))
+                if subject is not None:
+                    return self._resolve(toks, subject, pi)
             if owner is not None:
                 # 'over her remark that "Q"': the possessive pronoun is the speaker's mention.
                 tok = toks[i - 1]
@@ -794,24 +800,29 @@ class _Extractor:
         prev = toks[ph.first - 1] if ph.first > 0 else None
         if prev is None or prev.kind != "w" or prev.low not in _RELATIVE_OPENERS:
             return ph
-        sid = toks[ph.first].sentence
-        s0 = ph.first
+        return self._named_subject_of(toks, ph.first, toks[ph.first].low, lo) or ph
+
+    def _named_subject_of(self, toks, k: int, pronoun: str, lo: int) -> Phrase | None:
+        """The named subject opening the sentence of the he/she at k, when its gender allows
+        the pronoun to be that person ('Trump stood by his comment that "Q"')."""
+        sid = toks[k].sentence
+        s0 = k
         while s0 > lo and toks[s0 - 1].sentence == sid:
             s0 -= 1
-        while s0 < ph.first and toks[s0].low in _LEADING_CONNECTIVES:
+        while s0 < k and toks[s0].low in _LEADING_CONNECTIVES:
             s0 += 1
-        subject = self._real_phrase(toks, phrase_after(toks, s0, ph.first))
+        subject = self._real_phrase(toks, phrase_after(toks, s0, k))
         if (
             subject is None
             or subject.kind != "name"
-            or subject.last >= ph.first - 1
-            or not _verb_follows(toks, subject.last, ph.first)
+            or subject.last >= k - 1
+            or not _verb_follows(toks, subject.last, k)
         ):
-            return ph
+            return None
         words = [t.text for t in toks[subject.first : subject.last + 1] if t.kind == "w"]
-        want = "m" if toks[ph.first].low == "he" else "f"
+        want = "m" if pronoun == "he" else "f"
         if self.names.gender(self.names.canonical(" ".join(words))) not in (want, None):
-            return ph
+            return None
         return subject
 
     def _real_phrase(self, toks: list[Token], ph: Phrase | None) -> Phrase | None:

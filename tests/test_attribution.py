@@ -792,3 +792,8 @@ def test_absolute_with_clause_names_its_own_subject():
     ]
     text = "Both men favour tariffs, with Tom Reyes recently promising to “tax every import.”"
     assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
+
+
+def test_his_speech_noun_belongs_to_the_named_subject_of_the_sentence():
+    text = "Tom Reyes later defended his remarks as “only a joke.”"
+    assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
