@@ -541,6 +541,14 @@ class _Extractor:
             if before.text == "," or (
                 ph.first - 1 == t and before.text.rstrip("”\"’' ").endswith(",")
             ):
+                if ph.kind == "pronoun" and toks[ph.first].low in {"he", "she"}:
+                    # 'Lee said she felt ... “Q,” she said.': the closing "she" repeats the
+                    # sentence's named subject, which is the attribution annotators mark.
+                    subject = self._named_subject_of(
+                        toks, ph.first, toks[ph.first].low, max(0, t - CUE_LOOKBACK)
+                    )
+                    if subject is not None and cue_after_phrase(toks, subject, t) is not None:
+                        return self._resolve(toks, subject, pi)
                 return self._resolve(toks, ph, pi)
         if toks[c - 1].text == "," and toks[c].low not in _OBJECT_CUES:
             ph = phrase_after(toks, c + 1, len(toks))

@@ -797,3 +797,8 @@ def test_absolute_with_clause_names_its_own_subject():
 def test_his_speech_noun_belongs_to_the_named_subject_of_the_sentence():
     text = "Tom Reyes later defended his remarks as “only a joke.”"
     assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
+
+
+def test_closing_pronoun_repeating_the_named_subject_gives_way_to_it():
+    text = "Ann Lee said she doubted the plan because “the numbers do not add up,” she said."
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
