@@ -489,6 +489,11 @@ class _Extractor:
             tok = toks[i]
             if tok.sentence != sid:
                 break
+            fresh = self._fresh_clause_subject(toks, i, t, pi) if tok.low != "according" else None
+            if fresh is not None:
+                # 'While X proclaims "Q1," Clinton fixates on the "Q2"': a new clause with its
+                # own subject stands between the cue and the quote; the quote is that clause's.
+                return _carry(fresh, pi, "fragment") if fresh.method == "explicit" else fresh
             if is_cue(toks, i):
                 saw_cue, last_cue = True, (i if not saw_cue else last_cue)
                 if i > 0 and toks[i + 1].low == "by" and toks[i - 1].low in _PASSIVE_AUXILIARIES:
@@ -515,6 +520,34 @@ class _Extractor:
             or self._later_according(toks, t, pi)
             or self._speech_noun_evidence(toks, t, pi)
         )
+
+    def _fresh_clause_subject(self, toks, i, t, pi) -> _Evidence | None:
+        """Subject of the clause a quote hangs off when that clause starts after the cue at i
+        with a comma (', and as Trump went on about "Q"'): the nearest named subject + verb
+        before the quote, if a comma (and conjunctions) opens it."""
+        for v in range(t - 1, i + 1, -1):
+            tok = toks[v]
+            if tok.kind == "q" or toks[v - 1].kind == "q" or not _verb_like(tok):
+                continue
+            ph = self._real_phrase(toks, phrase_before(toks, v - 1, i + 1))
+            if ph is None or ph.kind != "name":
+                return None
+            k = ph.first - 1
+            while k > i and toks[k].low in _CLAUSE_OPENERS:
+                k -= 1
+            opener = toks[k]
+            if (
+                opener.text == ","
+                or (opener.kind == "q" and opener.text.rstrip("”\"’' ").endswith(","))
+            ) and not any(
+                toks[m].low in _COMPLEMENTISERS
+                for m in range(max(0, k - CUE_LOOKBACK), k)
+                if toks[m].sentence == toks[k].sentence
+            ):
+                # 'X said that by refusing ..., Democrats are "Q"' is still inside X's clause.
+                return self._resolve(toks, ph, pi)
+            return None
+        return None
 
     def _later_according(self, toks, t, pi) -> _Evidence | None:
         """'... labelled "top secret" by the department, according to intelligence sources':

@@ -679,10 +679,7 @@ def test_pronoun_resolves_to_a_bare_surname_that_was_a_subject():
 
 
 def test_later_according_to_names_the_source_of_a_cueless_fragment():
-    text = (
-        "The report was marked “urgent” by the agency, according to two aides who handled "
-        "it."
-    )
+    text = "The report was marked “urgent” by the agency, according to two aides who handled it."
     assert _one(text)[3] == "two aides"
 
 
@@ -802,3 +799,17 @@ def test_his_speech_noun_belongs_to_the_named_subject_of_the_sentence():
 def test_closing_pronoun_repeating_the_named_subject_gives_way_to_it():
     text = "Ann Lee said she doubted the plan because “the numbers do not add up,” she said."
     assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+
+
+def test_new_clause_after_a_comma_owns_its_fragment():
+    text = (
+        "While Tom Reyes praised the plan as a “fresh start,” Ann Lee laughed at the “empty "
+        "words.”"
+    )
+    assert [q[2:] for q in _quoted(extract_quotes(text))] == [
+        ("Tom Reyes", "Tom Reyes"),
+        ("Ann Lee", "Ann Lee"),
+    ]
+    # ... but a clause inside the reported "that" clause is still the cue's.
+    text = "Tom Reyes said that when the vote came, Ann Lee laughed at the “empty words.”"
+    assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
