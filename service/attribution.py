@@ -504,6 +504,10 @@ class _Extractor:
                         return self._resolve(toks, ph, pi)
                 ph = self._outer_subject(toks, phrase_before(toks, i - 1, stop), stop)
                 ph = self._governing_subject(toks, ph, stop)
+                if ph is not None and _respondents(toks, ph):
+                    # 'In a CNN/ORC poll, 31% of Republicans said they were "Q"': the poll
+                    # framing the sentence reports what its respondents said.
+                    ph = _poll_opener(toks, i) or ph
                 if ph is not None:
                     return self._resolve(toks, ph, pi)
             elif tok.low == "according" and toks[i + 1].low == "to":
@@ -1133,6 +1137,39 @@ def _according_source(toks: list[Token], j: int, hi: int) -> Phrase | None:
             break
         last = k
     return Phrase(j, last, "descriptor") if last is not None else None
+
+
+_POLL_NOUNS = words_of("poll polls survey surveys study")
+
+
+def _respondents(toks: list[Token], ph: Phrase) -> bool:
+    """'31% of Republicans', '75 percent of voters', '14 percent': a share of people polled."""
+    if toks[ph.last].low in {"percent", "%"}:
+        return True
+    k = ph.first - 1
+    return (
+        k >= 2
+        and toks[k].low == "of"
+        and (toks[k - 1].low in {"percent", "%"} or toks[k - 1].low.isdigit())
+    )
+
+
+def _poll_opener(toks: list[Token], cue: int) -> Phrase | None:
+    """'In a September Washington Post-ABC News poll, ...': the poll named by a sentence-opening
+    "In" phrase, up to its comma."""
+    sid = toks[cue].sentence
+    s0 = cue
+    while s0 > 0 and toks[s0 - 1].sentence == sid and cue - s0 < 60:
+        s0 -= 1
+    if toks[s0].low != "in":
+        return None
+    for k in range(s0 + 1, cue):
+        if toks[k].text == ",":
+            head = [t for t in toks[s0 + 1 : k] if t.low in _POLL_NOUNS]
+            return Phrase(s0 + 1, k - 1, "descriptor") if head else None
+        if toks[k].kind == "q":
+            return None
+    return None
 
 
 def _possessor_phrase(toks: list[Token], k: int) -> Phrase:

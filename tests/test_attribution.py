@@ -813,3 +813,11 @@ def test_new_clause_after_a_comma_owns_its_fragment():
     # ... but a clause inside the reported "that" clause is still the cue's.
     text = "Tom Reyes said that when the vote came, Ann Lee laughed at the “empty words.”"
     assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
+
+
+def test_share_of_respondents_in_a_poll_names_the_poll():
+    text = (
+        "In a Gazette poll released Monday, 62 percent of Democrats said the new tax was "
+        "“simply unfair.”"
+    )
+    assert _one(text)[3] == "a Gazette poll released Monday"
