@@ -388,7 +388,11 @@ class _Extractor:
         crossed = toks[j].sentence != toks[t].sentence
         if is_cue(toks, j) and not crossed:
             # '"Q," said Trump' / '"Q," said a 2008 Clinton veteran'
-            ph = phrase_after(toks, j + 1, hi) or _short_clause_phrase(toks, j + 1, hi)
+            ph = (
+                phrase_after(toks, j + 1, hi)
+                or _short_clause_phrase(toks, j + 1, hi)
+                or _role_then_name(toks, j + 1, hi)
+            )
             return self._resolve(toks, ph, pi)
         if toks[j].low == "according" and j + 1 < hi and toks[j + 1].low == "to":
             return self._resolve(toks, _according_source(toks, j + 2, hi), pi)
@@ -1170,6 +1174,32 @@ def _poll_opener(toks: list[Token], cue: int) -> Phrase | None:
         if toks[k].kind == "q":
             return None
     return None
+
+
+def _role_then_name(toks: list[Token], j: int, hi: int) -> Phrase | None:
+    """'said retired neurosurgeon Ben Carson', 'said 9/11 widow Ann Lee': lower-case role
+    words our lexicon does not know, then the name; the mention runs from the role."""
+    k = j
+    while k < hi and k - j < 5 and not toks[k].is_cap:
+        tok = toks[k]
+        if tok.kind == "q" or tok.low in FUNCTION_WORDS or tok.low in CUE_GAP_WORDS:
+            return None
+        if tok.kind == "p" and tok.text not in {"/", "-"}:
+            return None
+        k += 1
+    if k == j or k >= hi:
+        return None
+    name = phrase_after(toks, k, hi)
+    if name is None or name.kind != "name":
+        return None
+    nxt = toks[name.last + 1] if name.last + 1 < len(toks) else None
+    if not _ends_clause(toks, name.last) and (nxt is None or nxt.low not in _AFTER_NAME):
+        return None
+    return Phrase(j, name.last, "name")
+
+
+# Prepositions that may follow an inverted speaker ('said ... Carly Fiorina during the debate').
+_AFTER_NAME = words_of("during at in on after before while when")
 
 
 def _possessor_phrase(toks: list[Token], k: int) -> Phrase:

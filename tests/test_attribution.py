@@ -821,3 +821,10 @@ def test_share_of_respondents_in_a_poll_names_the_poll():
         "“simply unfair.”"
     )
     assert _one(text)[3] == "a Gazette poll released Monday"
+
+
+def test_unknown_role_words_before_an_inverted_speaker_name():
+    text = "“We fixed the roads,” said retired bricklayer Tom Reyes during the town meeting."
+    assert _one(text)[2:] == ("Tom Reyes", "retired bricklayer Tom Reyes")
+    text = "“We fixed the roads,” said 9/11 widow Ann Lee."
+    assert _one(text)[2:] == ("Ann Lee", "9/11 widow Ann Lee")
