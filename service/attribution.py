@@ -415,8 +415,11 @@ class _Extractor:
                 name = phrase_after(toks, j + 1, hi)
                 if (
                     name is not None
-                    and name.kind == "name"
-                    and toks[name.first].is_cap
+                    and (
+                        (name.kind == "name" and toks[name.first].is_cap)
+                        # '"Q," read the statement, which ...': a determiner phrase too
+                        or toks[name.first].low in {"the", "a", "an"}
+                    )
                     and _ends_clause(toks, name.last)
                 ):
                     return self._resolve(toks, name, pi)

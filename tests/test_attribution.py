@@ -828,3 +828,8 @@ def test_unknown_role_words_before_an_inverted_speaker_name():
     assert _one(text)[2:] == ("Tom Reyes", "retired bricklayer Tom Reyes")
     text = "“We fixed the roads,” said 9/11 widow Ann Lee."
     assert _one(text)[2:] == ("Ann Lee", "9/11 widow Ann Lee")
+
+
+def test_inverted_verb_before_a_determiner_phrase_attributes_the_quote():
+    text = "“The fund is empty,” read the letter, which the mayor signed on Friday."
+    assert _one(text)[2:] == ("letter", "the letter")
