@@ -352,6 +352,15 @@ def _determiner_phrase_after(toks: list[Token], j: int, hi: int) -> Phrase | Non
     return Phrase(j, i, "descriptor")
 
 
+def _cue_in_unclosed_appositive(toks: list[Token], lo: int, end: int) -> int | None:
+    """'Nate Silver, the polling guru who founded the site tweeted on Wednesday.': an
+    appositive whose closing comma is missing; the last cue before the sentence ends."""
+    for m in range(end - 1, lo, -1):
+        if toks[m].kind == "w" and toks[m].low in CUE_VERBS and not toks[m].is_cap:
+            return m if end - m <= 6 else None
+    return None
+
+
 def cue_after_phrase(toks: list[Token], phrase: Phrase, hi: int) -> int | None:
     """Index of a cue verb right after a speaker phrase (allowing gap words and an appositive)."""
     i = phrase.last + 1
@@ -364,7 +373,7 @@ def cue_after_phrase(toks: list[Token], phrase: Phrase, hi: int) -> int | None:
                 i = j + 1
                 break
             if toks[j].text in {".", "!", "?", ";"}:
-                return None
+                return _cue_in_unclosed_appositive(toks, i + 1, j)
         else:
             return None
     while i < hi and toks[i].kind == "w" and toks[i].low in CUE_GAP_WORDS:

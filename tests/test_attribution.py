@@ -833,3 +833,8 @@ def test_unknown_role_words_before_an_inverted_speaker_name():
 def test_inverted_verb_before_a_determiner_phrase_attributes_the_quote():
     text = "“The fund is empty,” read the letter, which the mayor signed on Friday."
     assert _one(text)[2:] == ("letter", "the letter")
+
+
+def test_appositive_missing_its_closing_comma_before_the_cue():
+    text = "“The bridge will hold,” Ann Lee, the engineer who designed it wrote on Friday."
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
