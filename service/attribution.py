@@ -605,6 +605,12 @@ class _Extractor:
         for i in reversed(_between(self._nouns, max(1, t - CUE_LOOKBACK), t)):
             if toks[i].sentence != sid:
                 break
+            if toks[t - 1].low == "as" and t - 1 > i:
+                # 'Hollande denounced Trump’s remarks as “hurtful”': the words after "as" are
+                # the subject's verdict on the remarks, not the remarks.
+                ev = self._clause_subject(toks, t, pi)
+                if ev is not None:
+                    return ev
             if is_possessive(toks[i - 1]):
                 ph = _possessor_phrase(toks, i - 1)
                 return self._resolve(toks, ph, pi)

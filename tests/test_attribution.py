@@ -838,3 +838,8 @@ def test_inverted_verb_before_a_determiner_phrase_attributes_the_quote():
 def test_appositive_missing_its_closing_comma_before_the_cue():
     text = "“The bridge will hold,” Ann Lee, the engineer who designed it wrote on Friday."
     assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+
+
+def test_verdict_after_as_belongs_to_the_subject_not_the_remarks_owner():
+    text = "Ann Lee dismissed Tom Reyes’s remarks as “pure theatre.”"
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
