@@ -659,6 +659,10 @@ class _Extractor:
                 ph = phrase_after(toks, i + 1, len(toks))
                 if ph is not None and _ends_clause(toks, ph.last):
                     return self._resolve(toks, ph, pi)
+            if toks[i - 1].low in {"and", "but", "or"}:
+                # '... used the phrase "Q" often, and criticized Obama': a coordinated cue
+                # shares the sentence's subject; the noun after it is its object.
+                return self._sentence_subject(toks, t, pi)
             ph = phrase_before(toks, i - 1, t + 1) or phrase_after(toks, i + 1, len(toks))
             return self._resolve(toks, ph, pi)
         return None

@@ -843,3 +843,8 @@ def test_appositive_missing_its_closing_comma_before_the_cue():
 def test_verdict_after_as_belongs_to_the_subject_not_the_remarks_owner():
     text = "Ann Lee dismissed Tom Reyes’s remarks as “pure theatre.”"
     assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+
+
+def test_coordinated_cue_after_the_quote_takes_the_sentence_subject_not_its_object():
+    text = "Ann Lee has used the word “reckless” often this year, and praised Tom Reyes for it."
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
