@@ -491,6 +491,9 @@ class _Extractor:
             return closing
         sid = toks[t].sentence
         stop = max(0, t - CUE_LOOKBACK)
+        aside = self._parenthetical_attribution(toks, t, stop)
+        if aside is not None:
+            return self._resolve(toks, aside, pi)
         saw_cue, last_cue = False, t
         for i in reversed(_between(self._triggers, stop, t)):
             tok = toks[i]
@@ -531,6 +534,24 @@ class _Extractor:
             or self._later_according(toks, t, pi)
             or self._speech_noun_evidence(toks, t, pi)
         )
+
+    @staticmethod
+    def _parenthetical_attribution(toks, t, stop) -> Phrase | None:
+        """'CNN, Cruz said, called the announcement "Q"', 'The move, Carr explained, was ... "Q"':
+        an attribution set off by commas inside the sentence reports all of it."""
+        sid = toks[t].sentence
+        for c in range(t - 1, stop, -1):
+            if toks[c].sentence != sid or toks[c].kind == "q":
+                return None
+            if not (toks[c].text == "," and is_cue(toks, c - 1)):
+                continue
+            ph = phrase_before(toks, c - 2, max(stop, c - 2 - MAX_LABEL_TOKENS))
+            if ph is None or ph.first < 1 or toks[ph.first - 1].text != ",":
+                continue
+            if ph.kind not in {"name", "pronoun"}:
+                continue
+            return ph
+        return None
 
     def _fresh_clause_subject(self, toks, i, t, pi) -> _Evidence | None:
         """Subject of the clause a quote hangs off when that clause starts after the cue at i

@@ -848,3 +848,8 @@ def test_verdict_after_as_belongs_to_the_subject_not_the_remarks_owner():
 def test_coordinated_cue_after_the_quote_takes_the_sentence_subject_not_its_object():
     text = "Ann Lee has used the word “reckless” often this year, and praised Tom Reyes for it."
     assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+
+
+def test_attribution_set_off_by_commas_reports_the_whole_sentence():
+    text = "The Gazette, Ann Lee said, called the budget “a fairy tale.”"
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
