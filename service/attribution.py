@@ -799,7 +799,15 @@ class _Extractor:
             s0 -= 1
         while s0 < t and toks[s0].low in _LEADING_CONNECTIVES:
             s0 += 1  # "And then Trump went fully on the attack, saying ..."
-        ev = self._resolve(toks, self._real_phrase(toks, phrase_after(toks, s0, t)), pi)
+        opening = self._real_phrase(toks, phrase_after(toks, s0, t))
+        if opening is not None and not _verb_follows(toks, _after_bracket(toks, opening.last), t):
+            # 'Minutes later, she sent ...', 'Shortly after the call, Rubio's campaign sent':
+            # a sentence-opening phrase no verb follows is an adverbial, not the subject; it
+            # is the subject only if nothing after the opener's comma is.
+            fallback, opening = opening, None
+        else:
+            fallback = None
+        ev = self._resolve(toks, opening, pi)
         if ev is None:
             # "Speaking to reporters, the Ukrainian president said ...": subject after the opener.
             # "Speaking at a rally in Salem, New Hampshire, Trump went": the phrase a verb follows
@@ -818,6 +826,8 @@ class _Extractor:
                         break
             if ev is None:
                 ev = self._resolve(toks, first, pi)
+            if ev is None:
+                ev = self._resolve(toks, fallback, pi)
         if ev is None:
             # "when I asked Sanders ..., he looked ... and said": the last subject pronoun.
             for k in range(t - 1, s0 - 1, -1):
@@ -1326,6 +1336,15 @@ def _verb_follows(toks: list[Token], k: int, hi: int) -> bool:
         and toks[i].low not in _CLAUSE_STOPS
         and toks[i].sentence == toks[k].sentence
     )
+
+
+def _after_bracket(toks: list[Token], k: int) -> int:
+    """The ")" closing a bracketed aside right after token k ('Sanders (I-Vt.)'), else k."""
+    if k + 1 < len(toks) and toks[k + 1].text == "(":
+        for j in range(k + 2, min(len(toks), k + 10)):
+            if toks[j].text == ")":
+                return j
+    return k
 
 
 def _verb_right_after(toks: list[Token], k: int, hi: int) -> bool:

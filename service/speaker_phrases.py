@@ -40,7 +40,7 @@ TIME_WORDS = words_of(
     """
     monday tuesday wednesday thursday friday saturday sunday january february march april june
     july august september october november december today yesterday tonight morning afternoon
-    evening night week weekend month year earlier later recently past
+    evening night week weekend month year earlier later recently past time
     """
 )
 _TIME_GLUE = words_of("on in at during last this next early late a the of press call sunday's")
@@ -295,8 +295,8 @@ def _determiner_phrase(toks: list[Token], k: int, lo: int) -> Phrase | None:
 
 def phrase_after(toks: list[Token], j: int, hi: int) -> Phrase | None:
     """Speaker phrase starting at token j ("said Trump", "according to the Kremlin")."""
-    if j >= hi or toks[j].kind != "w":
-        return None
+    if j >= hi or toks[j].kind != "w" or toks[j].low in _PHRASE_GLUE:
+        return None  # '"Q," and voters cheer': a conjunction opens no speaker phrase
     if toks[j].low in PRONOUNS:
         return Phrase(j, j, "pronoun")
     last = None

@@ -853,3 +853,15 @@ def test_coordinated_cue_after_the_quote_takes_the_sentence_subject_not_its_obje
 def test_attribution_set_off_by_commas_reports_the_whole_sentence():
     text = "The Gazette, Ann Lee said, called the budget “a fairy tale.”"
     assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+
+
+def test_phrases_that_are_no_subjects():
+    # A conjunction opens no speaker phrase.
+    text = "Ann Lee talks about “a second term,” and voters cheer."
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+    # "at the time" is a time adverbial between the subject and its cue.
+    text = "Tom Reyes at the time said the bridge was “perfectly safe.”"
+    assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
+    # An opening phrase no verb follows is an adverbial; the subject comes after its comma.
+    text = "Ann Lee waited by the phone. Minutes later, she sent the mayor a note saying, “done.”"
+    assert _one(text)[2:] == ("Ann Lee", "she")
