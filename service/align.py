@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -70,14 +71,16 @@ class Row:
     end: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One step of an alignment path.
 
     kind: "match" (same word), "fuzzy" (typo/variant), "sub" (different word), "insert" (quote word
     absent from the article), "delete" (article word dropped by the quote), "skip" (article words
     elided by an ellipsis), "bracket" (editorial insertion standing for article words
     [col, col_end) — empty when it stands for nothing).
+
+    A named tuple rather than a frozen dataclass: dozens are made per described passage, and
+    a frozen dataclass's __init__ costs several times more.
     """
 
     kind: str
@@ -100,6 +103,7 @@ def word_weight(word: str) -> float:
     return FUNCTION_WEIGHT if is_function_word(word) else CONTENT_WEIGHT
 
 
+@lru_cache(maxsize=1 << 16)
 def fuzzy_equal(a: str, b: str) -> bool:
     """Same word up to a typo or spelling variant, never across a negation or a different number."""
     if a == b:
@@ -146,8 +150,9 @@ def similarity_matrix(rows: Sequence[Row], words: Sequence[str]) -> np.ndarray:
 class QuerySimilarity:
     """`similarity_matrix` of one quote against windows of article word ids.
 
-    Exact matches are one vectorised id comparison; near misses need one C call over the
-    window's distinct words, and only for quote words that can have near misses at all.
+    Near misses need one C call (rapidfuzz) over the windows' distinct words, and only for
+    quote words that can have near misses at all; the matrix itself is filled by a compiled
+    loop (exact ids compared cell by cell, near misses looked up among the few words found).
     """
 
     def __init__(self, rows: Sequence[Row], word_id: Callable[[str], int], words: list[str]):
@@ -155,7 +160,7 @@ class QuerySimilarity:
         self.q_ids = np.array(
             [word_id(r.word) if r.kind == "word" else -1 for r in rows], dtype=np.int64
         )
-        self._weights = np.array([r.weight for r in rows])[:, None]
+        self._weights = np.array([r.weight for r in rows])
         # fuzzy_equal never pairs short words or numbers: no need to look those up.
         self._fuzzy_words = sorted(
             {
@@ -164,35 +169,79 @@ class QuerySimilarity:
                 if r.kind == "word" and len(r.word) >= FUZZY_MIN_LENGTH and not is_number(r.word)
             }
         )
-        row_words = np.array([r.word if r.kind == "word" else None for r in rows], dtype=object)
-        self._rows_of = [row_words == w for w in self._fuzzy_words]
+        self._rows = rows
+        self._rows_of_word: dict[str, np.ndarray] = {}
+
+    def _rows_of(self, word: str) -> np.ndarray:
+        """Which quote rows are this word (made on first need: most quotes have no near miss)."""
+        rows = self._rows_of_word.get(word)
+        if rows is None:
+            rows = np.array([r.kind == "word" and r.word == word for r in self._rows])
+            self._rows_of_word[word] = rows
+        return rows
 
     def matrix(self, window_ids: np.ndarray) -> np.ndarray:
-        if not self._fuzzy_words or not len(window_ids):
-            exact = self.q_ids[:, None] == window_ids[None, :]
-            return np.where(exact, self._weights * MATCH, MISMATCH)
-        # Scored once per distinct window word, then spread over the window in one gather.
-        uniq, inverse = np.unique(window_ids, return_inverse=True)
-        exact = self.q_ids[:, None] == uniq[None, :]
-        sim = np.where(exact, self._weights * MATCH, MISMATCH)
-        words = list(map(self._words.__getitem__, uniq.tolist()))
-        ratios = process.cdist(
-            self._fuzzy_words,
-            words,
-            scorer=fuzz.ratio,
-            score_cutoff=FUZZY_MIN_RATIO,
-            dtype=np.uint8,
-        )
-        table: np.ndarray | None = None
-        for qi, k in zip(*(x.tolist() for x in np.nonzero(ratios)), strict=True):
-            a, b = self._fuzzy_words[qi], words[k]
-            if a != b and fuzzy_equal(a, b):
-                if table is None:
-                    table = np.zeros((len(self.q_ids), len(uniq)), dtype=bool)
-                table[:, k] |= self._rows_of[qi]
-        if table is not None:
-            sim = np.where(table & ~exact, self._weights * FUZZY, sim)
-        return sim[:, inverse.ravel()]
+        ids = np.ascontiguousarray(window_ids, dtype=np.int32)
+        near_ids, near_rows = self._near_misses(ids)
+        return _fill_similarity(self.q_ids, self._weights, ids, near_ids, near_rows)
+
+    def _near_misses(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The window words that are near misses of some quote word (sorted ids), and for each
+        the quote rows it is a near miss of."""
+        near: dict[int, np.ndarray] = {}
+        if self._fuzzy_words and len(ids):
+            ordered_ids = np.sort(ids)  # (np.unique's hashing is slower on a few hundred ids)
+            first = np.empty(len(ordered_ids), dtype=np.bool_)
+            first[0] = True
+            np.not_equal(ordered_ids[1:], ordered_ids[:-1], out=first[1:])
+            uniq = ordered_ids[first].tolist()
+            words = list(map(self._words.__getitem__, uniq))
+            ratios = process.cdist(
+                self._fuzzy_words,
+                words,
+                scorer=fuzz.ratio,
+                score_cutoff=FUZZY_MIN_RATIO,
+                dtype=np.uint8,
+            )
+            for qi, k in zip(*(x.tolist() for x in np.nonzero(ratios)), strict=True):
+                a, b = self._fuzzy_words[qi], words[k]
+                if a != b and fuzzy_equal(a, b):
+                    rows = self._rows_of(a)
+                    near[uniq[k]] = near[uniq[k]] | rows if uniq[k] in near else rows
+        ordered = sorted(near)
+        near_rows = np.zeros((len(ordered), len(self.q_ids)), dtype=np.bool_)
+        for n, word_id in enumerate(ordered):
+            near_rows[n] = near[word_id]
+        return np.array(ordered, dtype=np.int32), near_rows
+
+
+@kernel("f8[:, :](int64[:], f8[:], int32[:], int32[:], b1[:, :])")
+def _fill_similarity(
+    q_ids: np.ndarray,
+    weights: np.ndarray,
+    ids: np.ndarray,
+    near_ids: np.ndarray,
+    near_rows: np.ndarray,
+) -> np.ndarray:  # pragma: no cover - compiled; compared with the reference in the tests
+    """Score of each quote row against each window word: a match, a near miss or neither."""
+    m = q_ids.shape[0]
+    n = ids.shape[0]
+    sim = np.empty((m, n))
+    for j in range(n):
+        word = ids[j]
+        near = -1
+        if near_ids.shape[0]:
+            k = np.searchsorted(near_ids, word)
+            if k < near_ids.shape[0] and near_ids[k] == word:
+                near = k
+        for i in range(m):
+            if q_ids[i] == word:
+                sim[i, j] = weights[i] * MATCH
+            elif near >= 0 and near_rows[near, i]:
+                sim[i, j] = weights[i] * FUZZY
+            else:
+                sim[i, j] = MISMATCH
+    return sim
 
 
 def similarity_matrix_reference(rows: Sequence[Row], words: Sequence[str]) -> np.ndarray:
@@ -241,14 +290,14 @@ def align(rows: Sequence[Row], sim: np.ndarray) -> Alignment | None:
         e[i, 1:] = run[:-1] - ramp[:-1] - ARTICLE_GAP_OPEN
         e[i, 0] = _NEG
         h[i] = np.maximum(h0, e[i])
-    return _traceback(rows, sim, h, e, f)
+    return _traceback_compiled(rows, sim, h, e, f)
 
 
 # Row kinds as the compiled kernel sees them.
 _KIND_CODE = {"word": 0, "ellipsis": 1, "bracket": 2}
 
 
-@kernel
+@kernel("void(int8[:], f8[:, :], int64[:], f8[:, :], f8[:, :], f8[:, :], f8[:])")
 def _fill_windows(
     kinds: np.ndarray,
     sim: np.ndarray,
@@ -350,7 +399,7 @@ class AlignedBatch:
             return None
         if k not in self._traced:  # syndicated copies share a window: traced once
             cols = slice(int(self.bounds[k]), int(self.bounds[k + 1]))
-            self._traced[k] = _traceback(
+            self._traced[k] = _traceback_compiled(
                 self.rows, self.sims[k], self.h[:, cols], self.e[:, cols], self.f[:, cols]
             )
         return self._traced[k]
@@ -390,6 +439,8 @@ def align_reference(rows: Sequence[Row], sim: np.ndarray) -> Alignment | None:
 def _traceback(
     rows: Sequence[Row], sim: np.ndarray, h: np.ndarray, e: np.ndarray, f: np.ndarray
 ) -> Alignment | None:
+    """The best path back through the matrices, in plain Python: the oracle for
+    `_traceback_compiled`, used by `align_reference`."""
     m = h.shape[0] - 1
     inner = float(h[1:].max())
     at_end = float(h[m].max()) + END_BONUS
@@ -452,6 +503,10 @@ def _traceback(
                 state = "h"
             i -= 1
     steps.reverse()
+    return _trimmed(steps, best)
+
+
+def _trimmed(steps: list[Step], best: float) -> Alignment | None:
     # Scores only rise on matches, so the path starts and ends on one; a zero-width bracket or
     # skip left at either end is not part of the aligned passage.
     while steps and steps[0].kind not in ("match", "fuzzy"):
@@ -470,3 +525,126 @@ def _traceback(
         first_row=min(row_ids),
         last_row=max(row_ids),
     )
+
+
+_STEP_KINDS = ("match", "fuzzy", "sub", "insert", "delete", "skip", "bracket")
+
+
+def _traceback_compiled(
+    rows: Sequence[Row], sim: np.ndarray, h: np.ndarray, e: np.ndarray, f: np.ndarray
+) -> Alignment | None:
+    """`_traceback`, with the walk through the matrices compiled."""
+    kinds = np.array([_KIND_CODE[r.kind] for r in rows], dtype=np.int8)
+    weights = np.array([r.weight for r in rows])
+    path = np.empty((h.shape[0] + h.shape[1] + 1, 4), dtype=np.int64)
+    count, best = _trace_path(kinds, weights, sim, h, e, f, path)
+    if count < 0:
+        return None
+    steps = (
+        [
+            Step(
+                _STEP_KINDS[kind],
+                None if row < 0 else row,
+                None if col < 0 else col,
+                None if col_end < 0 else col_end,
+            )
+            for kind, row, col, col_end in path[count - 1 :: -1].tolist()
+        ]
+        if count
+        else []
+    )
+    return _trimmed(steps, best)
+
+
+@kernel("Tuple((int64, f8))(int8[:], f8[:], f8[:, :], f8[:, :], f8[:, :], f8[:, :], int64[:, :])")
+def _trace_path(
+    kinds: np.ndarray,
+    weights: np.ndarray,
+    sim: np.ndarray,
+    h: np.ndarray,
+    e: np.ndarray,
+    f: np.ndarray,
+    path: np.ndarray,
+) -> tuple[int, float]:  # pragma: no cover - compiled; compared with `_traceback` in the tests
+    """Walk back from the best cell as `_traceback` does, writing steps (kind code, row, col,
+    col_end; -1 for none) last first into `path`. Returns (steps, best score); -1 steps when
+    nothing aligned."""
+    m = h.shape[0] - 1
+    ncols = h.shape[1]
+    inner = _NEG
+    for i in range(1, m + 1):
+        for j in range(ncols):
+            inner = max(inner, h[i, j])
+    at_end = _NEG
+    for j in range(ncols):
+        at_end = max(at_end, h[m, j])
+    at_end += END_BONUS
+    best = max(inner, at_end)
+    if best <= 0:
+        return -1, best
+    i, j = m, 0
+    if at_end >= inner:
+        while h[m, j] + END_BONUS != best:
+            j += 1
+    else:  # the earliest end in the article, then the longest quote prefix
+        found = False
+        for jj in range(ncols):
+            for ii in range(m, 0, -1):
+                if h[ii, jj] == best:
+                    i, j, found = ii, jj, True
+                    break
+            if found:
+                break
+    n = 0
+    state = 0  # 0: h, 1: e (article words dropped), 2: f (quote words inserted)
+    while i > 0 and j >= 0:
+        kind = kinds[i - 1]
+        if state == 0:
+            val = h[i, j]
+            if val <= 0:
+                break
+            if kind == 1:  # ellipsis: back to the first column holding the same score
+                k = 0
+                while h[i - 1, k] != val:
+                    k += 1
+                if k < j:
+                    path[n, 0], path[n, 1], path[n, 2], path[n, 3] = 5, i - 1, k, j
+                    n += 1
+                i, j = i - 1, k
+                continue
+            if kind == 2:  # bracket
+                if h[i - 1, j] == val:
+                    path[n, 0], path[n, 1], path[n, 2], path[n, 3] = 6, i - 1, j, j
+                    n += 1
+                    i -= 1
+                    continue
+                k = j - 1
+                while h[i - 1, k] != val:
+                    k -= 1
+                path[n, 0], path[n, 1], path[n, 2], path[n, 3] = 6, i - 1, k, j
+                n += 1
+                i, j = i - 1, k
+                continue
+            if j > 0 and val == h[i - 1, j - 1] + sim[i - 1, j - 1]:
+                s = sim[i - 1, j - 1]
+                code = 0 if s == weights[i - 1] * MATCH else 1 if s > 0 else 2
+                path[n, 0], path[n, 1], path[n, 2], path[n, 3] = code, i - 1, j - 1, -1
+                n += 1
+                i, j = i - 1, j - 1
+            elif val == e[i, j]:
+                state = 1
+            else:  # val == f[i, j]: the matrices are built so one branch always holds
+                state = 2
+        elif state == 1:
+            path[n, 0], path[n, 1], path[n, 2], path[n, 3] = 4, -1, j - 1, -1
+            n += 1
+            if e[i, j] == h[i, j - 1] - ARTICLE_GAP_OPEN:
+                state = 0
+            j -= 1
+        else:
+            path[n, 0], path[n, 1], path[n, 2], path[n, 3] = 3, i - 1, -1, -1
+            n += 1
+            if f[i, j] == h[i - 1, j] - QUOTE_GAP_OPEN:
+                state = 0
+            i -= 1
+    return n, best

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 if "NUMBA_CACHE_DIR" not in os.environ and not os.access(Path(__file__).parent, os.W_OK):
@@ -17,5 +18,13 @@ if "NUMBA_CACHE_DIR" not in os.environ and not os.access(Path(__file__).parent, 
 
 from numba import njit  # (reads NUMBA_CACHE_DIR when first imported)
 
-# nogil: a gunicorn worker with threads can run two queries' kernels at once.
-kernel = njit(cache=True, nogil=True)
+
+def kernel(signature: str) -> Callable[[Callable], Callable]:
+    """Compile a function for one signature when its module is imported.
+
+    Why a signature: compiled lazily, each new combination of argument types (a contiguous
+    array here, a slice there) compiles or loads another version in the middle of a request;
+    with one signature of any-layout arrays, gunicorn's master does all of it before forking.
+    nogil: a worker with threads can run two queries' kernels at once.
+    """
+    return njit(signature, cache=True, nogil=True)

@@ -138,7 +138,7 @@ class Matcher:
         rows = quote_rows(quote)
         aligned = self._align_candidates(rows, limit)
         found: list[tuple[SpanMatch, str]] = []
-        described: dict[tuple, tuple[SpanMatch, MatchFeatures, int]] = {}
+        described: dict[tuple, list[_Described]] = {}
         # Best alignment first; differences and features only for passages that may be reported.
         for item in aligned:
             match, features = self._describe(quote, rows, item, _ties(item, aligned), described)
@@ -312,7 +312,7 @@ class Matcher:
         rows: Sequence[Row],
         item: _Aligned,
         ties: int,
-        described: dict[tuple, tuple[SpanMatch, MatchFeatures, int]] | None = None,
+        described: dict[tuple, list[_Described]] | None = None,
     ) -> tuple[SpanMatch, MatchFeatures]:
         """Differences, verdict and features of one aligned passage.
 
@@ -320,20 +320,22 @@ class Matcher:
         (every word the description looks at, within the window) have the same words, text and
         alignment as one already described (`described`, per query) is that one moved to another
         article, so it is shifted rather than worked out again."""
-        text = item.article.text
         key = None
         if described is not None:
-            key, origin = _description_key(rows, item, ties)
-            if (seen := described.get(key)) is not None:
-                match, features, seen_origin = seen
-                shift = origin - seen_origin
-                moved = replace(
-                    match,
-                    article_id=item.article.id,
-                    start=match.start + shift,
-                    end=match.end + shift,
-                )
-                return moved, features
+            key, lo, hi = _passage_key(rows, item, ties)
+            for seen in described.get(key, ()):
+                origin, context = _passage_text(item, lo, hi)
+                seen_origin, seen_context = seen.text()
+                if context == seen_context:
+                    shift = origin - seen_origin
+                    moved = replace(
+                        seen.match,
+                        article_id=item.article.id,
+                        start=seen.match.start + shift,
+                        end=seen.match.end + shift,
+                    )
+                    return moved, seen.features
+        text = item.article.text
         tokens = item.doc.view(item.lo, item.hi, self._tokens.vocabulary.words)
         alignment = extend_over_insertions(rows, item.alignment, tokens.words)
         alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
@@ -349,13 +351,30 @@ class Matcher:
             score=alignment.score,
         )
         if key is not None and described is not None:
-            described[key] = (match, features, origin)
+            described.setdefault(key, []).append(_Described(match, features, item, lo, hi))
         return match, features
 
 
-def _description_key(rows: Sequence[Row], item: _Aligned, ties: int) -> tuple[tuple, int]:
-    """What a passage's description depends on, with its positions made relative, and the
-    character offset those positions count from."""
+class _Described:
+    """A described passage kept for its syndicated copies; its text is read only if one shows up."""
+
+    __slots__ = ("_text", "features", "hi", "item", "lo", "match")
+
+    def __init__(
+        self, match: SpanMatch, features: MatchFeatures, item: _Aligned, lo: int, hi: int
+    ) -> None:
+        self.match, self.features, self.item, self.lo, self.hi = match, features, item, lo, hi
+        self._text: tuple[int, tuple] | None = None
+
+    def text(self) -> tuple[int, tuple]:
+        if self._text is None:
+            self._text = _passage_text(self.item, self.lo, self.hi)
+        return self._text
+
+
+def _passage_key(rows: Sequence[Row], item: _Aligned, ties: int) -> tuple[tuple, int, int]:
+    """The words and alignment a passage's description depends on, positions made relative
+    (syndicated copies share it), and the article words [lo, hi) it covers."""
     alignment = item.alignment
     first, last = item.lo + alignment.first_col, item.lo + alignment.last_col
     # Words looked at outside the passage: the quote words left unaligned at that end
@@ -367,7 +386,24 @@ def _description_key(rows: Sequence[Row], item: _Aligned, ties: int) -> tuple[tu
     if alignment.last_row + 1 < len(rows) and rows[alignment.last_row + 1].kind == "bracket":
         after += BRACKET_MAX_WORDS
     lo, hi = max(item.lo, first - before), min(item.hi, last + after + 1)
-    # ... and, just outside, only whether an edge word is half of a contraction.
+    shift = item.lo - lo  # window columns -> region columns
+    steps = tuple(
+        (
+            kind,
+            row,
+            None if col is None else col + shift,
+            None if col_end is None else col_end + shift,
+        )
+        for kind, row, col, col_end in alignment.steps
+    )
+    words = item.doc.ids[lo:hi].tobytes()
+    return (words, steps, alignment.score, lo == item.lo, ties), lo, hi
+
+
+def _passage_text(item: _Aligned, lo: int, hi: int) -> tuple[int, tuple]:
+    """Where article words [lo, hi) start, and all of the text around them that a description
+    reads: the characters, whether an edge word is half of a contraction (one word beyond),
+    and whether the first one starts a sentence (name detection looks back three characters)."""
     outer_lo, outer_hi = max(item.lo, lo - 1), min(item.hi, hi + 1)
     starts, ends = item.doc.offsets(outer_lo, outer_hi)
     char_lo, char_hi = int(starts[lo - outer_lo]), int(ends[hi - 1 - outer_lo])
@@ -376,23 +412,9 @@ def _description_key(rows: Sequence[Row], item: _Aligned, ties: int) -> tuple[tu
         hi < outer_hi and starts[-1] == starts[-2],
     )
     text = item.article.text
-    # Name detection looks back three characters for a sentence end, and treats a window's
-    # first word as a sentence start.
     lookback = text[max(0, char_lo - 3) : char_lo]
-    sentence_start = lo == item.lo or any(ch in lookback for ch in SENTENCE_ENDS)
-    shift = item.lo - lo  # window columns -> region columns
-    steps = tuple(
-        (
-            s.kind,
-            s.row,
-            None if s.col is None else s.col + shift,
-            None if s.col_end is None else s.col_end + shift,
-        )
-        for s in alignment.steps
-    )
-    words = item.doc.ids[lo:hi].tobytes()
-    key = (words, steps, alignment.score, halves, sentence_start, ties, text[char_lo:char_hi])
-    return key, char_lo
+    sentence_start = any(ch in lookback for ch in SENTENCE_ENDS)
+    return char_lo, (halves, sentence_start, text[char_lo:char_hi])
 
 
 def _ties(item: _Aligned, aligned: Sequence[_Aligned]) -> int:

@@ -55,7 +55,7 @@ class QuoteWords:
         return [(int(lo), int(hi)) for lo, hi in found]
 
 
-@kernel
+@kernel("int64[:, :](int32[:], int32[:], int64[:], int64[:], int64, int64, int64, int64, int64)")
 def _windows(
     ids: np.ndarray,
     keys: np.ndarray,
@@ -196,7 +196,7 @@ def windows_reference(words: QuoteWords, ids: np.ndarray) -> list[tuple[int, int
     return found
 
 
-@kernel
+@kernel("int64(int32[:], int64, int64, int32[:])")
 def _first_copy(ids: np.ndarray, lo: int, hi: int, phrase: np.ndarray) -> int:  # pragma: no cover
     """Compiled `first_copy`."""
     p = phrase.shape[0]
