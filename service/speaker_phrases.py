@@ -235,14 +235,15 @@ def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
         return None
     if toks[k].low in PRONOUNS:
         return Phrase(k, k, "pronoun")
+    if toks[k].low in QUANTIFIER_SUBJECTS and (
+        k == lo or toks[k - 1].kind != "w" or toks[k - 1].low in {"yet", "and", "but"}
+    ):
+        # '"Q1," said one. Yet another said, "Q2"', 'Some chanted "Q"' (capitalised too)
+        return Phrase(k, k, "descriptor")
     if toks[k].is_cap and not _np_word(toks[k], False):
         return None  # "While", "When", "Rather": a capitalised function word is no name
     if is_possessive(toks[k]):
         return None  # "Trump’s comments": the possessor is not the verb's subject
-    if toks[k].low in QUANTIFIER_SUBJECTS and (
-        k == lo or toks[k - 1].kind != "w" or toks[k - 1].low in {"yet", "and", "but"}
-    ):
-        return Phrase(k, k, "descriptor")  # '"Q1," said one. Yet another said, "Q2"'
     if toks[k].low in {"percent", "%"} and k > lo and toks[k - 1].low[:1].isdigit():
         return Phrase(k - 1, k, "descriptor")  # "14 percent said"
     generic = _determiner_phrase(toks, k, lo)

@@ -865,3 +865,8 @@ def test_phrases_that_are_no_subjects():
     # An opening phrase no verb follows is an adverbial; the subject comes after its comma.
     text = "Ann Lee waited by the phone. Minutes later, she sent the mayor a note saying, “done.”"
     assert _one(text)[2:] == ("Ann Lee", "she")
+
+
+def test_capitalised_quantifier_opening_a_sentence_is_a_speaker():
+    text = "Supporters held signs above their heads. Some chanted “Four more years!”"
+    assert _one(text)[2:] == ("some", "Some")
