@@ -373,7 +373,9 @@ def cue_after_phrase(toks: list[Token], phrase: Phrase, hi: int) -> int | None:
             if toks[j].text == ",":
                 i = j + 1
                 break
-            if toks[j].text in {".", "!", "?", ";"}:
+            if toks[j].text in {".", "!", "?", ";"} and (
+                toks[j].text == ";" or j + 1 >= hi or toks[j + 1].sentence != toks[j].sentence
+            ):  # not the "." of 'R-Pa.,'
                 return _cue_in_unclosed_appositive(toks, i + 1, j)
         else:
             return None

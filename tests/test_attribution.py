@@ -870,3 +870,8 @@ def test_phrases_that_are_no_subjects():
 def test_capitalised_quantifier_opening_a_sentence_is_a_speaker():
     text = "Supporters held signs above their heads. Some chanted “Four more years!”"
     assert _one(text)[2:] == ("some", "Some")
+
+
+def test_abbreviation_inside_an_appositive_does_not_end_it():
+    text = "“Perpetual motion!” Rep. Tom Reyes, R-Pa., said of the swirl of activities."
+    assert _one(text)[2:] == ("Tom Reyes", "Rep. Tom Reyes")
