@@ -287,7 +287,7 @@ def _determiner_phrase(toks: list[Token], k: int, lo: int) -> Phrase | None:
         t = toks[j]
         if t.kind != "w":
             return None
-        if t.low in {"the", "a", "an", "this", "his", "her", "their", "its", "one", "another"}:
+        if t.low in {"the", "a", "an", "this", "his", "her", "their", "its", "one", "another", "those"}:
             return Phrase(j, k, "descriptor")  # "the GOP front-runner", "one employee"
         if t.low in CUE_VERBS or t.low in CUE_PARTICIPLES or t.low in CUE_GAP_WORDS:
             return None

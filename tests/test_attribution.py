@@ -875,3 +875,8 @@ def test_capitalised_quantifier_opening_a_sentence_is_a_speaker():
 def test_abbreviation_inside_an_appositive_does_not_end_it():
     text = "“Perpetual motion!” Rep. Tom Reyes, R-Pa., said of the swirl of activities."
     assert _one(text)[2:] == ("Tom Reyes", "Rep. Tom Reyes")
+
+
+def test_those_plus_participle_is_a_speaker_phrase():
+    text = "While those surveyed said the mayor had the “best record,” few planned to vote."
+    assert _one(text)[2:] == ("those surveyed", "those surveyed")
