@@ -275,6 +275,9 @@ def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
 _PHRASE_GLUE = words_of("of for and")
 
 
+_OPENING_DETERMINERS = words_of("the a an this his her their its one another those")
+
+
 def _determiner_phrase(toks: list[Token], k: int, lo: int) -> Phrase | None:
     """'the suit reads', 'The nearly 90-second ad slams': any determiner + lower-case noun
     directly before a cue is its subject, even when the noun is not in our lexicon."""
@@ -287,8 +290,8 @@ def _determiner_phrase(toks: list[Token], k: int, lo: int) -> Phrase | None:
         t = toks[j]
         if t.kind != "w":
             return None
-        if t.low in {"the", "a", "an", "this", "his", "her", "their", "its", "one", "another", "those"}:
-            return Phrase(j, k, "descriptor")  # "the GOP front-runner", "one employee"
+        if t.low in _OPENING_DETERMINERS:
+            return Phrase(j, k, "descriptor")  # "the GOP front-runner", "those polled"
         if t.low in CUE_VERBS or t.low in CUE_PARTICIPLES or t.low in CUE_GAP_WORDS:
             return None
     return None
