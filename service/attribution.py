@@ -528,6 +528,9 @@ class _Extractor:
                 return self._cue_subject(toks, i, stop, pi)
         if saw_cue:
             return self._subjectless_cue(toks, last_cue, t, pi)
+        agent = _passive_agent_after(toks, t)
+        if agent is not None:
+            return self._resolve(toks, agent, pi)
         return (
             self._after_evidence(toks, t, pi)
             or self._later_cue_evidence(toks, t, pi)
@@ -1244,6 +1247,26 @@ def _role_then_name(toks: list[Token], j: int, hi: int) -> Phrase | None:
 
 # Prepositions that may follow an inverted speaker ('said ... Carly Fiorina during the debate').
 _AFTER_NAME = words_of("during at in on after before while when")
+
+
+def _passive_agent_after(toks: list[Token], t: int) -> Phrase | None:
+    """'"American Skin" was written by Springsteen', 'the "Q" was called by the SVP': a quote
+    that is the subject of a passive verb is the words of its "by" agent."""
+    k = t + 1
+    if k < len(toks) and toks[k].low in _PASSIVE_AUXILIARIES:
+        k += 1
+        while k < len(toks) and toks[k].low in CUE_GAP_WORDS:
+            k += 1
+        verb = toks[k] if k < len(toks) else None
+        if (
+            verb is not None
+            and verb.kind == "w"
+            and (verb.low.endswith(("ed", "en")) or verb.low in CUE_VERBS)
+            and k + 1 < len(toks)
+            and toks[k + 1].low == "by"
+        ):
+            return phrase_after(toks, k + 2, len(toks))
+    return None
 
 
 def _possessor_phrase(toks: list[Token], k: int) -> Phrase:

@@ -875,3 +875,8 @@ def test_capitalised_quantifier_opening_a_sentence_is_a_speaker():
 def test_abbreviation_inside_an_appositive_does_not_end_it():
     text = "“Perpetual motion!” Rep. Tom Reyes, R-Pa., said of the swirl of activities."
     assert _one(text)[2:] == ("Tom Reyes", "Rep. Tom Reyes")
+
+
+def test_quote_that_is_the_subject_of_a_passive_verb_belongs_to_its_agent():
+    text = "The phrase “a deal for nobody” was coined by Ann Lee in 1990."
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
