@@ -711,6 +711,14 @@ class _Extractor:
             return self._resolve(toks, absolute, pi)
         if (
             ph is not None
+            and ph.last == cue_index - 1
+            and toks[ph.last].low.rstrip("s") in _DISPLAY_NOUNS
+        ):
+            # 'held up a sign saying "Q"', 'a campaign hat reading "Q"': words displayed on
+            # a thing are the thing's, not its bearer's.
+            return self._resolve(toks, ph, pi)
+        if (
+            ph is not None
             and ph.kind == "name"
             and ph.last == cue_index - 1
             and ph.first > lo
@@ -1247,6 +1255,14 @@ def _role_then_name(toks: list[Token], j: int, hi: int) -> Phrase | None:
 
 # Prepositions that may follow an inverted speaker ('said ... Carly Fiorina during the debate').
 _AFTER_NAME = words_of("during at in on after before while when")
+
+
+# Things that display words ('a sign saying', 'a hat reading'). Ads are not here: annotators
+# give an ad's words to whoever released it.
+_DISPLAY_NOUNS = words_of(
+    "sign banner placard poster shirt t-shirt hat cap button sticker billboard headline "
+    "caption slogan cover"
+)
 
 
 def _passive_agent_after(toks: list[Token], t: int) -> Phrase | None:

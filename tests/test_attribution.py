@@ -880,3 +880,8 @@ def test_abbreviation_inside_an_appositive_does_not_end_it():
 def test_quote_that_is_the_subject_of_a_passive_verb_belongs_to_its_agent():
     text = "The phrase “a deal for nobody” was coined by Ann Lee in 1990."
     assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+
+
+def test_words_displayed_on_a_sign_are_the_signs():
+    text = "Ann Lee held up a sign saying “Fix the roads first.”"
+    assert _one(text)[2:] == ("sign", "a sign")
