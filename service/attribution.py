@@ -386,7 +386,7 @@ class _Extractor:
         if j >= hi:
             return None
         crossed = toks[j].sentence != toks[t].sentence
-        if is_cue(toks, j) and not crossed:
+        if is_cue(toks, j) and not crossed and toks[j].low not in _NEVER_INVERTED:
             # '"Q," said Trump' / '"Q," said a 2008 Clinton veteran'
             ph = (
                 phrase_after(toks, j + 1, hi)
@@ -677,7 +677,7 @@ class _Extractor:
         for i in _between(self._cues, t + 1, t + CUE_LOOKBACK):
             if toks[i].sentence != sid:
                 break
-            if toks[i - 1].text == ",":
+            if toks[i - 1].text == "," and toks[i].low not in _NEVER_INVERTED:
                 # '..., forcing her to fight both rivals, said Brad Bannon, a pollster.': the
                 # inverted speaker after the cue, not the last noun before the comma.
                 ph = phrase_after(toks, i + 1, len(toks))
@@ -687,7 +687,9 @@ class _Extractor:
                 # '... used the phrase "Q" often, and criticized Obama': a coordinated cue
                 # shares the sentence's subject; the noun after it is its object.
                 return self._sentence_subject(toks, t, pi)
-            ph = phrase_before(toks, i - 1, t + 1) or phrase_after(toks, i + 1, len(toks))
+            ph = phrase_before(toks, i - 1, t + 1)
+            if ph is None and toks[i].low not in _NEVER_INVERTED:
+                ph = phrase_after(toks, i + 1, len(toks))
             return self._resolve(toks, ph, pi)
         return None
 
@@ -1313,6 +1315,9 @@ def _short_clause_phrase(toks: list[Token], j: int, hi: int) -> Phrase | None:
     return Phrase(j, last, "descriptor") if last is not None else None
 
 
+# Cues that take an object and never come before their subject: ', denounced her record' is
+# a verb in a series, not 'said X'.
+_NEVER_INVERTED = words_of("denounced denounces criticized criticised slammed blasted praised")
 # Cues whose next noun is the listener, not the speaker ("told Palo Alto Weekly").
 _OBJECT_CUES = frozenset(
     {"told", "tells", "asked", "asks", "informed", "reminded", "assured", "urged"}

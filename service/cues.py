@@ -40,7 +40,7 @@ CUE_VERBS: frozenset[str] = words_of(
     asserted asserts echoed echoes recounted recounts pleaded pleads snapped scoffed scoffs
     fumed griped grumbled groused railed rails ranted hinted hints objected objects protested
     protests interjected interjects advised advises instructed cited cites quoted quotes
-    boomed repeated repeats
+    boomed repeated repeats barked retweeted confessed implied denounced denounces
     """
 )
 
@@ -66,6 +66,8 @@ CUE_PARTICIPLES: frozenset[str] = words_of(
     mentioning assuring reminding proclaiming pledging touting accusing chanting bragging
     mocking branding decrying deriding criticizing criticising characterizing likening
     asserting echoing recounting pleading hinting protesting citing quoting interjecting
+    praising remarking yelling shouting chiding lecturing slamming hammering emailing
+    retweeting quipping scoffing
     """
 )
 

@@ -885,3 +885,12 @@ def test_quote_that_is_the_subject_of_a_passive_verb_belongs_to_its_agent():
 def test_words_displayed_on_a_sign_are_the_signs():
     text = "Ann Lee held up a sign saying “Fix the roads first.”"
     assert _one(text)[2:] == ("sign", "a sign")
+
+
+def test_more_speech_participles_and_verbs():
+    text = "Tom Reyes was booed when protesters interrupted his speech, yelling “Go home!”"
+    assert _one(text)[2:] == ("protesters", "protesters")
+    # "denounced" is a cue, but never an inverted one: ', denounced her record' is a verb in a
+    # series whose subject opens the sentence.
+    text = "Tom Reyes summed up Ann Lee as “tired,” denounced her record and said she should quit."
+    assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
