@@ -59,9 +59,9 @@ FUZZY_MIN_LENGTH = 3
 _NEG = -1e9
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One row of the alignment: a quote word, an ellipsis or an [editorial] insertion."""
+class Row(NamedTuple):
+    """One row of the alignment: a quote word, an ellipsis or an [editorial] insertion (a named
+    tuple, like Step: made for every word of every query)."""
 
     kind: str  # "word" | "ellipsis" | "bracket"
     word: str = ""

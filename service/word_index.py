@@ -40,6 +40,9 @@ class WordIndex:
         self._postings: dict[str, array] = {}
         self._ids: list[str | None] = []  # document number -> article id (None once removed)
         self._published: list[str] = []
+        # Publication dates as YYYYMMDD numbers so ties are ordered in numpy; -1 when missing,
+        # -2 for a date not in ISO form (those candidates are ordered by the strings instead).
+        self._day = np.zeros(0, dtype=np.int64)
         self._doc_of: dict[str, int] = {}
         self._alive = np.zeros(0, dtype=bool)
         self._dead = 0
@@ -69,7 +72,11 @@ class WordIndex:
             grown = np.zeros(max(1024, 2 * len(self._alive)), dtype=bool)
             grown[: len(self._alive)] = self._alive
             self._alive = grown
+            days = np.zeros(len(grown), dtype=np.int64)
+            days[: len(self._day)] = self._day
+            self._day = days
         self._alive[doc] = True
+        self._day[doc] = _day_number(published or "")
         postings = self._postings
         for word in word_set(text) if words is None else words:
             plist = postings.get(word)
@@ -130,18 +137,31 @@ class WordIndex:
         # Only documents sharing a word can be candidates (with few of them, a score floor of 0
         # would otherwise admit every document, numbered order deciding which survive the cut).
         hit = np.flatnonzero(scores > 0)
-        # Take a few more than asked, plus everything tied with the last one taken, so that ties
-        # are re-ordered by date before cutting; ties beyond MAX_TIED (corpora of identical
-        # copies) are cut by score first, then document number.
-        take_n = max(limit * 4, limit + 16)
-        if len(hit) > take_n:
-            floor = np.partition(scores[hit], len(hit) - take_n)[len(hit) - take_n]
-            hit = hit[scores[hit] >= floor]
+        # Only the best `limit` scores and whatever ties with the last of them are ordered by
+        # date in Python; ties beyond MAX_TIED (corpora of identical copies) are cut by
+        # document number. (Scores are rounded so that sums in another order still tie.)
+        hit_scores = np.round(scores[hit], 9)
+        if len(hit) > limit:
+            floor = np.partition(hit_scores, len(hit) - limit)[len(hit) - limit]
+            keep = hit_scores >= floor
+            hit, hit_scores = hit[keep], hit_scores[keep]
             if len(hit) > MAX_TIED:
-                hit = hit[np.argsort(-scores[hit], kind="stable")[:MAX_TIED]]
+                order = np.argsort(-hit_scores, kind="stable")[:MAX_TIED]
+                hit, hit_scores = hit[order], hit_scores[order]
+        published, ids = self._published, self._ids
+        if len(hit) > limit and not (self._day[hit] == -2).any():
+            # Best score first, then earliest date, in numpy; only the candidates tying with the
+            # last one kept on both need their ids compared.
+            days = self._day[hit]
+            order = np.lexsort((days, -hit_scores))
+            last = order[limit - 1]
+            rest = order[limit:]
+            tied = rest[(hit_scores[rest] == hit_scores[last]) & (days[rest] == days[last])]
+            keep = np.concatenate((order[:limit], tied))
+            hit, hit_scores = hit[keep], hit_scores[keep]
         ranked = sorted(
-            (-round(score, 9), self._published[doc], self._ids[doc])
-            for doc, score in zip(hit.tolist(), scores[hit].tolist(), strict=True)
+            (-score, published[doc], ids[doc])
+            for doc, score in zip(hit.tolist(), hit_scores.tolist(), strict=True)
         )
         return [(aid, -neg) for neg, _, aid in ranked[:limit] if aid is not None]
 
@@ -160,7 +180,20 @@ class WordIndex:
                 del self._postings[word]
         self._ids = [self._ids[d] for d in live]
         self._published = [self._published[d] for d in live]
+        self._day = np.zeros(max(1024, len(live)), dtype=np.int64)
+        self._day[: len(live)] = [_day_number(p) for p in self._published]
         self._doc_of = {aid: i for i, aid in enumerate(self._ids) if aid is not None}
         self._alive = np.zeros(max(1024, len(live)), dtype=bool)
         self._alive[: len(live)] = True
         self._dead = 0
+
+
+def _day_number(published: str) -> int:
+    """YYYYMMDD for an ISO date (ordered as the strings are), -1 for none, -2 otherwise."""
+    if not published:
+        return -1
+    if len(published) == 10 and published[4] == published[7] == "-":
+        digits = published[:4] + published[5:7] + published[8:]
+        if digits.isdigit() and digits.isascii():
+            return int(digits)
+    return -2

@@ -31,3 +31,22 @@ def test_removed_documents_are_not_candidates() -> None:
     index.add("b", "unique zebra words")
     index.remove("a")
     assert [aid for aid, _ in index.candidates(["zebra"], 5)] == ["b"]
+
+
+def test_ties_are_ordered_by_date_then_id_whatever_the_indexing_order() -> None:
+    index = WordIndex()
+    dates = ["2024-05-01", "2023-01-09", "2024-05-01", "", "2023-01-09", "2024-05-01"]
+    for n, date in enumerate(dates):
+        index.add(f"copy-{9 - n}", "the same wire story about a harbour", published=date)
+    index.add("other", "nothing in common", published="2020-01-01")
+    found = [aid for aid, _ in index.candidates(["harbour", "wire"], limit=4)]
+    # Undated first (as the strings sort), then the earliest date; equal dates by id.
+    assert found == ["copy-6", "copy-5", "copy-8", "copy-4"]
+
+
+def test_dates_not_in_iso_form_are_still_ordered_as_strings() -> None:
+    index = WordIndex()
+    for aid, date in [("a", "2024-5-1"), ("b", "2023-01-09"), ("c", "2024-05-01")]:
+        index.add(aid, "the same wire story about a harbour", published=date)
+    found = [aid for aid, _ in index.candidates(["harbour"], limit=2)]
+    assert found == ["b", "c"]
