@@ -89,6 +89,8 @@ def is_cue(toks: list[Token], i: int) -> bool:
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if nxt is None or not (nxt.is_cap or nxt.kind == "q"):
             return False
+        if nxt.kind == "q" and not _title_case_so_far(toks, i):
+            return False  # 'said the United States "must ..."': a name, not a headline
     if tok.low in NAMING_VERBS or tok.low in NOUN_LIKE_CUES:
         # "a book called", "the loophole called", "his anti-Muslim remarks": after a common
         # noun or adjective these are names and nouns; a speaker's verb follows a name or
@@ -98,6 +100,16 @@ def is_cue(toks: list[Token], i: int) -> bool:
             or prev.low in {"he", "she", "it", "they", "who", "also", "then"}
             or (tok.low in NAMING_VERBS and _closes_appositive(toks, i - 1))
         )
+    return True
+
+
+def _title_case_so_far(toks: list[Token], i: int) -> bool:
+    """Every word from the start of token i's sentence up to i is capitalised (a headline)."""
+    for j in range(i - 1, max(-1, i - 2 * MAX_PHRASE), -1):
+        if toks[j].sentence != toks[i].sentence:
+            return True
+        if toks[j].kind == "w" and not toks[j].is_cap:
+            return False
     return True
 
 

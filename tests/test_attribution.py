@@ -894,3 +894,12 @@ def test_more_speech_participles_and_verbs():
     # series whose subject opens the sentence.
     text = "Tom Reyes summed up Ann Lee as “tired,” denounced her record and said she should quit."
     assert _one(text)[2:] == ("Tom Reyes", "Tom Reyes")
+
+
+def test_capitalised_cue_word_inside_a_name_before_a_quote():
+    # "States" is part of a name here, although a quote follows it ...
+    text = "Ann Lee said the United States “must build more roads.”"
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+    # ... while a headline in title case keeps its cue.
+    text = "Ann Lee Says “The Roads Come First”"
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
