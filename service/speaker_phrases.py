@@ -200,7 +200,18 @@ def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
         # mention runs to "who" (annotators mark either).
         ante = _phrase_ending_at(toks, k - 2, lo)
         return Phrase(ante.first, k, ante.kind) if ante is not None else None
-    return _phrase_ending_at(toks, k, lo)
+    ph = _phrase_ending_at(toks, k, lo)
+    if (
+        ph is not None
+        and ph.first - 3 >= lo
+        and toks[ph.first - 1].low == "by"
+        and toks[ph.first - 2].low.endswith(("ed", "en"))
+        and not toks[ph.first - 2].is_cap
+    ):
+        # 'A letter from the Legion obtained by The Associated Press warns': the agent of a
+        # participle modifying the subject is not the subject.
+        return _phrase_ending_at(toks, ph.first - 3, lo) or ph
+    return ph
 
 
 def _age_or_hometown(toks: list[Token], k: int, lo: int) -> bool:

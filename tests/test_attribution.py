@@ -903,3 +903,8 @@ def test_capitalised_cue_word_inside_a_name_before_a_quote():
     # ... while a headline in title case keeps its cue.
     text = "Ann Lee Says “The Roads Come First”"
     assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+
+
+def test_agent_of_a_participle_modifying_the_subject_is_not_the_subject():
+    text = "A letter from the Farm Bureau obtained by the Gazette warns the plan is “reckless.”"
+    assert _one(text)[2:] == ("Farm Bureau", "the Farm Bureau")
