@@ -290,18 +290,19 @@ def align(rows: Sequence[Row], sim: np.ndarray) -> Alignment | None:
         e[i, 1:] = run[:-1] - ramp[:-1] - ARTICLE_GAP_OPEN
         e[i, 0] = _NEG
         h[i] = np.maximum(h0, e[i])
-    return _traceback_compiled(rows, sim, h, e, f)
+    return _traceback_compiled(rows, sim, 0, h, e, f, 0, n + 1)
 
 
 # Row kinds as the compiled kernel sees them.
 _KIND_CODE = {"word": 0, "ellipsis": 1, "bracket": 2}
 
 
-@kernel("void(int8[:], f8[:, :], int64[:], f8[:, :], f8[:, :], f8[:, :], f8[:])")
+@kernel("void(int8[:], f8[:, :], int64[:], int64[:], f8[:, :], f8[:, :], f8[:, :], f8[:])")
 def _fill_windows(
     kinds: np.ndarray,
     sim: np.ndarray,
     sim_starts: np.ndarray,
+    widths: np.ndarray,
     h: np.ndarray,
     e: np.ndarray,
     f: np.ndarray,
@@ -309,13 +310,15 @@ def _fill_windows(
 ) -> None:  # pragma: no cover - compiled; its results are compared with `align` in the tests
     """The Gotoh recurrences of `align_reference`, cell by cell, for every window side by side.
 
-    Window k owns columns [sim_starts[k] + k, sim_starts[k + 1] + k + 1) of h, e and f: its
-    column 0 first, then one column per article word (scored by sim[:, sim_starts[k]:...])."""
+    Window k is sim[:, sim_starts[k] : sim_starts[k] + widths[k]]; it owns the next
+    widths[k] + 1 columns of h, e and f: its column 0 first, then one per article word."""
     m = kinds.shape[0]
-    for k in range(sim_starts.shape[0] - 1):
+    c0 = 0
+    for k in range(sim_starts.shape[0]):
         s0 = sim_starts[k]
-        n = sim_starts[k + 1] - s0
-        c0 = s0 + k
+        n = widths[k]
+        if k > 0:
+            c0 += widths[k - 1] + 1
         for j in range(n + 1):
             h[0, c0 + j] = END_BONUS
             e[0, c0 + j] = _NEG
@@ -364,50 +367,72 @@ def _fill_windows(
 class AlignedBatch:
     """`align` of one quote against many windows at once, in one compiled pass.
 
-    The windows are laid side by side, each behind its own column 0, and filled cell by cell by
-    `_fill_windows` (numba): per window the score and the traceback (done only for the windows
-    asked for) are bit-identical to `align`'s, at a few nanoseconds per cell instead of a dozen
-    numpy calls per quote row.
+    The windows are column ranges of one similarity matrix (`spans`: first column and width of
+    each); their DP matrices are laid side by side, each behind its own column 0, and filled cell
+    by cell by `_fill_windows` (numba): per window the score and the traceback (done only for the
+    windows asked for) are bit-identical to `align`'s.
     """
 
-    def __init__(self, rows: Sequence[Row], sims: Sequence[np.ndarray]) -> None:
+    def __init__(
+        self, rows: Sequence[Row], sim: np.ndarray, spans: Sequence[tuple[int, int]]
+    ) -> None:
         self.rows = rows
-        self.sims = sims
+        self._sim = sim
         self._traced: dict[int, Alignment | None] = {}
+        self._codes = _row_codes(rows)
         m = len(rows)
-        if m == 0 or not sims:
-            self.scores = np.zeros(len(sims))
+        self._starts = np.array([start for start, _ in spans], dtype=np.int64)
+        widths = np.array([width for _, width in spans], dtype=np.int64)
+        self.bounds = np.concatenate(([0], np.cumsum(widths + 1)))
+        if m == 0 or not spans:
+            self.scores = np.zeros(len(spans))
             return
-        widths = np.array([s.shape[1] for s in sims], dtype=np.int64)
-        sim_starts = np.concatenate(([0], np.cumsum(widths)))
-        self.bounds = sim_starts + np.arange(len(sims) + 1)
         total = int(self.bounds[-1])
-        kinds = np.array([_KIND_CODE[r.kind] for r in rows], dtype=np.int8)
-        sim = np.concatenate(sims, axis=1) if len(sims) > 1 else np.ascontiguousarray(sims[0])
         self.h = np.empty((m + 1, total))
         self.e = np.empty((m + 1, total))
         self.f = np.empty((m + 1, total))
-        self.scores = np.empty(len(sims))
-        _fill_windows(kinds, sim, sim_starts, self.h, self.e, self.f, self.scores)
+        self.scores = np.empty(len(spans))
+        _fill_windows(
+            self._codes[0], sim, self._starts, widths, self.h, self.e, self.f, self.scores
+        )
 
     def __len__(self) -> int:
-        return len(self.sims)
+        return len(self.scores)
 
     def alignment(self, k: int) -> Alignment | None:
         """Window k's alignment, exactly as `align(rows, sims[k])` returns it."""
         if self.scores[k] <= 0:
             return None
         if k not in self._traced:  # syndicated copies share a window: traced once
-            cols = slice(int(self.bounds[k]), int(self.bounds[k + 1]))
             self._traced[k] = _traceback_compiled(
-                self.rows, self.sims[k], self.h[:, cols], self.e[:, cols], self.f[:, cols]
+                self.rows,
+                self._sim,
+                int(self._starts[k]),
+                self.h,
+                self.e,
+                self.f,
+                int(self.bounds[k]),
+                int(self.bounds[k + 1]),
+                self._codes,
             )
         return self._traced[k]
 
 
 def align_batch(rows: Sequence[Row], sims: Sequence[np.ndarray]) -> AlignedBatch:
-    """Align one quote against several windows in one vectorised pass (see `AlignedBatch`)."""
-    return AlignedBatch(rows, sims)
+    """Align one quote against several windows (each its own similarity matrix) in one pass."""
+    spans = []
+    start = 0
+    for sim in sims:
+        spans.append((start, sim.shape[1]))
+        start += sim.shape[1]
+    joined = np.concatenate(sims, axis=1) if sims else np.zeros((len(rows), 0))
+    return AlignedBatch(rows, joined, spans)
+
+
+def _row_codes(rows: Sequence[Row]) -> tuple[np.ndarray, np.ndarray]:
+    """Row kinds and weights as the compiled kernels take them."""
+    kinds = np.array([_KIND_CODE[r.kind] for r in rows], dtype=np.int8)
+    return kinds, np.array([r.weight for r in rows], dtype=np.float64)
 
 
 def align_reference(rows: Sequence[Row], sim: np.ndarray) -> Alignment | None:
@@ -531,44 +556,58 @@ _STEP_KINDS = ("match", "fuzzy", "sub", "insert", "delete", "skip", "bracket")
 
 
 def _traceback_compiled(
-    rows: Sequence[Row], sim: np.ndarray, h: np.ndarray, e: np.ndarray, f: np.ndarray
-) -> Alignment | None:
-    """`_traceback`, with the walk through the matrices compiled."""
-    kinds = np.array([_KIND_CODE[r.kind] for r in rows], dtype=np.int8)
-    weights = np.array([r.weight for r in rows])
-    path = np.empty((h.shape[0] + h.shape[1] + 1, 4), dtype=np.int64)
-    count, best = _trace_path(kinds, weights, sim, h, e, f, path)
-    if count < 0:
-        return None
-    steps = (
-        [
-            Step(
-                _STEP_KINDS[kind],
-                None if row < 0 else row,
-                None if col < 0 else col,
-                None if col_end < 0 else col_end,
-            )
-            for kind, row, col, col_end in path[count - 1 :: -1].tolist()
-        ]
-        if count
-        else []
-    )
-    return _trimmed(steps, best)
-
-
-@kernel("Tuple((int64, f8))(int8[:], f8[:], f8[:, :], f8[:, :], f8[:, :], f8[:, :], int64[:, :])")
-def _trace_path(
-    kinds: np.ndarray,
-    weights: np.ndarray,
+    rows: Sequence[Row],
     sim: np.ndarray,
+    sim_start: int,
     h: np.ndarray,
     e: np.ndarray,
     f: np.ndarray,
+    col_lo: int,
+    col_hi: int,
+    codes: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Alignment | None:
+    """`_traceback` of the window in columns [col_lo, col_hi) of h, e and f (its column 0 first)
+    whose article words are scored by sim[:, sim_start:], with the walk compiled."""
+    kinds, weights = _row_codes(rows) if codes is None else codes
+    path = np.empty((h.shape[0] + col_hi - col_lo + 1, 4), dtype=np.int64)
+    count, best = _trace_path(kinds, weights, sim, sim_start, h, e, f, col_lo, col_hi, path)
+    if count < 0:
+        return None
+    steps = [
+        Step(
+            _STEP_KINDS[kind],
+            None if row < 0 else row,
+            None if col < 0 else col,
+            None if col_end < 0 else col_end,
+        )
+        for kind, row, col, col_end in path[:count][::-1].tolist()
+    ]
+    return _trimmed(steps, best)
+
+
+@kernel(
+    "Tuple((int64, f8))(int8[:], f8[:], f8[:, :], int64, f8[:, :], f8[:, :], f8[:, :],"
+    " int64, int64, int64[:, :])"
+)
+def _trace_path(
+    kinds: np.ndarray,
+    weights: np.ndarray,
+    sim_all: np.ndarray,
+    sim_start: int,
+    h_all: np.ndarray,
+    e_all: np.ndarray,
+    f_all: np.ndarray,
+    col_lo: int,
+    col_hi: int,
     path: np.ndarray,
 ) -> tuple[int, float]:  # pragma: no cover - compiled; compared with `_traceback` in the tests
     """Walk back from the best cell as `_traceback` does, writing steps (kind code, row, col,
     col_end; -1 for none) last first into `path`. Returns (steps, best score); -1 steps when
     nothing aligned."""
+    h = h_all[:, col_lo:col_hi]
+    e = e_all[:, col_lo:col_hi]
+    f = f_all[:, col_lo:col_hi]
+    sim = sim_all[:, sim_start:]
     m = h.shape[0] - 1
     ncols = h.shape[1]
     inner = _NEG

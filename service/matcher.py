@@ -26,7 +26,6 @@ from service.align import (
     QuerySimilarity,
     Row,
     Step,
-    align_batch,
     word_weight,
 )
 from service.differences import SENTENCE_ENDS, compute_differences
@@ -261,18 +260,22 @@ class Matcher:
             return found
         # One similarity matrix for all windows (one near-miss lookup), split per window, and an
         # upper bound per window: each quote word at its best there, plus both end bonuses.
-        offsets = np.cumsum([0] + [len(w) for w in unique])
+        widths = [len(w) for w in unique]
+        offsets = np.cumsum([0, *widths])
         sim = query.similarity.matrix(np.concatenate(unique))
-        sims = np.split(sim, offsets[1:-1], axis=1)
         bound = np.maximum(np.maximum.reduceat(sim, offsets[:-1], axis=1), 0.0).sum(axis=0)
         bound += 2 * END_BONUS
+
+        def batch_of(slots: list[int]) -> AlignedBatch:
+            return AlignedBatch(query.rows, sim, [(int(offsets[k]), widths[k]) for k in slots])
+
         # Pass 1 aligns each article's most promising window; pass 2 only the windows that could
         # still beat (or tie earlier than) what pass 1 found, usually none.
         done: dict[int, tuple[AlignedBatch, int]] = {}
         firsts = sorted(
             {min(slots, key=lambda x: (-bound[x[0]], x[1]))[0] for _, _, slots in plans}
         )
-        batch = align_batch(query.rows, [sims[k] for k in firsts])
+        batch = batch_of(firsts)
         done.update({slot: (batch, i) for i, slot in enumerate(firsts)})
 
         def score(slot: int) -> float:
@@ -291,7 +294,7 @@ class Matcher:
                     again.add(k)
         if again:
             more = sorted(again)
-            batch = align_batch(query.rows, [sims[k] for k in more])
+            batch = batch_of(more)
             done.update({slot: (batch, i) for i, slot in enumerate(more)})
         for article, doc, slots in plans:
             # Best score first, then the earliest window among equals.
