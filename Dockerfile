@@ -18,10 +18,15 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PORT=8000 \
     VERBATIM_DATA_DIR=/data \
-    VERBATIM_CORPUS_DIR=/app/corpus
+    VERBATIM_CORPUS_DIR=/app/corpus \
+    NUMBA_CACHE_DIR=/opt/numba-cache
 RUN groupadd --system verbatim && useradd --system --gid verbatim --home-dir /app verbatim \
     && mkdir -p /data /app && chown verbatim:verbatim /data
 COPY --from=build /opt/venv /opt/venv
+# Compile the matcher's numba kernels once, here, so a container starts in seconds; the cache
+# stays writable in case the host's CPU differs from the build machine's and they recompile.
+RUN mkdir -p /opt/numba-cache && python -c "import service.matcher" \
+    && chown -R verbatim:verbatim /opt/numba-cache
 WORKDIR /app
 COPY gunicorn.conf.py ./
 COPY corpus ./corpus

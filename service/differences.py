@@ -7,7 +7,6 @@ quote elided with an ellipsis are not differences: an ellipsis declares the cut.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,10 +40,12 @@ def _partners(starts: Sequence[int], k: int) -> list[int]:
     return [j for j in (k - 1, k + 1) if 0 <= j < len(starts) and starts[j] == starts[k]]
 
 
-def _contraction_halves(starts: Sequence[int]) -> set[int]:
-    """Positions of words that are half of a contraction (sharing a start with a neighbour)."""
+def _contraction_halves(starts: Sequence[int], lo: int = 0, hi: int | None = None) -> set[int]:
+    """Positions in [lo, hi] of words that are half of a contraction (sharing a start with a
+    neighbour); a passage needs only its own words checked, not its whole window."""
     halves: set[int] = set()
-    for k in range(1, len(starts)):
+    last = len(starts) - 1 if hi is None else min(hi + 1, len(starts) - 1)
+    for k in range(max(1, lo), last + 1):
         if starts[k] == starts[k - 1]:
             halves.update((k - 1, k))
     return halves
@@ -100,7 +101,7 @@ def compute_differences(
     matched_rows = {s.row for s in alignment.steps if s.kind == "match"}
     matched_cols = {s.col for s in alignment.steps if s.kind == "match"}
     halves_rows = _contraction_halves(row_starts)
-    halves_cols = _contraction_halves(col_starts)
+    halves_cols = _contraction_halves(col_starts, alignment.first_col, alignment.last_col)
 
     def flush() -> None:
         nonlocal pending_rows, pending_cols, fuzzy_only, contraction_only
@@ -198,8 +199,8 @@ def meaning_flags(
     neg_a = sum(map(is_negation, article_words))
     if neg_q != neg_a:
         flags.append("negation")
-    nums_q = Counter(w for w in quote_words if is_number(w))
-    nums_a = Counter(w for w in article_words if is_number(w))
+    nums_q = sorted(w for w in quote_words if is_number(w))
+    nums_a = sorted(w for w in article_words if is_number(w))
     if nums_q != nums_a:
         flags.append("number")
     # A name the article does not have at this point (swapped or inserted); a dropped name is a
