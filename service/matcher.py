@@ -470,7 +470,7 @@ class _Query:
         return matched / self.total_weight
 
     def exact(
-        self, doc: DocTokens, windows: Sequence[tuple[int, int]]
+        self, doc: DocTokens, windows: Sequence[Sequence[int]]
     ) -> tuple[int, int, Alignment] | None:
         """The earliest word-for-word copy of the quote in the windows, if any (no aligner
         needed: no alignment can score higher, and the earliest occurrence is the one the aligner

@@ -200,6 +200,9 @@ def word_set(text: str) -> set[str]:
     return out
 
 
+_QUOTE_MARKER_RE = re.compile(f"(?:{ELLIPSIS_RE.pattern})|(?:{BRACKET_RE.pattern})")
+
+
 @dataclass(frozen=True, slots=True)
 class QueryPart:
     """One piece of a candidate quote: a run of words, an ellipsis, or an [editorial] insertion."""
@@ -217,9 +220,8 @@ def split_quote(quote: str) -> list[QueryPart]:
     spelling and case.
     """
     parts: list[QueryPart] = []
-    marker = re.compile(f"(?:{ELLIPSIS_RE.pattern})|(?:{BRACKET_RE.pattern})")
     pos = 0
-    for m in marker.finditer(quote):
+    for m in _QUOTE_MARKER_RE.finditer(quote):
         if m.start() > pos:
             _append_words(parts, quote, pos, m.start())
         if m.group().startswith("["):

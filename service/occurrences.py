@@ -37,7 +37,7 @@ class QuoteWords:
         self.rows = rows
         self.spread = spread
 
-    def windows(self, ids: np.ndarray) -> list[tuple[int, int]]:
+    def windows(self, ids: np.ndarray) -> list[list[int]]:
         """Word ranges [lo, hi) of an article worth aligning, densest cluster first."""
         if not len(self.keys):
             return []
@@ -52,7 +52,7 @@ class QuoteWords:
             MAX_WINDOWS,
             MAX_HITS_PER_WORD,
         )
-        return [(int(lo), int(hi)) for lo, hi in found]
+        return found.tolist()
 
 
 @kernel("int64[:, :](int32[:], int32[:], int64[:], int64[:], int64, int64, int64, int64, int64)")
@@ -156,7 +156,7 @@ def _windows(
     return out
 
 
-def windows_reference(words: QuoteWords, ids: np.ndarray) -> list[tuple[int, int]]:
+def windows_reference(words: QuoteWords, ids: np.ndarray) -> list[list[int]]:
     """The window scan in plain Python, the oracle for the compiled one."""
     hits = []
     per_word: dict[int, int] = {}
@@ -193,7 +193,7 @@ def windows_reference(words: QuoteWords, ids: np.ndarray) -> list[tuple[int, int
         if len(found) >= MAX_WINDOWS:
             break
         found.append((lo, hi))
-    return found
+    return [list(w) for w in found]
 
 
 @kernel("int64(int32[:], int64, int64, int32[:])")

@@ -39,7 +39,7 @@ def test_one_occurrence_gives_one_window_with_slack() -> None:
     words = quote_words([5, 7, 9], spread=26)
     ids = np.zeros(300, dtype=np.int32)
     ids[100:103] = [5, 7, 9]
-    assert words.windows(ids) == [(100 - WINDOW_SLACK, 103 + WINDOW_SLACK)]
+    assert words.windows(ids) == [[100 - WINDOW_SLACK, 103 + WINDOW_SLACK]]
 
 
 def test_densest_occurrence_comes_first_and_far_ones_are_separate() -> None:
@@ -47,7 +47,7 @@ def test_densest_occurrence_comes_first_and_far_ones_are_separate() -> None:
     ids = np.zeros(400, dtype=np.int32)
     ids[50] = 5  # one word alone
     ids[200:203] = [5, 7, 9]  # all three
-    assert words.windows(ids) == [(190, 213), (40, 63)]
+    assert words.windows(ids) == [[190, 213], [40, 63]]
 
 
 def test_windows_are_capped_and_hits_per_word_bounded() -> None:
@@ -56,7 +56,7 @@ def test_windows_are_capped_and_hits_per_word_bounded() -> None:
     ids[::100] = 5  # 1,000 separate occurrences
     found = words.windows(ids)
     assert len(found) == MAX_WINDOWS
-    assert found[0] == (0, WINDOW_SLACK + 1)
+    assert found[0] == [0, WINDOW_SLACK + 1]
     assert all(lo < 100 * MAX_HITS_PER_WORD for lo, _ in found)
 
 
