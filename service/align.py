@@ -103,6 +103,11 @@ def word_weight(word: str) -> float:
     return FUNCTION_WEIGHT if is_function_word(word) else CONTENT_WEIGHT
 
 
+def may_be_near_miss(word: str) -> bool:
+    """Whether `fuzzy_equal` can pair this word with a different one at all."""
+    return len(word) >= FUZZY_MIN_LENGTH and not is_number(word)
+
+
 @lru_cache(maxsize=1 << 16)
 def fuzzy_equal(a: str, b: str) -> bool:
     """Same word up to a typo or spelling variant, never across a negation or a different number."""
@@ -155,19 +160,24 @@ class QuerySimilarity:
     loop (exact ids compared cell by cell, near misses looked up among the few words found).
     """
 
-    def __init__(self, rows: Sequence[Row], word_id: Callable[[str], int], words: list[str]):
+    def __init__(
+        self,
+        rows: Sequence[Row],
+        word_id: Callable[[str], int],
+        words: list[str],
+        fuzzable: bytearray | None = None,
+    ):
+        """`fuzzable[i]` (optional) says whether words[i] may be a near miss at all (see
+        `may_be_near_miss`): the others are never sent to rapidfuzz."""
         self._words = words
+        self._fuzzable = fuzzable
         self.q_ids = np.array(
             [word_id(r.word) if r.kind == "word" else -1 for r in rows], dtype=np.int64
         )
         self._weights = np.array([r.weight for r in rows])
         # fuzzy_equal never pairs short words or numbers: no need to look those up.
         self._fuzzy_words = sorted(
-            {
-                r.word
-                for r in rows
-                if r.kind == "word" and len(r.word) >= FUZZY_MIN_LENGTH and not is_number(r.word)
-            }
+            {r.word for r in rows if r.kind == "word" and may_be_near_miss(r.word)}
         )
         self._rows = rows
         self._rows_of_word: dict[str, np.ndarray] = {}
@@ -194,7 +204,11 @@ class QuerySimilarity:
             first = np.empty(len(ordered_ids), dtype=np.bool_)
             first[0] = True
             np.not_equal(ordered_ids[1:], ordered_ids[:-1], out=first[1:])
-            uniq = ordered_ids[first].tolist()
+            uniq_ids = ordered_ids[first]
+            if self._fuzzable is not None:
+                fuzzable = np.frombuffer(self._fuzzable, dtype=np.uint8, count=len(self._words))
+                uniq_ids = uniq_ids[fuzzable[uniq_ids].astype(np.bool_)]
+            uniq = uniq_ids.tolist()
             words = list(map(self._words.__getitem__, uniq))
             ratios = process.cdist(
                 self._fuzzy_words,

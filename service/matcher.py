@@ -432,7 +432,10 @@ class _Query:
 
     def __init__(self, rows: Sequence[Row], tokens: TokenStore) -> None:
         self.rows = rows
-        self.similarity = QuerySimilarity(rows, tokens.word_id, tokens.vocabulary.words)
+        vocabulary = tokens.vocabulary
+        self.similarity = QuerySimilarity(
+            rows, tokens.word_id, vocabulary.words, vocabulary.fuzzable
+        )
         self.cells_left = MAX_ALIGN_CELLS
         self.m = len(rows)
         word_rows = [(i, r) for i, r in enumerate(rows) if r.kind == "word"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from service.align import may_be_near_miss
 from service.normalise import Tokens, tokenize
 
 
@@ -27,12 +28,15 @@ class Vocabulary(dict[str, int]):
     def __init__(self) -> None:
         super().__init__()
         self.words: list[str] = []
+        # 1 where the word may be a near miss of another (aligned by id: one byte per word).
+        self.fuzzable = bytearray()
         self._buckets: dict[tuple[str, int], list[str]] = {}
 
     def __missing__(self, word: str) -> int:
         new_id = len(self.words)
         self[word] = new_id
         self.words.append(word)
+        self.fuzzable.append(may_be_near_miss(word))
         self._buckets.setdefault((word[:1], len(word)), []).append(word)
         return new_id
 

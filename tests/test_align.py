@@ -9,6 +9,7 @@ from service.align import (
     align,
     align_batch,
     align_reference,
+    may_be_near_miss,
     similarity_matrix,
     similarity_matrix_reference,
 )
@@ -114,9 +115,11 @@ def test_id_similarity_matches_reference(quote: list[str], article: list[str]) -
     vocabulary = sorted(set(VOCAB))
     ids = {w: i for i, w in enumerate(vocabulary)}
     rows = quote_rows(" ".join(quote))
-    query = QuerySimilarity(rows, lambda w: ids.get(w, -1), vocabulary)
+    fuzzable = bytearray(may_be_near_miss(w) for w in vocabulary)
     window = np.array([ids[w] for w in article])
-    assert np.array_equal(query.matrix(window), similarity_matrix_reference(rows, article))
-    assert np.array_equal(
-        query.matrix(window[::-1]), similarity_matrix_reference(rows, article[::-1])
-    )
+    for known in (None, fuzzable):
+        query = QuerySimilarity(rows, lambda w: ids.get(w, -1), vocabulary, known)
+        assert np.array_equal(query.matrix(window), similarity_matrix_reference(rows, article))
+        assert np.array_equal(
+            query.matrix(window[::-1]), similarity_matrix_reference(rows, article[::-1])
+        )
