@@ -157,7 +157,7 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=50)
     parser.add_argument(
         "--brute-queries",
-        default="1000:60,10000:40,100000:12",
+        default="1000:60,10000:100,100000:12",
         help="size:n brute-force queries per size (it is linear in corpus size)",
     )
     args = parser.parse_args()
