@@ -9,10 +9,10 @@ British/American spelling) score as partial matches. Two special quote rows exte
 - a *bracket* row ("[the UK]") is an editorial wildcard that stands for nothing or for up to
   `BRACKET_MAX_WORDS` article words, at no cost.
 
-`align` is vectorised along article words with numpy (the horizontal affine gap becomes a running
-maximum), so a quote of m words costs m numpy passes whatever the window width. `align_reference`
-is the plain triple-loop oracle the tests compare it with. Every score is a multiple of 1/8 so both
-compute bit-identical matrices and share one traceback.
+`AlignedBatch` fills the matrices of many windows side by side in one compiled (numba) pass and
+walks the traceback compiled too; `align` is that for one window. `align_reference` is the plain
+triple-loop oracle, with a plain-Python traceback, that the tests compare them with. Every score
+is a multiple of 1/8, so all of them compute bit-identical matrices.
 """
 
 from __future__ import annotations
@@ -273,38 +273,12 @@ def similarity_matrix_reference(rows: Sequence[Row], words: Sequence[str]) -> np
 
 
 def align(rows: Sequence[Row], sim: np.ndarray) -> Alignment | None:
-    """Best local alignment of `rows` against the article words scored by `sim` (vectorised)."""
+    """Best local alignment of `rows` against the article words scored by `sim` (one window of
+    the compiled batch)."""
     m, n = sim.shape
     if m == 0 or n == 0:
         return None
-    h = np.zeros((m + 1, n + 1))
-    h[0] = END_BONUS
-    e = np.full((m + 1, n + 1), _NEG)
-    f = np.full((m + 1, n + 1), _NEG)
-    ramp = ARTICLE_GAP_EXTEND * np.arange(n + 1)
-    for i in range(1, m + 1):
-        row = rows[i - 1]
-        prev = h[i - 1]
-        if row.kind == "ellipsis":
-            h[i] = np.maximum.accumulate(prev)
-            continue
-        if row.kind == "bracket":
-            best = prev.copy()
-            for k in range(1, BRACKET_MAX_WORDS + 1):
-                np.maximum(best[k:], prev[:-k], out=best[k:])
-            h[i] = best
-            continue
-        f[i] = np.maximum(prev - QUOTE_GAP_OPEN, f[i - 1] - QUOTE_GAP_EXTEND)
-        h0 = np.zeros(n + 1)
-        h0[1:] = prev[:-1] + sim[i - 1]
-        np.maximum(h0, f[i], out=h0)
-        np.maximum(h0, 0.0, out=h0)
-        # E[j] = max_{k<j} H0[k] - open - extend*(j-1-k): a running max of H0[k] + extend*k.
-        run = np.maximum.accumulate(h0 + ramp)
-        e[i, 1:] = run[:-1] - ramp[:-1] - ARTICLE_GAP_OPEN
-        e[i, 0] = _NEG
-        h[i] = np.maximum(h0, e[i])
-    return _traceback_compiled(rows, sim, 0, h, e, f, 0, n + 1)
+    return AlignedBatch(rows, np.ascontiguousarray(sim, dtype=np.float64), [(0, n)]).alignment(0)
 
 
 # Row kinds as the compiled kernel sees them.
