@@ -803,8 +803,7 @@ def test_closing_pronoun_repeating_the_named_subject_gives_way_to_it():
 
 def test_new_clause_after_a_comma_owns_its_fragment():
     text = (
-        "While Tom Reyes praised the plan as a “fresh start,” Ann Lee laughed at the “empty "
-        "words.”"
+        "While Tom Reyes praised the plan as a “fresh start,” Ann Lee laughed at the “empty words.”"
     )
     assert [q[2:] for q in _quoted(extract_quotes(text))] == [
         ("Tom Reyes", "Tom Reyes"),

@@ -47,7 +47,10 @@ def test_header_is_parsed_and_notes_are_dropped() -> None:
     raw = "title: Talks in Washington\nsource: Example\ndate: 2025-08-18\nnotes: x\n\nBody text.\n"
     article = parse_text_article(raw, "fallback-id")
     assert (article.id, article.title, article.source, article.published) == (
-        "fallback-id", "Talks in Washington", "Example", "2025-08-18"
+        "fallback-id",
+        "Talks in Washington",
+        "Example",
+        "2025-08-18",
     )
     assert article.text == "Body text.\n"
 

@@ -92,9 +92,7 @@ def test_changed_word_is_reported_as_a_difference(client: FlaskClient, seed_text
 
 
 def test_limit_bounds_the_alternatives(client: FlaskClient) -> None:
-    body = client.post(
-        "/v1/verify", json={"quote": "boots on the ground", "limit": 1}
-    ).get_json()
+    body = client.post("/v1/verify", json={"quote": "boots on the ground", "limit": 1}).get_json()
     assert body["alternatives"] == []
 
 
