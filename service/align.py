@@ -17,6 +17,8 @@ is a multiple of 1/8, so all of them compute bit-identical matrices.
 
 from __future__ import annotations
 
+from array import array
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -120,6 +122,86 @@ def fuzzy_equal(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= FUZZY_MIN_RATIO
 
 
+@lru_cache(maxsize=1 << 14)
+def letter_counts(word: str) -> tuple[int, int, int, int, int]:
+    """Letters a-z the word has at least once, twice and three times (26-bit masks), how many
+    other characters it has, and its length: what `LetterCounts` keeps per word."""
+    masks = [0, 0, 0]
+    others = 0
+    for ch, count in Counter(word).items():
+        if "a" <= ch <= "z":
+            bit = 1 << (ord(ch) - 97)
+            for level in range(min(count, 3)):
+                masks[level] |= bit
+        else:
+            others += count
+    return masks[0], masks[1], masks[2], others, len(word)
+
+
+class LetterCounts:
+    """`letter_counts` of every vocabulary word, by id, in compact columns.
+
+    Why: two words can share at most, letter by letter, the smaller of their counts, so these
+    bound fuzz.ratio from above. A quote and its windows make thousands of word pairs and about
+    one in 200 passes the bound, so rapidfuzz only sees those (the exact test stays its own).
+    """
+
+    def __init__(self) -> None:
+        self._columns = tuple(array("I") for _ in range(5))
+
+    def append(self, word: str) -> None:
+        for column, value in zip(self._columns, letter_counts(word), strict=True):
+            column.append(value)
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        return tuple(np.frombuffer(column, dtype=np.uint32) for column in self._columns)
+
+
+@kernel(
+    "int64[:, :](int32[:], uint8[:], uint32[:], uint32[:], uint32[:], uint32[:], uint32[:],"
+    " int64[:, :], int64[:])"
+)
+def _possible_near_misses(
+    ordered_ids: np.ndarray,
+    fuzzable: np.ndarray,
+    once: np.ndarray,
+    twice: np.ndarray,
+    thrice: np.ndarray,
+    others: np.ndarray,
+    lengths: np.ndarray,
+    quote_counts: np.ndarray,
+    quote_ids: np.ndarray,
+) -> np.ndarray:  # pragma: no cover - compiled; its pairs are checked against the reference
+    """(quote word, window word id) pairs whose letter counts allow fuzz.ratio >= 75: at most
+    sum-of-shared-counts characters in common, so ratio = 200 * common / (la + lb) is below 75
+    when 8 * bound < 3 * (la + lb). Distinct fuzzable ids only (`ordered_ids` is sorted), and
+    never a quote word paired with its own id."""
+    n_quote = quote_counts.shape[0]
+    out = np.empty((ordered_ids.shape[0] * n_quote, 2), dtype=np.int64)
+    n = 0
+    previous = -1
+    for word in ordered_ids:
+        if word == previous or not fuzzable[word]:
+            previous = word
+            continue
+        previous = word
+        for q in range(n_quote):
+            if word == quote_ids[q]:
+                continue
+            if not (thrice[word] & quote_counts[q, 2]):  # (three or more on both: no bound)
+                bound = min(others[word], quote_counts[q, 3])
+                for mask in (once[word] & quote_counts[q, 0], twice[word] & quote_counts[q, 1]):
+                    while mask:
+                        mask &= mask - 1
+                        bound += 1
+                if 8 * bound < 3 * (lengths[word] + quote_counts[q, 4]):
+                    continue
+            out[n, 0] = q
+            out[n, 1] = word
+            n += 1
+    return out[:n]
+
+
 def similarity_matrix(rows: Sequence[Row], words: Sequence[str]) -> np.ndarray:
     """Score of aligning each quote row with each article word (0 for non-word rows)."""
     sim = np.full((len(rows), len(words)), MISMATCH)
@@ -166,11 +248,15 @@ class QuerySimilarity:
         word_id: Callable[[str], int],
         words: list[str],
         fuzzable: bytearray | None = None,
+        letters: LetterCounts | None = None,
     ):
         """`fuzzable[i]` (optional) says whether words[i] may be a near miss at all (see
-        `may_be_near_miss`): the others are never sent to rapidfuzz."""
+        `may_be_near_miss`): the others are never sent to rapidfuzz. With `letters` (the words'
+        `LetterCounts`) as well, only pairs within reach of the ratio are; without, every window
+        word goes through one rapidfuzz `cdist` (the reference the tests compare with)."""
         self._words = words
         self._fuzzable = fuzzable
+        self._letters = letters if fuzzable is not None else None
         self.q_ids = np.array(
             [word_id(r.word) if r.kind == "word" else -1 for r in rows], dtype=np.int64
         )
@@ -181,6 +267,10 @@ class QuerySimilarity:
         )
         self._rows = rows
         self._rows_of_word: dict[str, np.ndarray] = {}
+        if self._letters is not None:
+            counts = [letter_counts(w) for w in self._fuzzy_words]
+            self._quote_counts = np.array(counts, dtype=np.int64).reshape(-1, 5)
+            self._quote_ids = np.array([word_id(w) for w in self._fuzzy_words], dtype=np.int64)
 
     def _rows_of(self, word: str) -> np.ndarray:
         """Which quote rows are this word (made on first need: most quotes have no near miss)."""
@@ -199,7 +289,17 @@ class QuerySimilarity:
         """The window words that are near misses of some quote word (sorted ids), and for each
         the quote rows it is a near miss of."""
         near: dict[int, np.ndarray] = {}
-        if self._fuzzy_words and len(ids):
+        if self._letters is not None and self._fuzzy_words and len(ids):
+            fuzzable = np.frombuffer(self._fuzzable, dtype=np.uint8, count=len(self._words))
+            pairs = _possible_near_misses(
+                np.sort(ids), fuzzable, *self._letters.arrays(), self._quote_counts, self._quote_ids
+            )
+            for qi, k in pairs.tolist():
+                a = self._fuzzy_words[qi]
+                if fuzzy_equal(a, self._words[k]):
+                    rows = self._rows_of(a)
+                    near[k] = near[k] | rows if k in near else rows
+        elif self._fuzzy_words and len(ids):
             ordered_ids = np.sort(ids)  # (np.unique's hashing is slower on a few hundred ids)
             first = np.empty(len(ordered_ids), dtype=np.bool_)
             first[0] = True

@@ -10,6 +10,7 @@ candidates and a budget of aligner cells, not by the corpus size.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -138,9 +139,12 @@ class Matcher:
         aligned = self._align_candidates(rows, limit)
         found: list[tuple[SpanMatch, str]] = []
         described: dict[tuple, list[_Described]] = {}
+        # Only a passage scoring exactly as another can be a syndicated copy of it.
+        same_score = Counter(item.score for item in aligned)
         # Best alignment first; differences and features only for passages that may be reported.
         for item in aligned:
-            match, features = self._describe(quote, rows, item, _ties(item, aligned), described)
+            copies = described if same_score[item.score] > 1 else None
+            match, features = self._describe(quote, rows, item, _ties(item, aligned), copies)
             p_source = calibration.probability(features)
             # Below `accept` the passage is more likely not a source: report it only when the
             # words are verbatim (then it *is* one, however generic, with its low confidence).
@@ -434,7 +438,7 @@ class _Query:
         self.rows = rows
         vocabulary = tokens.vocabulary
         self.similarity = QuerySimilarity(
-            rows, tokens.word_id, vocabulary.words, vocabulary.fuzzable
+            rows, tokens.word_id, vocabulary.words, vocabulary.fuzzable, vocabulary.letters
         )
         self.cells_left = MAX_ALIGN_CELLS
         self.m = len(rows)

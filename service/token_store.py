@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from service.align import may_be_near_miss
+from service.align import LetterCounts, may_be_near_miss
 from service.normalise import Tokens, tokenize
+
+MARK_EVERY = 128
 
 
 class Vocabulary(dict[str, int]):
@@ -30,6 +32,7 @@ class Vocabulary(dict[str, int]):
         self.words: list[str] = []
         # 1 where the word may be a near miss of another (aligned by id: one byte per word).
         self.fuzzable = bytearray()
+        self.letters = LetterCounts()
         self._buckets: dict[tuple[str, int], list[str]] = {}
 
     def __missing__(self, word: str) -> int:
@@ -37,6 +40,7 @@ class Vocabulary(dict[str, int]):
         self[word] = new_id
         self.words.append(word)
         self.fuzzable.append(may_be_near_miss(word))
+        self.letters.append(word)
         self._buckets.setdefault((word[:1], len(word)), []).append(word)
         return new_id
 
@@ -67,6 +71,9 @@ class DocTokens:
     origin: int  # start of the first word (steps count from it)
     steps: np.ndarray  # uint8/uint16 start differences, or int32 absolute starts
     extent: np.ndarray  # uint8/uint16 lengths, or int32 absolute ends
+    # Start of every MARK_EVERY-th word, so finding a passage's offsets sums at most that many
+    # steps rather than every step from the top of a long article.
+    marks: np.ndarray
 
     @classmethod
     def build(cls, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> DocTokens:
@@ -78,6 +85,7 @@ class DocTokens:
             origin,
             steps if steps is not None else starts,
             lengths if lengths is not None else ends,
+            np.asarray(starts[::MARK_EVERY], dtype=np.int64),
         )
 
     @property
@@ -94,7 +102,7 @@ class DocTokens:
 
     @property
     def nbytes(self) -> int:
-        return self.ids.nbytes + self.steps.nbytes + self.extent.nbytes
+        return self.ids.nbytes + self.steps.nbytes + self.extent.nbytes + self.marks.nbytes
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -103,8 +111,13 @@ class DocTokens:
         """Start and end characters of words [lo, hi)."""
         if self.steps.dtype == np.int32:
             starts = self.steps[lo:hi].astype(np.int64)
-        else:  # only the prefix up to `hi` is summed: a passage near the top costs little
-            starts = self.origin + np.cumsum(self.steps[:hi], dtype=np.int64)[lo:]
+        elif lo >= hi:
+            starts = np.zeros(0, dtype=np.int64)
+        else:  # summed from the last mark at or before `lo`
+            mark = lo // MARK_EVERY
+            base = mark * MARK_EVERY
+            summed = np.cumsum(self.steps[base:hi], dtype=np.int64)
+            starts = summed[lo - base :] + (self.marks[mark] - summed[0])
         if self.extent.dtype == np.int32:
             ends = self.extent[lo:hi].astype(np.int64)
         else:

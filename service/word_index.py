@@ -15,11 +15,13 @@ a quarter of the index, so a long-running worker never grows without bound.
 from __future__ import annotations
 
 import math
+import threading
 from array import array
 from collections.abc import Iterable
 
 import numpy as np
 
+from service.compiled import kernel
 from service.normalise import word_set
 
 # Words in more than this share of documents are not read at query time (unless the quote has
@@ -46,6 +48,7 @@ class WordIndex:
         self._doc_of: dict[str, int] = {}
         self._alive = np.zeros(0, dtype=bool)
         self._dead = 0
+        self._local = threading.local()
 
     def __len__(self) -> int:
         return len(self._doc_of)
@@ -129,41 +132,31 @@ class WordIndex:
             budget -= df
             lists.append(np.frombuffer(self._postings[w], dtype=np.int32))
             weights.append(math.log((n + 1) / (df + 0.5)))
-        docs = np.concatenate(lists)
-        per_posting = np.repeat(np.asarray(weights), [len(x) for x in lists])
-        # One pass over the postings into a dense score vector (O(postings + documents)).
-        scores = np.bincount(docs, weights=per_posting, minlength=len(self._ids))
-        scores[: len(self._ids)] *= self._alive[: len(self._ids)]
-        # Only documents sharing a word can be candidates (with few of them, a score floor of 0
-        # would otherwise admit every document, numbered order deciding which survive the cut).
-        hit = np.flatnonzero(scores > 0)
-        # Only the best `limit` scores and whatever ties with the last of them are ordered by
-        # date in Python; ties beyond MAX_TIED (corpora of identical copies) are cut by
-        # document number. (Scores are rounded so that sums in another order still tie.)
-        hit_scores = np.round(scores[hit], 9)
-        if len(hit) > limit:
-            floor = np.partition(hit_scores, len(hit) - limit)[len(hit) - limit]
-            keep = hit_scores >= floor
-            hit, hit_scores = hit[keep], hit_scores[keep]
-            if len(hit) > MAX_TIED:
-                order = np.argsort(-hit_scores, kind="stable")[:MAX_TIED]
-                hit, hit_scores = hit[order], hit_scores[order]
+        hit, hit_scores = _best_documents(
+            np.concatenate(lists),
+            np.array([len(x) for x in lists], dtype=np.int64),
+            np.array(weights),
+            self._alive,
+            self._day,
+            *self._scratch(),
+            limit,
+            MAX_TIED,
+        )
         published, ids = self._published, self._ids
-        if len(hit) > limit and not (self._day[hit] == -2).any():
-            # Best score first, then earliest date, in numpy; only the candidates tying with the
-            # last one kept on both need their ids compared.
-            days = self._day[hit]
-            order = np.lexsort((days, -hit_scores))
-            last = order[limit - 1]
-            rest = order[limit:]
-            tied = rest[(hit_scores[rest] == hit_scores[last]) & (days[rest] == days[last])]
-            keep = np.concatenate((order[:limit], tied))
-            hit, hit_scores = hit[keep], hit_scores[keep]
         ranked = sorted(
             (-score, published[doc], ids[doc])
             for doc, score in zip(hit.tolist(), hit_scores.tolist(), strict=True)
         )
         return [(aid, -neg) for neg, _, aid in ranked[:limit] if aid is not None]
+
+    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per-thread score accumulator and touched flags, one slot per document number, left
+        all zero by every query (so a query costs its postings, not the corpus size)."""
+        scores = getattr(self._local, "scores", None)
+        if scores is None or len(scores) < len(self._alive):
+            self._local.scores = np.zeros(len(self._alive))
+            self._local.touched = np.zeros(len(self._alive), dtype=np.bool_)
+        return self._local.scores, self._local.touched
 
     def _compact(self) -> None:
         """Renumber live documents densely and drop dead postings."""
@@ -197,3 +190,115 @@ def _day_number(published: str) -> int:
         if digits.isdigit() and digits.isascii():
             return int(digits)
     return -2
+
+
+@kernel(
+    "Tuple((int64[:], f8[:]))(int32[:], int64[:], f8[:], b1[:], int64[:], f8[:], b1[:], int64,"
+    " int64)"
+)
+def _best_documents(
+    docs: np.ndarray,
+    lengths: np.ndarray,
+    weights: np.ndarray,
+    alive: np.ndarray,
+    day: np.ndarray,
+    scores: np.ndarray,
+    touched: np.ndarray,
+    limit: int,
+    max_tied: int,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled; compared with the reference
+    """`best_documents_reference` over only the documents the postings name (`scores` and
+    `touched`, one slot per document and all zero, are scratch and left all zero). Documents come
+    out in the order they were first seen, not numbered order: the caller sorts what is kept, and
+    only the cut at `max_tied` (rare) depends on the numbering, so it sorts first."""
+    seen = np.empty(docs.shape[0], dtype=np.int64)
+    n_seen = 0
+    p = 0
+    for w in range(lengths.shape[0]):
+        weight = weights[w]
+        for _ in range(lengths[w]):
+            doc = docs[p]
+            p += 1
+            if not touched[doc]:
+                touched[doc] = True
+                seen[n_seen] = doc
+                n_seen += 1
+            scores[doc] += weight  # postings in the same order as bincount: equal sums
+    hit = np.empty(n_seen, dtype=np.int64)
+    hit_scores = np.empty(n_seen)
+    n_hit = 0
+    best = np.full(max(limit, 1), -np.inf)  # the `limit` best scores, ascending
+    for k in range(n_seen):
+        doc = seen[k]
+        if alive[doc] and scores[doc] > 0:
+            score = np.rint(scores[doc] * 1e9) / 1e9  # (numpy's round to 9 places)
+            hit[n_hit] = doc
+            hit_scores[n_hit] = score
+            n_hit += 1
+            if score > best[0]:
+                i = 0
+                while i + 1 < best.shape[0] and best[i + 1] < score:
+                    best[i] = best[i + 1]
+                    i += 1
+                best[i] = score
+        scores[doc] = 0.0
+        touched[doc] = False
+    hit, hit_scores = hit[:n_hit], hit_scores[:n_hit]
+    if n_hit > limit:
+        keep = hit_scores >= best[0]  # (the limit-th best score, ties included)
+        hit, hit_scores = hit[keep], hit_scores[keep]
+        if hit.shape[0] > max_tied:
+            by_doc = np.argsort(hit, kind="mergesort")
+            hit, hit_scores = hit[by_doc], hit_scores[by_doc]
+            order = np.argsort(-hit_scores, kind="mergesort")[:max_tied]
+            hit, hit_scores = hit[order], hit_scores[order]
+    if hit.shape[0] > limit:
+        days = day[hit]
+        if not (days == -2).any():
+            by_day = np.argsort(days, kind="mergesort")
+            order = by_day[np.argsort(-hit_scores[by_day], kind="mergesort")]
+            last = order[limit - 1]
+            rest = order[limit:]
+            tied = rest[(hit_scores[rest] == hit_scores[last]) & (days[rest] == days[last])]
+            keep_order = np.concatenate((order[:limit], tied))
+            hit, hit_scores = hit[keep_order], hit_scores[keep_order]
+    return hit, hit_scores
+
+
+def best_documents_reference(
+    docs: np.ndarray,
+    lengths: np.ndarray,
+    weights: np.ndarray,
+    alive: np.ndarray,
+    day: np.ndarray,
+    limit: int,
+    max_tied: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Documents worth aligning and their rounded scores, in numpy over every document number.
+
+    A document scores the summed weights of its postings; only live ones sharing a word count.
+    The best `limit` scores and whatever ties with the last of them are kept (ties beyond
+    `max_tied`, corpora of identical copies, cut by document number); then, when every date is
+    ISO, only the best `limit` by score and date and those tying with the last on both. Scores
+    are rounded so that sums in another order still tie. The caller orders what is left.
+    """
+    scores = np.bincount(docs, weights=np.repeat(weights, lengths), minlength=len(alive))
+    scores = scores[: len(alive)] * alive
+    hit = np.flatnonzero(scores > 0)
+    hit_scores = np.round(scores[hit], 9)
+    if len(hit) > limit:
+        floor = np.partition(hit_scores, len(hit) - limit)[len(hit) - limit]
+        keep = hit_scores >= floor
+        hit, hit_scores = hit[keep], hit_scores[keep]
+        if len(hit) > max_tied:
+            order = np.argsort(-hit_scores, kind="stable")[:max_tied]
+            hit, hit_scores = hit[order], hit_scores[order]
+    if len(hit) > limit and not (day[hit] == -2).any():
+        days = day[hit]
+        order = np.lexsort((days, -hit_scores))
+        last = order[limit - 1]
+        rest = order[limit:]
+        tied = rest[(hit_scores[rest] == hit_scores[last]) & (days[rest] == days[last])]
+        keep = np.concatenate((order[:limit], tied))
+        hit, hit_scores = hit[keep], hit_scores[keep]
+    return hit, hit_scores

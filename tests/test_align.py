@@ -1,14 +1,19 @@
 """The vectorised aligner agrees with the textbook recurrences and finds the right passages."""
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from service.align import (
+    FUZZY_MIN_RATIO,
+    LetterCounts,
     QuerySimilarity,
+    _possible_near_misses,
     align,
     align_batch,
     align_reference,
+    letter_counts,
     may_be_near_miss,
     similarity_matrix,
     similarity_matrix_reference,
@@ -116,10 +121,46 @@ def test_id_similarity_matches_reference(quote: list[str], article: list[str]) -
     ids = {w: i for i, w in enumerate(vocabulary)}
     rows = quote_rows(" ".join(quote))
     fuzzable = bytearray(may_be_near_miss(w) for w in vocabulary)
+    letters = LetterCounts()
+    for word in vocabulary:
+        letters.append(word)
     window = np.array([ids[w] for w in article])
-    for known in (None, fuzzable):
-        query = QuerySimilarity(rows, lambda w: ids.get(w, -1), vocabulary, known)
+    for known, counts in ((None, None), (fuzzable, None), (fuzzable, letters)):
+        query = QuerySimilarity(rows, lambda w: ids.get(w, -1), vocabulary, known, counts)
         assert np.array_equal(query.matrix(window), similarity_matrix_reference(rows, article))
         assert np.array_equal(
             query.matrix(window[::-1]), similarity_matrix_reference(rows, article[::-1])
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="aaabeelnorrst’é1", min_size=1, max_size=9),
+        min_size=2,
+        max_size=14,
+        unique=True,
+    )
+)
+@example(["éééa", "éééb"])  # shared characters outside a-z
+@example(["aaaab", "aaaac"])  # a letter three or more times in both
+def test_letter_bound_keeps_every_pair_within_the_ratio(vocabulary: list[str]) -> None:
+    # Repeated letters, accents, apostrophes and digits: the bound must hold for all of them.
+    letters = LetterCounts()
+    for word in vocabulary:
+        letters.append(word)
+    fuzzable = np.array([may_be_near_miss(w) for w in vocabulary], dtype=np.uint8)
+    quote = [*vocabulary[: len(vocabulary) // 2], "unknownword"]
+    quote_ids = np.array([vocabulary.index(w) if w in vocabulary else -1 for w in quote])
+    counts = np.array([letter_counts(w) for w in quote], dtype=np.int64)
+    window = np.sort(np.array([*range(len(vocabulary)), 0], dtype=np.int32))
+    pairs = _possible_near_misses(window, fuzzable, *letters.arrays(), counts, quote_ids)
+    found = {(int(q), int(k)) for q, k in pairs}
+    assert len(found) == len(pairs)  # each distinct window word once
+    within = {
+        (q, k)
+        for q, a in enumerate(quote)
+        for k, b in enumerate(vocabulary)
+        if a != b and fuzzable[k] and fuzz.ratio(a, b) >= FUZZY_MIN_RATIO
+    }
+    assert within <= found

@@ -1,7 +1,7 @@
 """Articles tokenised once keep exact offsets in compact arrays."""
 
 from service.normalise import tokenize
-from service.token_store import TokenStore
+from service.token_store import MARK_EVERY, TokenStore
 
 TEXT = "“They’re willing to put people on the ground,” Trump said. Café 1,000"
 
@@ -25,7 +25,8 @@ def test_shared_vocabulary_and_removal() -> None:
     assert store.get("a").ids[1] == store.get("b").ids[0]
     store.remove("a")
     store.remove("unknown")
-    assert store.nbytes() == 2 * 4 + 2 + 2  # two int32 ids, two 1-byte steps and lengths
+    # Two int32 ids, two 1-byte steps and lengths, and one int64 mark (every MARK_EVERY words).
+    assert store.nbytes() == 2 * 4 + 2 + 2 + 8
 
 
 def test_a_word_longer_than_65535_characters_keeps_its_end() -> None:
@@ -45,3 +46,20 @@ def test_offsets_far_into_a_text_and_contractions_round_trip() -> None:
     store.add("far", text)
     doc = store.get("far")
     assert doc.view(0, len(doc), store.vocabulary.words) == tokenize(text)
+
+
+def test_offsets_of_any_word_range_of_a_long_article() -> None:
+    # Word and gap lengths vary, so every range needs the right mark and the right sum after it.
+    words = [("w" * (1 + i % 7)) + ("q" * (i % 3)) for i in range(3 * MARK_EVERY + 17)]
+    text = "".join(w + " " * (1 + i % 4) for i, w in enumerate(words))
+    store = TokenStore()
+    store.add("long", text)
+    doc = store.get("long")
+    expected = tokenize(text)
+    n = len(doc)
+    edges = sorted({0, 1, n - 1, n} | {k * MARK_EVERY + d for k in range(4) for d in (-1, 0, 1)})
+    for lo in (e for e in edges if 0 <= e <= n):
+        for hi in (e for e in edges if lo <= e <= n):
+            starts, ends = doc.offsets(lo, hi)
+            assert starts.tolist() == list(expected.starts[lo:hi])
+            assert ends.tolist() == list(expected.ends[lo:hi])

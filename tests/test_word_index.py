@@ -1,6 +1,10 @@
 """Candidate retrieval: every document sharing a rare word can be found, at any corpus size."""
 
-from service.word_index import MAX_TIED, WordIndex
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.word_index import MAX_TIED, WordIndex, _best_documents, best_documents_reference
 
 
 def test_sources_beyond_max_tied_documents_are_found() -> None:
@@ -50,3 +54,45 @@ def test_dates_not_in_iso_form_are_still_ordered_as_strings() -> None:
         index.add(aid, "the same wire story about a harbour", published=date)
     found = [aid for aid, _ in index.candidates(["harbour"], limit=2)]
     assert found == ["b", "c"]
+
+
+@st.composite
+def _postings(draw: st.DrawFn) -> tuple:
+    """Random posting lists over a few documents, with equal weights (ties), dead documents,
+    missing and non-ISO dates, and a tie cap small enough to be hit."""
+    n_docs = draw(st.integers(1, 30))
+    n_words = draw(st.integers(1, 6))
+    lists = [
+        sorted(draw(st.sets(st.integers(0, n_docs - 1), min_size=1, max_size=n_docs)))
+        for _ in range(n_words)
+    ]
+    weights = draw(
+        st.lists(st.sampled_from([-0.5, 0.25, 1.0, 1.0, 2.5]), min_size=n_words, max_size=n_words)
+    )
+    alive = draw(st.lists(st.booleans(), min_size=n_docs, max_size=n_docs))
+    days = draw(
+        st.lists(
+            st.sampled_from([-1, 20240101, 20240101, 20250101, -2]),
+            min_size=n_docs,
+            max_size=n_docs,
+        )
+    )
+    return lists, weights, alive, days, draw(st.integers(1, 6)), draw(st.integers(1, 8))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_postings())
+def test_compiled_retrieval_keeps_what_the_numpy_reference_keeps(case: tuple) -> None:
+    lists, weights, alive, days, limit, max_tied = case
+    docs = np.array([d for plist in lists for d in plist], dtype=np.int32)
+    lengths = np.array([len(p) for p in lists], dtype=np.int64)
+    args = (docs, lengths, np.array(weights), np.array(alive), np.array(days, dtype=np.int64))
+    scores, touched = np.zeros(len(alive)), np.zeros(len(alive), dtype=np.bool_)
+    hit, hit_scores = _best_documents(*args, scores, touched, limit, max_tied)
+    want, want_scores = best_documents_reference(*args, limit, max_tied)
+    assert sorted(zip(hit.tolist(), hit_scores.tolist(), strict=True)) == sorted(
+        zip(want.tolist(), want_scores.tolist(), strict=True)
+    )
+    # The scratch is left clean for the next query.
+    assert not scores.any()
+    assert not touched.any()
