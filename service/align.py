@@ -122,7 +122,6 @@ def fuzzy_equal(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= FUZZY_MIN_RATIO
 
 
-@lru_cache(maxsize=1 << 14)
 def letter_counts(word: str) -> tuple[int, int, int, int, int]:
     """Letters a-z the word has at least once, twice and three times (26-bit masks), how many
     other characters it has, and its length: what `LetterCounts` keeps per word."""
@@ -155,6 +154,12 @@ class LetterCounts:
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         return tuple(np.frombuffer(column, dtype=np.uint32) for column in self._columns)
+
+    def of(self, word_id: int, word: str) -> tuple[int, ...]:
+        """The counts of a word: stored for a known id (-1: unknown, counted now)."""
+        if word_id < 0:
+            return letter_counts(word)
+        return tuple(column[word_id] for column in self._columns)
 
 
 @kernel(
@@ -268,9 +273,10 @@ class QuerySimilarity:
         self._rows = rows
         self._rows_of_word: dict[str, np.ndarray] = {}
         if self._letters is not None:
-            counts = [letter_counts(w) for w in self._fuzzy_words]
+            ids = [word_id(w) for w in self._fuzzy_words]
+            counts = [self._letters.of(i, w) for i, w in zip(ids, self._fuzzy_words, strict=True)]
             self._quote_counts = np.array(counts, dtype=np.int64).reshape(-1, 5)
-            self._quote_ids = np.array([word_id(w) for w in self._fuzzy_words], dtype=np.int64)
+            self._quote_ids = np.array(ids, dtype=np.int64)
 
     def _rows_of(self, word: str) -> np.ndarray:
         """Which quote rows are this word (made on first need: most quotes have no near miss)."""

@@ -328,8 +328,9 @@ class Matcher:
         alignment as one already described (`described`, per query) is that one moved to another
         article, so it is shifted rather than worked out again."""
         key = None
+        lo, hi = _passage_region(rows, item)
         if described is not None:
-            key, lo, hi = _passage_key(rows, item, ties)
+            key = _passage_key(item, ties, lo, hi)
             for seen in described.get(key, ()):
                 origin, context = _passage_text(item, lo, hi)
                 seen_origin, seen_context = seen.text()
@@ -343,8 +344,12 @@ class Matcher:
                     )
                     return moved, seen.features
         text = item.article.text
-        tokens = item.doc.view(item.lo, item.hi, self._tokens.vocabulary.words)
-        alignment = extend_over_insertions(rows, item.alignment, tokens.words)
+        # Only the region's words (and one beyond each end, for contraction halves) are looked
+        # at: a window is typically four times the passage.
+        view_lo, view_hi = max(item.lo, lo - 1), min(item.hi, hi + 1)
+        tokens = item.doc.view(view_lo, view_hi, self._tokens.vocabulary.words)
+        alignment = _shifted(item.alignment, view_lo - item.lo)
+        alignment = extend_over_insertions(rows, alignment, tokens.words)
         alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
         differences = compute_differences(quote, rows, alignment, text, tokens)
         features = with_ties(extract_features(rows, alignment, differences, self._index.idf), ties)
@@ -379,32 +384,48 @@ class _Described:
         return self._text
 
 
-def _passage_key(rows: Sequence[Row], item: _Aligned, ties: int) -> tuple[tuple, int, int]:
-    """The words and alignment a passage's description depends on, positions made relative
-    (syndicated copies share it), and the article words [lo, hi) it covers."""
+def _passage_region(rows: Sequence[Row], item: _Aligned) -> tuple[int, int]:
+    """The article words [lo, hi) a passage's description can look at: the passage, the quote
+    words left unaligned at each end (`extend_over_insertions`) and a bracket's reach there,
+    within the window."""
     alignment = item.alignment
     first, last = item.lo + alignment.first_col, item.lo + alignment.last_col
-    # Words looked at outside the passage: the quote words left unaligned at that end
-    # (`extend_over_insertions`) and a bracket's reach there.
     before = alignment.first_row
     if alignment.first_row > 0 and rows[alignment.first_row - 1].kind == "bracket":
         before += BRACKET_MAX_WORDS
     after = len(rows) - 1 - alignment.last_row
     if alignment.last_row + 1 < len(rows) and rows[alignment.last_row + 1].kind == "bracket":
         after += BRACKET_MAX_WORDS
-    lo, hi = max(item.lo, first - before), min(item.hi, last + after + 1)
-    shift = item.lo - lo  # window columns -> region columns
+    return max(item.lo, first - before), min(item.hi, last + after + 1)
+
+
+def _shifted(alignment: Alignment, shift: int) -> Alignment:
+    """The same alignment with its article columns counted from `shift` columns later."""
+    if shift == 0:
+        return alignment
     steps = tuple(
-        (
+        Step(
             kind,
             row,
-            None if col is None else col + shift,
-            None if col_end is None else col_end + shift,
+            None if col is None else col - shift,
+            None if col_end is None else col_end - shift,
         )
         for kind, row, col, col_end in alignment.steps
     )
+    return replace(
+        alignment,
+        steps=steps,
+        first_col=alignment.first_col - shift,
+        last_col=alignment.last_col - shift,
+    )
+
+
+def _passage_key(item: _Aligned, ties: int, lo: int, hi: int) -> tuple:
+    """The words and alignment the description of the passage in region [lo, hi) depends on,
+    positions made relative to the region (syndicated copies share it)."""
+    steps = _shifted(item.alignment, lo - item.lo).steps
     words = item.doc.ids[lo:hi].tobytes()
-    return (words, steps, alignment.score, lo == item.lo, ties), lo, hi
+    return (words, steps, item.alignment.score, lo == item.lo, ties)
 
 
 def _passage_text(item: _Aligned, lo: int, hi: int) -> tuple[int, tuple]:
