@@ -138,7 +138,9 @@ def letter_counts(word: str) -> tuple[int, int, int, int, int]:
 
 
 class LetterCounts:
-    """`letter_counts` of every vocabulary word, by id, in compact columns.
+    """`letter_counts` of every vocabulary word, by id: one row of five per word, so the screen
+    reads one cache line per window word (the vocabulary runs to millions of words at 100k
+    articles, and five separate columns cost five cache misses each).
 
     Why: two words can share at most, letter by letter, the smaller of their counts, so these
     bound fuzz.ratio from above. A quote and its windows make thousands of word pairs and about
@@ -146,41 +148,34 @@ class LetterCounts:
     """
 
     def __init__(self) -> None:
-        self._columns = tuple(array("I") for _ in range(5))
+        self._rows = array("I")
 
     def append(self, word: str) -> None:
-        for column, value in zip(self._columns, letter_counts(word), strict=True):
-            column.append(value)
+        self._rows.extend(letter_counts(word))
 
-    def arrays(self) -> tuple[np.ndarray, ...]:
-        return tuple(np.frombuffer(column, dtype=np.uint32) for column in self._columns)
+    def table(self) -> np.ndarray:
+        return np.frombuffer(self._rows, dtype=np.uint32).reshape(-1, 5)
 
     def of(self, word_id: int, word: str) -> tuple[int, ...]:
         """The counts of a word: stored for a known id (-1: unknown, counted now)."""
         if word_id < 0:
             return letter_counts(word)
-        return tuple(column[word_id] for column in self._columns)
+        return tuple(self._rows[5 * word_id : 5 * word_id + 5])
 
 
-@kernel(
-    "int64[:, :](int32[:], uint8[:], uint32[:], uint32[:], uint32[:], uint32[:], uint32[:],"
-    " int64[:, :], int64[:])"
-)
+@kernel("int64[:, :](int32[:], uint8[:], uint32[:, :], int64[:, :], int64[:])")
 def _possible_near_misses(
     ordered_ids: np.ndarray,
     fuzzable: np.ndarray,
-    once: np.ndarray,
-    twice: np.ndarray,
-    thrice: np.ndarray,
-    others: np.ndarray,
-    lengths: np.ndarray,
+    counts: np.ndarray,
     quote_counts: np.ndarray,
     quote_ids: np.ndarray,
 ) -> np.ndarray:  # pragma: no cover - compiled; its pairs are checked against the reference
     """(quote word, window word id) pairs whose letter counts allow fuzz.ratio >= 75: at most
     sum-of-shared-counts characters in common, so ratio = 200 * common / (la + lb) is below 75
     when 8 * bound < 3 * (la + lb). Distinct fuzzable ids only (`ordered_ids` is sorted), and
-    never a quote word paired with its own id."""
+    never a quote word paired with its own id. Rows of `counts`: once, twice, three or more
+    times (letter masks), other characters, length."""
     n_quote = quote_counts.shape[0]
     out = np.empty((ordered_ids.shape[0] * n_quote, 2), dtype=np.int64)
     n = 0
@@ -190,16 +185,18 @@ def _possible_near_misses(
             previous = word
             continue
         previous = word
+        once, twice, thrice = counts[word, 0], counts[word, 1], counts[word, 2]
+        others, length = counts[word, 3], counts[word, 4]
         for q in range(n_quote):
             if word == quote_ids[q]:
                 continue
-            if not (thrice[word] & quote_counts[q, 2]):  # (three or more on both: no bound)
-                bound = min(others[word], quote_counts[q, 3])
-                for mask in (once[word] & quote_counts[q, 0], twice[word] & quote_counts[q, 1]):
+            if not (thrice & quote_counts[q, 2]):  # (three or more on both: no bound)
+                bound = min(others, quote_counts[q, 3])
+                for mask in (once & quote_counts[q, 0], twice & quote_counts[q, 1]):
                     while mask:
                         mask &= mask - 1
                         bound += 1
-                if 8 * bound < 3 * (lengths[word] + quote_counts[q, 4]):
+                if 8 * bound < 3 * (length + quote_counts[q, 4]):
                     continue
             out[n, 0] = q
             out[n, 1] = word
@@ -298,7 +295,7 @@ class QuerySimilarity:
         if self._letters is not None and self._fuzzy_words and len(ids):
             fuzzable = np.frombuffer(self._fuzzable, dtype=np.uint8, count=len(self._words))
             pairs = _possible_near_misses(
-                np.sort(ids), fuzzable, *self._letters.arrays(), self._quote_counts, self._quote_ids
+                np.sort(ids), fuzzable, self._letters.table(), self._quote_counts, self._quote_ids
             )
             for qi, k in pairs.tolist():
                 a = self._fuzzy_words[qi]

@@ -32,6 +32,9 @@ MAX_DF_FRACTION = 0.2
 MAX_QUERY_WORDS = 24
 MAX_POSTINGS = 300_000
 COMPACT_DEAD_FRACTION = 0.25
+# Retrieval stops admitting new documents only when they would fall short by more than this
+# (scores are compared after rounding to 9 decimal places).
+PRUNE_MARGIN = 1e-6
 MAX_TIED = 2000
 
 
@@ -214,16 +217,42 @@ def _best_documents(
     seen = np.empty(docs.shape[0], dtype=np.int64)
     n_seen = 0
     p = 0
-    for w in range(lengths.shape[0]):
+    # MaxScore pruning (words come rarest first, so the longest lists come last): once the
+    # words left could not lift a document not yet seen to the `limit`-th best partial score,
+    # later postings only add to documents already seen. Exact, since every weight is positive
+    # (partial scores only grow) and a margin keeps rounding to 9 places from making a tie.
+    n_words = lengths.shape[0]
+    left = np.zeros(n_words + 1)
+    for w in range(n_words - 1, -1, -1):
+        left[w] = left[w + 1] + weights[w]
+    can_prune = limit > 0 and n_words > 1 and weights.min() > 0
+    closed = False
+    top = 0.0
+    for w in range(n_words):
+        if can_prune and not closed and w > 0 and left[w] < top - PRUNE_MARGIN:
+            best = np.full(limit, -np.inf)
+            for k in range(n_seen):
+                doc = seen[k]
+                if alive[doc] and scores[doc] > best[0]:
+                    i = 0
+                    while i + 1 < limit and best[i + 1] < scores[doc]:
+                        best[i] = best[i + 1]
+                        i += 1
+                    best[i] = scores[doc]
+            closed = left[w] < best[0] - PRUNE_MARGIN
         weight = weights[w]
         for _ in range(lengths[w]):
             doc = docs[p]
             p += 1
             if not touched[doc]:
+                if closed:
+                    continue
                 touched[doc] = True
                 seen[n_seen] = doc
                 n_seen += 1
             scores[doc] += weight  # postings in the same order as bincount: equal sums
+            if scores[doc] > top:
+                top = scores[doc]
     hit = np.empty(n_seen, dtype=np.int64)
     hit_scores = np.empty(n_seen)
     n_hit = 0

@@ -154,7 +154,7 @@ def test_letter_bound_keeps_every_pair_within_the_ratio(vocabulary: list[str]) -
     quote_ids = np.array([vocabulary.index(w) if w in vocabulary else -1 for w in quote])
     counts = np.array([letter_counts(w) for w in quote], dtype=np.int64)
     window = np.sort(np.array([*range(len(vocabulary)), 0], dtype=np.int32))
-    pairs = _possible_near_misses(window, fuzzable, *letters.arrays(), counts, quote_ids)
+    pairs = _possible_near_misses(window, fuzzable, letters.table(), counts, quote_ids)
     found = {(int(q), int(k)) for q, k in pairs}
     assert len(found) == len(pairs)  # each distinct window word once
     within = {
