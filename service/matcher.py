@@ -329,8 +329,13 @@ class Matcher:
         article, so it is shifted rather than worked out again."""
         key = None
         lo, hi = _passage_region(rows, item)
+        # Only the region's words (and one beyond each end, for contraction halves) are looked
+        # at: a window is typically four times the passage.
+        view_lo, view_hi = max(item.lo, lo - 1), min(item.hi, hi + 1)
+        in_view = _shifted(item.alignment, view_lo - item.lo)
         if described is not None:
-            key = _passage_key(item, ties, lo, hi)
+            key = (item.doc.ids[view_lo:view_hi].tobytes(), in_view.steps, in_view.score)
+            key += (lo == item.lo, ties)
             for seen in described.get(key, ()):
                 origin, context = _passage_text(item, lo, hi)
                 seen_origin, seen_context = seen.text()
@@ -344,12 +349,8 @@ class Matcher:
                     )
                     return moved, seen.features
         text = item.article.text
-        # Only the region's words (and one beyond each end, for contraction halves) are looked
-        # at: a window is typically four times the passage.
-        view_lo, view_hi = max(item.lo, lo - 1), min(item.hi, hi + 1)
         tokens = item.doc.view(view_lo, view_hi, self._tokens.vocabulary.words)
-        alignment = _shifted(item.alignment, view_lo - item.lo)
-        alignment = extend_over_insertions(rows, alignment, tokens.words)
+        alignment = extend_over_insertions(rows, in_view, tokens.words)
         alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
         differences = compute_differences(quote, rows, alignment, text, tokens)
         features = with_ties(extract_features(rows, alignment, differences, self._index.idf), ties)
@@ -418,14 +419,6 @@ def _shifted(alignment: Alignment, shift: int) -> Alignment:
         first_col=alignment.first_col - shift,
         last_col=alignment.last_col - shift,
     )
-
-
-def _passage_key(item: _Aligned, ties: int, lo: int, hi: int) -> tuple:
-    """The words and alignment the description of the passage in region [lo, hi) depends on,
-    positions made relative to the region (syndicated copies share it)."""
-    steps = _shifted(item.alignment, lo - item.lo).steps
-    words = item.doc.ids[lo:hi].tobytes()
-    return (words, steps, item.alignment.score, lo == item.lo, ties)
 
 
 def _passage_text(item: _Aligned, lo: int, hi: int) -> tuple[int, tuple]:
