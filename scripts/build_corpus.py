@@ -36,9 +36,13 @@ def build_wikinews(out_dir: Path) -> int:
         with path.open(encoding="utf-8", newline="") as handle:
             rows.extend(csv.DictReader(handle))
     seen: set[str] = set()
-    credits = ["# Wikinews articles: credits", "",
-               "Each article below is from Wikinews, the free news source you can write!,",
-               f"licensed {WIKINEWS_LICENCE}. Texts are unchanged.", ""]
+    credits = [
+        "# Wikinews articles: credits",
+        "",
+        "Each article below is from Wikinews, the free news source you can write!,",
+        f"licensed {WIKINEWS_LICENCE}. Texts are unchanged.",
+        "",
+    ]
     with (out_dir / "wikinews.jsonl").open("w", encoding="utf-8") as out:
         for row in rows:
             url = row["url"].replace("wikinews.org//wiki/", "wikinews.org/wiki/")
@@ -48,9 +52,14 @@ def build_wikinews(out_dir: Path) -> int:
             seen.add(article_id)
             credit = f"From Wikinews, the free news source you can write! (CC BY 2.5) — {url}"
             record = {
-                "id": article_id, "title": row["title"], "text": row["text"],
-                "source": "Wikinews", "url": url, "published": row["date"],
-                "licence": WIKINEWS_LICENCE, "credit": credit,
+                "id": article_id,
+                "title": row["title"],
+                "text": row["text"],
+                "source": "Wikinews",
+                "url": url,
+                "published": row["date"],
+                "licence": WIKINEWS_LICENCE,
+                "credit": credit,
             }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             credits.append(f"- {row['date']} — [{row['title']}]({url}) — {credit}")
