@@ -239,9 +239,10 @@ def similarity_matrix(rows: Sequence[Row], words: Sequence[str]) -> np.ndarray:
 class QuerySimilarity:
     """`similarity_matrix` of one quote against windows of article word ids.
 
-    Near misses need one C call (rapidfuzz) over the windows' distinct words, and only for
-    quote words that can have near misses at all; the matrix itself is filled by a compiled
-    loop (exact ids compared cell by cell, near misses looked up among the few words found).
+    Near misses are looked up only for quote words that can have any, and only among the window
+    words whose letter counts allow the ratio (a compiled screen); the matrix itself is filled by
+    a compiled loop (exact ids compared cell by cell, near misses looked up among the few words
+    found). The tests compare it with `similarity_matrix_reference`.
     """
 
     def __init__(
@@ -249,16 +250,14 @@ class QuerySimilarity:
         rows: Sequence[Row],
         word_id: Callable[[str], int],
         words: list[str],
-        fuzzable: bytearray | None = None,
-        letters: LetterCounts | None = None,
+        fuzzable: bytearray,
+        letters: LetterCounts,
     ):
-        """`fuzzable[i]` (optional) says whether words[i] may be a near miss at all (see
-        `may_be_near_miss`): the others are never sent to rapidfuzz. With `letters` (the words'
-        `LetterCounts`) as well, only pairs within reach of the ratio are; without, every window
-        word goes through one rapidfuzz `cdist` (the reference the tests compare with)."""
+        """`fuzzable[i]` says whether words[i] may be a near miss at all (`may_be_near_miss`);
+        `letters` are the words' `LetterCounts`."""
         self._words = words
         self._fuzzable = fuzzable
-        self._letters = letters if fuzzable is not None else None
+        self._letters = letters
         self.q_ids = np.array(
             [word_id(r.word) if r.kind == "word" else -1 for r in rows], dtype=np.int64
         )
@@ -269,11 +268,10 @@ class QuerySimilarity:
         )
         self._rows = rows
         self._rows_of_word: dict[str, np.ndarray] = {}
-        if self._letters is not None:
-            ids = [word_id(w) for w in self._fuzzy_words]
-            counts = [self._letters.of(i, w) for i, w in zip(ids, self._fuzzy_words, strict=True)]
-            self._quote_counts = np.array(counts, dtype=np.int64).reshape(-1, 5)
-            self._quote_ids = np.array(ids, dtype=np.int64)
+        ids = [word_id(w) for w in self._fuzzy_words]
+        counts = [letters.of(i, w) for i, w in zip(ids, self._fuzzy_words, strict=True)]
+        self._quote_counts = np.array(counts, dtype=np.int64).reshape(-1, 5)
+        self._quote_ids = np.array(ids, dtype=np.int64)
 
     def _rows_of(self, word: str) -> np.ndarray:
         """Which quote rows are this word (made on first need: most quotes have no near miss)."""
@@ -292,7 +290,7 @@ class QuerySimilarity:
         """The window words that are near misses of some quote word (sorted ids), and for each
         the quote rows it is a near miss of."""
         near: dict[int, np.ndarray] = {}
-        if self._letters is not None and self._fuzzy_words and len(ids):
+        if self._fuzzy_words and len(ids):
             fuzzable = np.frombuffer(self._fuzzable, dtype=np.uint8, count=len(self._words))
             pairs = _possible_near_misses(
                 np.sort(ids), fuzzable, self._letters.table(), self._quote_counts, self._quote_ids
@@ -302,29 +300,6 @@ class QuerySimilarity:
                 if fuzzy_equal(a, self._words[k]):
                     rows = self._rows_of(a)
                     near[k] = near[k] | rows if k in near else rows
-        elif self._fuzzy_words and len(ids):
-            ordered_ids = np.sort(ids)  # (np.unique's hashing is slower on a few hundred ids)
-            first = np.empty(len(ordered_ids), dtype=np.bool_)
-            first[0] = True
-            np.not_equal(ordered_ids[1:], ordered_ids[:-1], out=first[1:])
-            uniq_ids = ordered_ids[first]
-            if self._fuzzable is not None:
-                fuzzable = np.frombuffer(self._fuzzable, dtype=np.uint8, count=len(self._words))
-                uniq_ids = uniq_ids[fuzzable[uniq_ids].astype(np.bool_)]
-            uniq = uniq_ids.tolist()
-            words = list(map(self._words.__getitem__, uniq))
-            ratios = process.cdist(
-                self._fuzzy_words,
-                words,
-                scorer=fuzz.ratio,
-                score_cutoff=FUZZY_MIN_RATIO,
-                dtype=np.uint8,
-            )
-            for qi, k in zip(*(x.tolist() for x in np.nonzero(ratios)), strict=True):
-                a, b = self._fuzzy_words[qi], words[k]
-                if a != b and fuzzy_equal(a, b):
-                    rows = self._rows_of(a)
-                    near[uniq[k]] = near[uniq[k]] | rows if uniq[k] in near else rows
         ordered = sorted(near)
         near_rows = np.zeros((len(ordered), len(self.q_ids)), dtype=np.bool_)
         for n, word_id in enumerate(ordered):
