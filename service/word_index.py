@@ -195,6 +195,18 @@ def _day_number(published: str) -> int:
     return -2
 
 
+@kernel("void(f8[:], f8)")
+def _keep_best(best: np.ndarray, value: float) -> None:  # pragma: no cover - compiled
+    """Keep `best` (ascending, fixed length) the largest values seen: `value` replaces the
+    smallest when it beats it."""
+    if value > best[0]:
+        i = 0
+        while i + 1 < best.shape[0] and best[i + 1] < value:
+            best[i] = best[i + 1]
+            i += 1
+        best[i] = value
+
+
 @kernel(
     "Tuple((int64[:], f8[:]))(int32[:], int64[:], f8[:], b1[:], int64[:], f8[:], b1[:], int64,"
     " int64)"
@@ -232,13 +244,8 @@ def _best_documents(
         if can_prune and not closed and w > 0 and left[w] < top - PRUNE_MARGIN:
             best = np.full(limit, -np.inf)
             for k in range(n_seen):
-                doc = seen[k]
-                if alive[doc] and scores[doc] > best[0]:
-                    i = 0
-                    while i + 1 < limit and best[i + 1] < scores[doc]:
-                        best[i] = best[i + 1]
-                        i += 1
-                    best[i] = scores[doc]
+                if alive[seen[k]]:
+                    _keep_best(best, scores[seen[k]])
             closed = left[w] < best[0] - PRUNE_MARGIN
         weight = weights[w]
         for _ in range(lengths[w]):
@@ -264,12 +271,7 @@ def _best_documents(
             hit[n_hit] = doc
             hit_scores[n_hit] = score
             n_hit += 1
-            if score > best[0]:
-                i = 0
-                while i + 1 < best.shape[0] and best[i + 1] < score:
-                    best[i] = best[i + 1]
-                    i += 1
-                best[i] = score
+            _keep_best(best, score)
         scores[doc] = 0.0
         touched[doc] = False
     hit, hit_scores = hit[:n_hit], hit_scores[:n_hit]
