@@ -329,9 +329,9 @@ class Matcher:
         article, so it is shifted rather than worked out again."""
         key = None
         lo, hi = _passage_region(rows, item)
-        # Only the region's words (and one beyond each end, for contraction halves) are looked
-        # at: a window is typically four times the passage.
-        view_lo, view_hi = max(item.lo, lo - 1), min(item.hi, hi + 1)
+        # Only the region's words (and one beyond each end) are looked at: a window is
+        # typically four times the passage.
+        view_lo, view_hi = _with_margin(item, lo, hi)
         in_view = _shifted(item.alignment, view_lo - item.lo)
         if described is not None:
             key = (item.doc.ids[view_lo:view_hi].tobytes(), in_view.steps, in_view.score)
@@ -400,6 +400,12 @@ def _passage_region(rows: Sequence[Row], item: _Aligned) -> tuple[int, int]:
     return max(item.lo, first - before), min(item.hi, last + after + 1)
 
 
+def _with_margin(item: _Aligned, lo: int, hi: int) -> tuple[int, int]:
+    """Words [lo, hi) and one more on each side within the window: whether an edge word is half
+    of a contraction depends on its neighbour."""
+    return max(item.lo, lo - 1), min(item.hi, hi + 1)
+
+
 def _shifted(alignment: Alignment, shift: int) -> Alignment:
     """The same alignment with its article columns counted from `shift` columns later."""
     if shift == 0:
@@ -425,7 +431,7 @@ def _passage_text(item: _Aligned, lo: int, hi: int) -> tuple[int, tuple]:
     """Where article words [lo, hi) start, and all of the text around them that a description
     reads: the characters, whether an edge word is half of a contraction (one word beyond),
     and whether the first one starts a sentence (name detection looks back three characters)."""
-    outer_lo, outer_hi = max(item.lo, lo - 1), min(item.hi, hi + 1)
+    outer_lo, outer_hi = _with_margin(item, lo, hi)
     starts, ends = item.doc.offsets(outer_lo, outer_hi)
     char_lo, char_hi = int(starts[lo - outer_lo]), int(ends[hi - 1 - outer_lo])
     halves = (
