@@ -639,16 +639,33 @@ def _traceback_compiled(
     count, best = _trace_path(kinds, weights, sim, sim_start, h, e, f, col_lo, col_hi, path)
     if count < 0:
         return None
-    steps = [
-        Step(
-            _STEP_KINDS[kind],
-            None if row < 0 else row,
-            None if col < 0 else col,
-            None if col_end < 0 else col_end,
-        )
-        for kind, row, col, col_end in path[:count][::-1].tolist()
-    ]
-    return _trimmed(steps, best)
+    walked = path[:count][::-1].tolist()
+    # As `_trimmed`: the passage starts and ends on a matched word. Along a path rows and columns
+    # only grow, so its first and last steps give its extent.
+    first, last = 0, len(walked)
+    while first < last and walked[first][0] > 1:
+        first += 1
+    while last > first and walked[last - 1][0] > 1:
+        last -= 1
+    if first == last:
+        return None
+    make = tuple.__new__  # Step(...) without the named tuple's Python-level __new__
+    steps = tuple(
+        [
+            make(
+                Step,
+                (
+                    _STEP_KINDS[kind],
+                    None if row < 0 else row,
+                    None if col < 0 else col,
+                    None if col_end < 0 else col_end,
+                ),
+            )
+            for kind, row, col, col_end in walked[first:last]
+        ]
+    )
+    start, end = walked[first], walked[last - 1]
+    return Alignment(best, steps, start[2], end[2], start[1], end[1])
 
 
 @kernel(

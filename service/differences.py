@@ -70,6 +70,25 @@ def _contraction_mismatch(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteLayout:
+    """What differences need from the quote alone, worked out once per query rather than once
+    per aligned passage."""
+
+    word_rows: tuple[int, ...]  # rows that are words or [editorial] brackets
+    row_starts: tuple[int, ...]  # where each word row starts in the quote (others: unique < 0)
+    halves_rows: frozenset[int]  # rows that are half of a contraction
+
+
+def quote_layout(rows: Sequence[Row]) -> QuoteLayout:
+    row_starts = tuple(r.start if r.kind == "word" else -1 - i for i, r in enumerate(rows))
+    return QuoteLayout(
+        word_rows=tuple(i for i, r in enumerate(rows) if r.kind in ("word", "bracket")),
+        row_starts=row_starts,
+        halves_rows=frozenset(_contraction_halves(row_starts)),
+    )
+
+
 def compute_differences(
     quote: str,
     rows: Sequence[Row],
@@ -77,11 +96,15 @@ def compute_differences(
     text: str,
     tokens: Tokens,
     col_offset: int = 0,
+    layout: QuoteLayout | None = None,
 ) -> tuple[Difference, ...]:
     """Differences turning the article's words (`tokens`, window starting at `col_offset`) into
-    the quote's, including quote words left outside the aligned passage."""
+    the quote's, including quote words left outside the aligned passage; `layout` is
+    `quote_layout(rows)` when the caller already has it."""
+    if layout is None:
+        layout = quote_layout(rows)
     diffs: list[Difference] = []
-    word_rows = [i for i, r in enumerate(rows) if r.kind in ("word", "bracket")]
+    word_rows = layout.word_rows
     leading = [i for i in word_rows if i < alignment.first_row]
     trailing = [i for i in word_rows if i > alignment.last_row]
 
@@ -96,12 +119,10 @@ def compute_differences(
     pending_cols: list[int] = []
     fuzzy_only = True
     contraction_only = True
-    row_starts = [r.start if r.kind == "word" else -1 - i for i, r in enumerate(rows)]
+    row_starts, halves_rows = layout.row_starts, layout.halves_rows
     col_starts = tokens.starts[col_offset:]
-    matched_rows = {s.row for s in alignment.steps if s.kind == "match"}
-    matched_cols = {s.col for s in alignment.steps if s.kind == "match"}
-    halves_rows = _contraction_halves(row_starts)
     halves_cols = _contraction_halves(col_starts, alignment.first_col, alignment.last_col)
+    matched: tuple[set[int], set[int]] | None = None  # rows and columns matched, made on need
 
     def flush() -> None:
         nonlocal pending_rows, pending_cols, fuzzy_only, contraction_only
@@ -112,18 +133,22 @@ def compute_differences(
         pending_rows, pending_cols, fuzzy_only, contraction_only = [], [], True, True
 
     for step in alignment.steps:
-        if (
-            step.kind == "match"
-            and (step.row in halves_rows) != (step.col in halves_cols)
-            and _contraction_mismatch(
-                step.row, step.col, row_starts, col_starts, matched_rows, matched_cols
-            )
-        ):
-            # Same word, but contracted on one side only ("They are" / "They’re").
-            pending_rows.append(step.row)
-            pending_cols.append(step.col)
-            fuzzy_only = False
-        elif step.kind == "match" or step.kind == "skip":
+        if step.kind == "match":
+            if (step.row in halves_rows) != (step.col in halves_cols):
+                if matched is None:
+                    matched = (
+                        {s.row for s in alignment.steps if s.kind == "match"},
+                        {s.col for s in alignment.steps if s.kind == "match"},
+                    )
+                if _contraction_mismatch(step.row, step.col, row_starts, col_starts, *matched):
+                    # Same word, but contracted on one side only ("They are" / "They’re").
+                    pending_rows.append(step.row)
+                    pending_cols.append(step.col)
+                    fuzzy_only = False
+                    continue
+            if pending_rows or pending_cols:  # (nothing pending: the flags are already reset)
+                flush()
+        elif step.kind == "skip":
             flush()
         elif step.kind == "bracket":
             flush()

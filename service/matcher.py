@@ -11,8 +11,9 @@ candidates and a budget of aligner cells, not by the corpus size.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import cached_property
 
 import numpy as np
 
@@ -29,18 +30,19 @@ from service.align import (
     Step,
     word_weight,
 )
-from service.differences import SENTENCE_ENDS, compute_differences
+from service.differences import SENTENCE_ENDS, QuoteLayout, compute_differences, quote_layout
 from service.lexicon import is_function_word
 from service.models import Article, SpanMatch
 from service.normalise import Tokens, split_quote, word_set
 from service.occurrences import QuoteWords, first_copy
 from service.scoring import (
     MatchFeatures,
+    QuoteStats,
     decide_verdict,
     extract_features,
     load_calibration,
+    quote_stats,
     source_confidence,
-    with_ties,
 )
 from service.token_store import DocTokens, TokenStore
 from service.word_index import WordIndex
@@ -135,8 +137,8 @@ class Matcher:
     def find(self, quote: str, limit: int = 3) -> list[SpanMatch]:
         """Passages this quote may come from, best first, one per article; [] = not found."""
         calibration = load_calibration()
-        rows = quote_rows(quote)
-        aligned = self._align_candidates(rows, limit)
+        query = _Query(quote_rows(quote), self._tokens, self._index.idf)
+        aligned = self._align_candidates(query, limit)
         found: list[tuple[SpanMatch, str]] = []
         described: dict[tuple, list[_Described]] = {}
         # Only a passage scoring exactly as another can be a syndicated copy of it.
@@ -144,7 +146,7 @@ class Matcher:
         # Best alignment first; differences and features only for passages that may be reported.
         for item in aligned:
             copies = described if same_score[item.score] > 1 else None
-            match, features = self._describe(quote, rows, item, _ties(item, aligned), copies)
+            match, features = self._describe(quote, query, item, _ties(item, aligned), copies)
             p_source = calibration.probability(features)
             # Below `accept` the passage is more likely not a source: report it only when the
             # words are verbatim (then it *is* one, however generic, with its low confidence).
@@ -160,11 +162,12 @@ class Matcher:
     def analyse(self, quote: str, limit: int = 3) -> list[tuple[SpanMatch, MatchFeatures, str]]:
         """Every candidate alignment with its features and publication date, unfiltered and
         without confidence (what calibration fits on), best alignment score first."""
-        rows = quote_rows(quote)
-        aligned = self._align_candidates(rows, limit)
+        query = _Query(quote_rows(quote), self._tokens, self._index.idf)
+        aligned = self._align_candidates(query, limit)
+        described = (self._describe(quote, query, item, _ties(item, aligned)) for item in aligned)
         return [
-            (*self._describe(quote, rows, item, _ties(item, aligned)), item.article.published or "")
-            for item in aligned
+            (match, features, item.article.published or "")
+            for (match, features), item in zip(described, aligned, strict=True)
         ]
 
     def align_in(self, quote: str, article_id: str) -> SpanMatch | None:
@@ -173,15 +176,17 @@ class Matcher:
         rows = quote_rows(quote)
         if article is None or not any(r.kind == "word" for r in rows):
             return None
-        found = self._align_articles(_Query(rows, self._tokens), [article_id])
-        return self._describe(quote, rows, found[0], 0)[0] if found else None
+        query = _Query(rows, self._tokens, self._index.idf)
+        found = self._align_articles(query, [article_id])
+        return self._describe(quote, query, found[0], 0)[0] if found else None
 
-    def _align_candidates(self, rows: list[Row], limit: int) -> list[_Aligned]:
+    def _align_candidates(self, query: _Query, limit: int) -> list[_Aligned]:
         """Best alignment in each candidate article, best score first (earliest among equals).
 
         Near-copies of the best candidate are aligned in one batch; weaker candidates only while
         no strong answer is in hand.
         """
+        rows = query.rows
         if limit <= 0 or not any(r.kind == "word" for r in rows):
             return []
         words = [r.word for r in rows if r.kind == "word"]
@@ -192,7 +197,6 @@ class Matcher:
         top = candidates[0][1]
         eligible = [aid for aid, score in candidates if score >= CANDIDATE_SCORE_FLOOR * top]
         taken = max(1, sum(1 for _, score in candidates if score >= NEAR_COPY * top))
-        query = _Query(rows, self._tokens)
         aligned = self._align_articles(query, eligible[:taken])
         # Weaker candidates only while no strong answer is in hand and `limit` is not filled.
         while (
@@ -316,7 +320,7 @@ class Matcher:
     def _describe(
         self,
         quote: str,
-        rows: Sequence[Row],
+        query: _Query,
         item: _Aligned,
         ties: int,
         described: dict[tuple, list[_Described]] | None = None,
@@ -328,6 +332,7 @@ class Matcher:
         alignment as one already described (`described`, per query) is that one moved to another
         article, so it is shifted rather than worked out again."""
         key = None
+        rows = query.rows
         lo, hi = _passage_region(rows, item)
         # Only the region's words (and one beyond each end) are looked at: a window is
         # typically four times the passage.
@@ -352,8 +357,8 @@ class Matcher:
         tokens = item.doc.view(view_lo, view_hi, self._tokens.vocabulary.words)
         alignment = extend_over_insertions(rows, in_view, tokens.words)
         alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
-        differences = compute_differences(quote, rows, alignment, text, tokens)
-        features = with_ties(extract_features(rows, alignment, differences, self._index.idf), ties)
+        differences = compute_differences(quote, rows, alignment, text, tokens, 0, query.layout)
+        features = extract_features(query.stats, alignment, differences, ties)
         match = SpanMatch(
             article_id=item.article.id,
             start=tokens.starts[alignment.first_col],
@@ -410,14 +415,20 @@ def _shifted(alignment: Alignment, shift: int) -> Alignment:
     """The same alignment with its article columns counted from `shift` columns later."""
     if shift == 0:
         return alignment
+    make = tuple.__new__  # Step(...) without the named tuple's Python-level __new__
     steps = tuple(
-        Step(
-            kind,
-            row,
-            None if col is None else col - shift,
-            None if col_end is None else col_end - shift,
-        )
-        for kind, row, col, col_end in alignment.steps
+        [
+            make(
+                Step,
+                (
+                    kind,
+                    row,
+                    None if col is None else col - shift,
+                    None if col_end is None else col_end - shift,
+                ),
+            )
+            for kind, row, col, col_end in alignment.steps
+        ]
     )
     return replace(
         alignment,
@@ -454,8 +465,11 @@ class _Query:
     """One quote's rows with what every candidate article reuses: word ids, near-miss lookups,
     alignments of windows already seen, and the remaining aligner budget."""
 
-    def __init__(self, rows: Sequence[Row], tokens: TokenStore) -> None:
+    def __init__(
+        self, rows: Sequence[Row], tokens: TokenStore, idf: Callable[[str], float]
+    ) -> None:
         self.rows = rows
+        self._idf = idf
         vocabulary = tokens.vocabulary
         self.similarity = QuerySimilarity(
             rows, tokens.word_id, vocabulary.words, vocabulary.fuzzable, vocabulary.letters
@@ -479,6 +493,14 @@ class _Query:
         plain = bool(rows) and all(r.kind == "word" for r in rows) and bool((q_ids >= 0).all())
         self.plain_ids = q_ids.astype(np.int32) if plain else None
         self.perfect = sum(r.weight for r in rows if r.kind == "word") * MATCH + 2 * END_BONUS
+
+    @cached_property
+    def layout(self) -> QuoteLayout:
+        return quote_layout(self.rows)
+
+    @cached_property
+    def stats(self) -> QuoteStats:
+        return quote_stats(self.rows, self._idf)
 
     def spend(self, cells: int) -> bool:
         """Take `cells` from the budget; the first window is always aligned, whatever its size."""

@@ -48,33 +48,58 @@ class MatchFeatures:
         return dict(zip(FEATURES, self.values, strict=True))
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteStats:
+    """What the features need from the quote alone, worked out once per query rather than once
+    per aligned passage (a query describes two or three)."""
+
+    weights: tuple[float, ...]  # per row
+    info: tuple[float, ...]  # per row: the IDF of a content word, 0 otherwise
+    total_weight: float
+    n_words: int
+    content: int
+
+
+def quote_stats(rows: Sequence[Row], idf: Callable[[str], float]) -> QuoteStats:
+    word_rows = [r for r in rows if r.kind == "word"]
+    content = [r.kind == "word" and not is_function_word(r.word) for r in rows]
+    return QuoteStats(
+        weights=tuple(r.weight for r in rows),
+        info=tuple(idf(r.word) if c else 0.0 for r, c in zip(rows, content, strict=True)),
+        total_weight=sum(r.weight for r in word_rows) * MATCH or 1.0,
+        n_words=len(word_rows),
+        content=sum(content),
+    )
+
+
 def extract_features(
-    rows: Sequence[Row],
+    stats: QuoteStats,
     alignment: Alignment,
     differences: Sequence[Difference],
-    idf: Callable[[str], float],
     ties: int = 0,
 ) -> MatchFeatures:
     """Numbers describing how well and how informatively a quote aligned."""
-    word_rows = [r for r in rows if r.kind == "word"]
-    total_weight = sum(r.weight for r in word_rows) * MATCH or 1.0
+    weights, infos = stats.weights, stats.info
     matched_weight = 0.0
     matched = 0
     info = 0.0
     span_words = 0
-    for step in alignment.steps:
-        if step.kind in ("match", "fuzzy"):
-            row = rows[step.row]
+    for kind, row, col, col_end in alignment.steps:
+        if kind == "match":
             matched += 1
-            matched_weight += row.weight * (MATCH if step.kind == "match" else FUZZY)
-            if not is_function_word(row.word):
-                info += idf(row.word) * (1.0 if step.kind == "match" else 0.5)
-        if step.kind in ("match", "fuzzy", "sub", "delete"):
+            matched_weight += weights[row] * MATCH
+            info += infos[row]
             span_words += 1
-        elif step.kind == "bracket" and step.col_end is not None:
-            span_words += step.col_end - step.col
-    n_words = len(word_rows)
-    content = sum(1 for r in word_rows if not is_function_word(r.word))
+        elif kind == "fuzzy":
+            matched += 1
+            matched_weight += weights[row] * FUZZY
+            info += infos[row] * 0.5
+            span_words += 1
+        elif kind == "sub" or kind == "delete":
+            span_words += 1
+        elif kind == "bracket" and col_end is not None:
+            span_words += col_end - col
+    n_words, total_weight = stats.n_words, stats.total_weight
     edits = [d for d in differences if "editorial" not in d.flags]
     meaning = sum(1 for d in edits for f in d.flags if f in MEANING_FLAGS)
     return MatchFeatures(
@@ -86,15 +111,10 @@ def extract_features(
             math.log1p(n_words),
             len(edits) / max(1, n_words),
             float(meaning),
-            content / max(1, n_words),
+            stats.content / max(1, n_words),
             math.log1p(ties),
         )
     )
-
-
-def with_ties(features: MatchFeatures, ties: int) -> MatchFeatures:
-    """The same features with `log_ties` set (known only once every candidate is aligned)."""
-    return MatchFeatures((*features.values[:-1], math.log1p(ties)))
 
 
 def source_confidence(p_source: float, features: MatchFeatures) -> float:
