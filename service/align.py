@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -190,6 +190,9 @@ def _possible_near_misses(
         for q in range(n_quote):
             if word == quote_ids[q]:
                 continue
+            # At most the shorter word in common: a cheap first test that rejects most pairs.
+            if 8 * min(length, quote_counts[q, 4]) < 3 * (length + quote_counts[q, 4]):
+                continue
             if not (thrice & quote_counts[q, 2]):  # (three or more on both: no bound)
                 bound = min(others, quote_counts[q, 3])
                 for mask in (once & quote_counts[q, 0], twice & quote_counts[q, 1]):
@@ -248,38 +251,33 @@ class QuerySimilarity:
     def __init__(
         self,
         rows: Sequence[Row],
-        word_id: Callable[[str], int],
+        row_ids: Sequence[int],
         words: list[str],
         fuzzable: bytearray,
         letters: LetterCounts,
     ):
-        """`fuzzable[i]` says whether words[i] may be a near miss at all (`may_be_near_miss`);
+        """`row_ids` are the rows' word ids (-1: not a word, or a word no article has);
+        `fuzzable[i]` says whether words[i] may be a near miss at all (`may_be_near_miss`);
         `letters` are the words' `LetterCounts`."""
         self._words = words
         self._fuzzable = fuzzable
         self._letters = letters
-        self.q_ids = np.array(
-            [word_id(r.word) if r.kind == "word" else -1 for r in rows], dtype=np.int64
-        )
+        self.q_ids = np.array(row_ids, dtype=np.int64)
         self._weights = np.array([r.weight for r in rows])
         # fuzzy_equal never pairs short words or numbers: no need to look those up.
         self._fuzzy_words = sorted(
             {r.word for r in rows if r.kind == "word" and may_be_near_miss(r.word)}
         )
-        self._rows = rows
-        self._rows_of_word: dict[str, np.ndarray] = {}
-        ids = [word_id(w) for w in self._fuzzy_words]
+        slot = {word: n for n, word in enumerate(self._fuzzy_words)}
+        # Which of those words each row is (-1: none), to mark a near miss's rows.
+        self._row_fuzzy = np.array(
+            [slot.get(r.word, -1) if r.kind == "word" else -1 for r in rows], dtype=np.int64
+        )
+        id_of = {r.word: i for r, i in zip(rows, row_ids, strict=True) if r.kind == "word"}
+        ids = [id_of[w] for w in self._fuzzy_words]
         counts = [letters.of(i, w) for i, w in zip(ids, self._fuzzy_words, strict=True)]
         self._quote_counts = np.array(counts, dtype=np.int64).reshape(-1, 5)
         self._quote_ids = np.array(ids, dtype=np.int64)
-
-    def _rows_of(self, word: str) -> np.ndarray:
-        """Which quote rows are this word (made on first need: most quotes have no near miss)."""
-        rows = self._rows_of_word.get(word)
-        if rows is None:
-            rows = np.array([r.kind == "word" and r.word == word for r in self._rows])
-            self._rows_of_word[word] = rows
-        return rows
 
     def matrix(self, window_ids: np.ndarray) -> np.ndarray:
         ids = np.ascontiguousarray(window_ids, dtype=np.int32)
@@ -289,25 +287,37 @@ class QuerySimilarity:
     def _near_misses(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The window words that are near misses of some quote word (sorted ids), and for each
         the quote rows it is a near miss of."""
-        near: dict[int, np.ndarray] = {}
+        hits: list[tuple[int, int]] = []
         if self._fuzzy_words and len(ids):
             fuzzable = np.frombuffer(self._fuzzable, dtype=np.uint8, count=len(self._words))
             pairs = _possible_near_misses(
                 np.sort(ids), fuzzable, self._letters.table(), self._quote_counts, self._quote_ids
             )
-            for qi, k in pairs.tolist():
-                a = self._fuzzy_words[qi]
-                if fuzzy_equal(a, self._words[k]):
-                    rows = self._rows_of(a)
-                    near[k] = near[k] | rows if k in near else rows
-        ordered = sorted(near)
+            quote_words, words = self._fuzzy_words, self._words
+            hits = [(q, k) for q, k in pairs.tolist() if fuzzy_equal(quote_words[q], words[k])]
+        ordered = sorted({k for _, k in hits})
         near_rows = np.zeros((len(ordered), len(self.q_ids)), dtype=np.bool_)
-        for n, word_id in enumerate(ordered):
-            near_rows[n] = near[word_id]
-        return np.array(ordered, dtype=np.int32), near_rows
+        if hits:
+            slot = {k: n for n, k in enumerate(ordered)}
+            for q, k in hits:
+                near_rows[slot[k]] |= self._row_fuzzy == q
+        return np.array(ordered, dtype=np.int64), near_rows
 
 
-@kernel("f8[:, :](int64[:], f8[:], int32[:], int32[:], b1[:, :])")
+@kernel("int64(int64[:], int64)")
+def _first_at_least(ordered: np.ndarray, value: int) -> int:  # pragma: no cover - compiled
+    """np.searchsorted(ordered, value) for one value, without its array call overhead."""
+    lo, hi = 0, ordered.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if ordered[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@kernel("f8[:, :](int64[:], f8[:], int32[:], int64[:], b1[:, :])")
 def _fill_similarity(
     q_ids: np.ndarray,
     weights: np.ndarray,
@@ -315,24 +325,26 @@ def _fill_similarity(
     near_ids: np.ndarray,
     near_rows: np.ndarray,
 ) -> np.ndarray:  # pragma: no cover - compiled; compared with the reference in the tests
-    """Score of each quote row against each window word: a match, a near miss or neither."""
+    """Score of each quote row against each window word: a match, a near miss or neither.
+
+    Most cells are neither: the matrix starts as mismatches and each window word then looks its
+    quote rows up (binary search in the rows ordered by word id, and in the near misses)."""
     m = q_ids.shape[0]
     n = ids.shape[0]
-    sim = np.empty((m, n))
+    sim = np.full((m, n), MISMATCH)
+    order = np.argsort(q_ids)
+    ordered = q_ids[order]
     for j in range(n):
         word = ids[j]
-        near = -1
-        if near_ids.shape[0]:
-            k = np.searchsorted(near_ids, word)
-            if k < near_ids.shape[0] and near_ids[k] == word:
-                near = k
-        for i in range(m):
-            if q_ids[i] == word:
-                sim[i, j] = weights[i] * MATCH
-            elif near >= 0 and near_rows[near, i]:
-                sim[i, j] = weights[i] * FUZZY
-            else:
-                sim[i, j] = MISMATCH
+        k = _first_at_least(ordered, word)
+        while k < m and ordered[k] == word:
+            sim[order[k], j] = weights[order[k]] * MATCH
+            k += 1
+        k = _first_at_least(near_ids, word)
+        if k < near_ids.shape[0] and near_ids[k] == word:
+            for i in range(m):
+                if near_rows[k, i] and q_ids[i] != word:
+                    sim[i, j] = weights[i] * FUZZY
     return sim
 
 

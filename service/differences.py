@@ -78,6 +78,9 @@ class QuoteLayout:
     word_rows: tuple[int, ...]  # rows that are words or [editorial] brackets
     row_starts: tuple[int, ...]  # where each word row starts in the quote (others: unique < 0)
     halves_rows: frozenset[int]  # rows that are half of a contraction
+    # Whether a row is a proper name, filled in as rows come up: the same edge rows recur in
+    # every passage of a query.
+    name_rows: dict[int, bool]
 
 
 def quote_layout(rows: Sequence[Row]) -> QuoteLayout:
@@ -86,6 +89,7 @@ def quote_layout(rows: Sequence[Row]) -> QuoteLayout:
         word_rows=tuple(i for i, r in enumerate(rows) if r.kind in ("word", "bracket")),
         row_starts=row_starts,
         halves_rows=frozenset(_contraction_halves(row_starts)),
+        name_rows={},
     )
 
 
@@ -111,7 +115,7 @@ def compute_differences(
     def emit(group: _Group) -> None:
         if not group.rows and not group.cols:
             return
-        diffs.append(_difference(quote, rows, group, text, tokens, col_offset))
+        diffs.append(_difference(quote, rows, group, text, tokens, col_offset, layout))
 
     for run in _split_brackets(leading, rows):
         _emit_run(run, rows, emit, diffs, quote)
@@ -190,7 +194,13 @@ def _emit_run(run, rows, emit, diffs, quote) -> None:
 
 
 def _difference(
-    quote: str, rows: Sequence[Row], group: _Group, text: str, tokens: Tokens, col_offset: int
+    quote: str,
+    rows: Sequence[Row],
+    group: _Group,
+    text: str,
+    tokens: Tokens,
+    col_offset: int,
+    layout: QuoteLayout,
 ) -> Difference:
     q_text = quote[rows[group.rows[0]].start : rows[group.rows[-1]].end] if group.rows else ""
     if group.cols:
@@ -201,7 +211,7 @@ def _difference(
     else:
         a_text, a_words, a_names = "", [], set()
     q_words = [rows[i].word for i in group.rows]
-    q_names = _quote_names(quote, rows, group.rows)
+    q_names = _quote_names(quote, rows, group.rows, layout.name_rows)
     op = "replace" if q_text and a_text else "insert" if q_text else "delete"
     if group.contraction_only and op == "replace":
         return Difference(op, q_text, a_text, (CONTRACTION,))
@@ -258,17 +268,22 @@ def _names(text: str, tokens: Tokens, cols: range) -> set[str]:
     return names
 
 
-def _quote_names(quote: str, rows: Sequence[Row], indices: Sequence[int]) -> set[str]:
+def _quote_names(
+    quote: str, rows: Sequence[Row], indices: Sequence[int], known: dict[int, bool]
+) -> set[str]:
+    """The names among quote rows `indices`; `known` caches the answer per row."""
     names = set()
     for i in indices:
         row = rows[i]
-        raw = quote[row.start : row.end]
-        before = quote[max(0, row.start - 3) : row.start]
-        start = (
-            row.start == 0
-            or not quote[: row.start].strip(" \"'“”‘’")
-            or any(ch in before for ch in ".!?\n")
-        )
-        if _is_name_token(raw, start):
+        is_name = known.get(i)
+        if is_name is None:
+            before = quote[max(0, row.start - 3) : row.start]
+            start = (
+                row.start == 0
+                or not quote[: row.start].strip(" \"'“”‘’")
+                or any(ch in before for ch in ".!?\n")
+            )
+            is_name = known[i] = _is_name_token(quote[row.start : row.end], start)
+        if is_name:
             names.add(row.word)
     return names

@@ -153,7 +153,8 @@ class Matcher:
             if p_source < calibration.accept and match.verdict != "verbatim":
                 continue
             confidence = source_confidence(p_source, features)
-            found.append((replace(match, confidence=round(confidence, 4)), item.article.published))
+            match = _with(match, match.article_id, match.start, round(confidence, 4))
+            found.append((match, item.article.published))
             if len(found) >= limit:
                 break
         found.sort(key=lambda f: (-f[0].score, -f[0].confidence, f[1] or "", f[0].article_id))
@@ -190,7 +191,7 @@ class Matcher:
         if limit <= 0 or not any(r.kind == "word" for r in rows):
             return []
         words = [r.word for r in rows if r.kind == "word"]
-        words += self._near_known_words(words)
+        words += self._near_known_words(query)
         candidates = self._index.candidates(words, limit + EXTRA_CANDIDATES)
         if not candidates:
             return []
@@ -214,7 +215,7 @@ class Matcher:
         aligned.sort(key=lambda a: (-a.score, a.article.published or "", a.article.id))
         return aligned
 
-    def _near_known_words(self, words: Sequence[str]) -> list[str]:
+    def _near_known_words(self, query: _Query) -> list[str]:
         """Known words that a mistyped quote word may stand for, as extra retrieval evidence.
 
         A typo in a rare word (often a name) would otherwise remove the very word that tells the
@@ -223,9 +224,10 @@ class Matcher:
         vocabulary = self._tokens.vocabulary
         unknown = sorted(
             {
-                w
-                for w in words
-                if self._tokens.word_id(w) < 0 and len(w) >= TYPO_MIN_LENGTH and w.isalpha()
+                r.word
+                for r, known in zip(query.rows, query.row_ids, strict=True)
+                if r.kind == "word" and known < 0 and len(r.word) >= TYPO_MIN_LENGTH
+                if r.word.isalpha()
             }
         )
         near: list[str] = []
@@ -346,12 +348,7 @@ class Matcher:
                 seen_origin, seen_context = seen.text()
                 if context == seen_context:
                     shift = origin - seen_origin
-                    moved = replace(
-                        seen.match,
-                        article_id=item.article.id,
-                        start=seen.match.start + shift,
-                        end=seen.match.end + shift,
-                    )
+                    moved = _with(seen.match, item.article.id, seen.match.start + shift)
                     return moved, seen.features
         text = item.article.text
         tokens = item.doc.view(view_lo, view_hi, self._tokens.vocabulary.words)
@@ -430,11 +427,29 @@ def _shifted(alignment: Alignment, shift: int) -> Alignment:
             for kind, row, col, col_end in alignment.steps
         ]
     )
-    return replace(
-        alignment,
-        steps=steps,
-        first_col=alignment.first_col - shift,
-        last_col=alignment.last_col - shift,
+    return Alignment(
+        alignment.score,
+        steps,
+        alignment.first_col - shift,
+        alignment.last_col - shift,
+        alignment.first_row,
+        alignment.last_row,
+    )
+
+
+def _with(
+    match: SpanMatch, article_id: str, start: int, confidence: float | None = None
+) -> SpanMatch:
+    """The match moved to `article_id` at `start` (same length), with `confidence` if given
+    (`dataclasses.replace` costs several times more, and this runs for most passages)."""
+    return SpanMatch(
+        article_id,
+        start,
+        start + match.end - match.start,
+        match.verdict,
+        match.confidence if confidence is None else confidence,
+        match.differences,
+        match.score,
     )
 
 
@@ -471,8 +486,10 @@ class _Query:
         self.rows = rows
         self._idf = idf
         vocabulary = tokens.vocabulary
+        word_id = tokens.word_id
+        self.row_ids = [word_id(r.word) if r.kind == "word" else -1 for r in rows]
         self.similarity = QuerySimilarity(
-            rows, tokens.word_id, vocabulary.words, vocabulary.fuzzable, vocabulary.letters
+            rows, self.row_ids, vocabulary.words, vocabulary.fuzzable, vocabulary.letters
         )
         self.cells_left = MAX_ALIGN_CELLS
         self.m = len(rows)
@@ -480,11 +497,10 @@ class _Query:
         self.total_weight = sum(r.weight for _, r in word_rows) * MATCH or 1.0
         content = [(i, r) for i, r in word_rows if not is_function_word(r.word)]
         span: dict[int, tuple[int, int]] = {}
-        for i, r in content or word_rows:
-            word_id = tokens.word_id(r.word)
-            if word_id >= 0:
-                first, last = span.get(word_id, (i, i))
-                span[word_id] = (min(first, i), max(last, i))
+        for i, _ in content or word_rows:
+            if (known := self.row_ids[i]) >= 0:
+                first, last = span.get(known, (i, i))
+                span[known] = (min(first, i), max(last, i))
         spread = SPREAD_FACTOR * self.m + SPREAD_SLACK
         if any(r.kind == "ellipsis" for r in rows):
             spread += ELLIPSIS_SPREAD

@@ -125,7 +125,8 @@ def test_id_similarity_matches_reference(quote: list[str], article: list[str]) -
     for word in vocabulary:
         letters.append(word)
     window = np.array([ids[w] for w in article])
-    query = QuerySimilarity(rows, lambda w: ids.get(w, -1), vocabulary, fuzzable, letters)
+    row_ids = [ids.get(r.word, -1) if r.kind == "word" else -1 for r in rows]
+    query = QuerySimilarity(rows, row_ids, vocabulary, fuzzable, letters)
     assert np.array_equal(query.matrix(window), similarity_matrix_reference(rows, article))
     assert np.array_equal(
         query.matrix(window[::-1]), similarity_matrix_reference(rows, article[::-1])
