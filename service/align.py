@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from service.compiled import kernel
+from service.compiled import first_at_least, kernel
 from service.lexicon import is_function_word, is_negation
 from service.lexicon import is_number as _is_number_uncached
 
@@ -304,19 +304,6 @@ class QuerySimilarity:
         return np.array(ordered, dtype=np.int64), near_rows
 
 
-@kernel("int64(int64[:], int64)")
-def _first_at_least(ordered: np.ndarray, value: int) -> int:  # pragma: no cover - compiled
-    """np.searchsorted(ordered, value) for one value, without its array call overhead."""
-    lo, hi = 0, ordered.shape[0]
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if ordered[mid] < value:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
 @kernel("f8[:, :](int64[:], f8[:], int32[:], int64[:], b1[:, :])")
 def _fill_similarity(
     q_ids: np.ndarray,
@@ -336,11 +323,11 @@ def _fill_similarity(
     ordered = q_ids[order]
     for j in range(n):
         word = ids[j]
-        k = _first_at_least(ordered, word)
+        k = first_at_least(ordered, word)
         while k < m and ordered[k] == word:
             sim[order[k], j] = weights[order[k]] * MATCH
             k += 1
-        k = _first_at_least(near_ids, word)
+        k = first_at_least(near_ids, word)
         if k < near_ids.shape[0] and near_ids[k] == word:
             for i in range(m):
                 if near_rows[k, i] and q_ids[i] != word:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from service.compiled import kernel
+from service.compiled import first_at_least, kernel
 
 # Article words added on each side of where the quote's first and last rows would sit if it
 # aligned without gaps: room for words the quote dropped outside its first/last shared word.
@@ -31,7 +31,7 @@ class QuoteWords:
 
     def __init__(self, spans: dict[int, tuple[int, int]], rows: int, spread: int) -> None:
         ordered = sorted(spans)
-        self.keys = np.array(ordered, dtype=np.int32)
+        self.keys = np.array(ordered, dtype=np.int64)
         self.first_row = np.array([spans[k][0] for k in ordered], dtype=np.int64)
         self.last_row = np.array([spans[k][1] for k in ordered], dtype=np.int64)
         self.rows = rows
@@ -55,7 +55,7 @@ class QuoteWords:
         return found.tolist()
 
 
-@kernel("int64[:, :](int32[:], int32[:], int64[:], int64[:], int64, int64, int64, int64, int64)")
+@kernel("int64[:, :](int32[:], int64[:], int64[:], int64[:], int64, int64, int64, int64, int64)")
 def _windows(
     ids: np.ndarray,
     keys: np.ndarray,
@@ -75,7 +75,7 @@ def _windows(
     hits = 0
     nkeys = keys.shape[0]
     for c in range(n):
-        s = np.searchsorted(keys, ids[c])  # a handful of quote words: cheaper than a table
+        s = first_at_least(keys, ids[c])  # a handful of quote words: cheaper than a table
         if s < nkeys and keys[s] == ids[c] and seen_per_word[s] < max_hits:
             seen_per_word[s] += 1
             cols[hits] = c
