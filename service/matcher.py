@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import cached_property
+from itertools import accumulate
 
 import numpy as np
 
@@ -28,6 +29,7 @@ from service.align import (
     QuerySimilarity,
     Row,
     Step,
+    window_bounds,
     word_weight,
 )
 from service.differences import SENTENCE_ENDS, QuoteLayout, compute_differences, quote_layout
@@ -271,13 +273,12 @@ class Matcher:
         # One similarity matrix for all windows (one near-miss lookup), split per window, and an
         # upper bound per window: each quote word at its best there, plus both end bonuses.
         widths = [len(w) for w in unique]
-        offsets = np.cumsum([0, *widths])
+        offsets = list(accumulate(widths, initial=0))
         sim = query.similarity.matrix(np.concatenate(unique))
-        bound = np.maximum(np.maximum.reduceat(sim, offsets[:-1], axis=1), 0.0).sum(axis=0)
-        bound += 2 * END_BONUS
+        bound = window_bounds(sim, np.array(offsets[:-1], dtype=np.int64)).tolist()
 
         def batch_of(slots: list[int]) -> AlignedBatch:
-            return AlignedBatch(query.rows, sim, [(int(offsets[k]), widths[k]) for k in slots])
+            return AlignedBatch(query.rows, sim, [(offsets[k], widths[k]) for k in slots])
 
         # Pass 1 aligns each article's most promising window; pass 2 only the windows that could
         # still beat (or tie earlier than) what pass 1 found, usually none.

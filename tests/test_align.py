@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from service.align import (
+    END_BONUS,
     FUZZY_MIN_RATIO,
     LetterCounts,
     QuerySimilarity,
@@ -17,6 +18,7 @@ from service.align import (
     may_be_near_miss,
     similarity_matrix,
     similarity_matrix_reference,
+    window_bounds,
 )
 from service.matcher import quote_rows
 from service.normalise import tokenize
@@ -109,6 +111,23 @@ def test_batched_alignment_matches_one_window_at_a_time(
         expected = align(rows, sim)
         assert batch.alignment(k) == expected
         assert expected is None or batch.scores[k] == expected.score
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from([*VOCAB, "...", "[x]"]), min_size=1, max_size=10),
+    st.lists(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=20), min_size=1, max_size=4),
+)
+def test_window_bounds_cap_each_windows_score(quote: list[str], windows: list[list[str]]) -> None:
+    rows = quote_rows(" ".join(quote))
+    sims = [similarity_matrix(rows, w) for w in windows]
+    starts = np.cumsum([0, *[len(w) for w in windows[:-1]]]).astype(np.int64)
+    bounds = window_bounds(np.concatenate(sims, axis=1), starts)
+    batch = align_batch(rows, sims)
+    for k, sim in enumerate(sims):
+        best_per_row = sim.max(axis=1) if len(rows) else np.zeros(0)
+        assert bounds[k] == np.maximum(best_per_row, 0.0).sum() + 2 * END_BONUS
+        assert batch.scores[k] <= bounds[k]
 
 
 @settings(max_examples=100, deadline=None)
