@@ -278,11 +278,12 @@ def _best_documents(
     if n_hit > limit:
         keep = hit_scores >= best[0]  # (the limit-th best score, ties included)
         hit, hit_scores = hit[keep], hit_scores[keep]
-        if hit.shape[0] > max_tied:
-            by_doc = np.argsort(hit, kind="mergesort")
-            hit, hit_scores = hit[by_doc], hit_scores[by_doc]
-            order = np.argsort(-hit_scores, kind="mergesort")[:max_tied]
-            hit, hit_scores = hit[order], hit_scores[order]
+    # (Not only after the cut above: whether a document below it was seen depends on pruning.)
+    if hit.shape[0] > max_tied:
+        by_doc = np.argsort(hit, kind="mergesort")
+        hit, hit_scores = hit[by_doc], hit_scores[by_doc]
+        order = np.argsort(-hit_scores, kind="mergesort")[:max_tied]
+        hit, hit_scores = hit[order], hit_scores[order]
     if hit.shape[0] > limit:
         days = day[hit]
         if not (days == -2).any():
@@ -308,10 +309,11 @@ def best_documents_reference(
     """Documents worth aligning and their rounded scores, in numpy over every document number.
 
     A document scores the summed weights of its postings; only live ones sharing a word count.
-    The best `limit` scores and whatever ties with the last of them are kept (ties beyond
-    `max_tied`, corpora of identical copies, cut by document number); then, when every date is
-    ISO, only the best `limit` by score and date and those tying with the last on both. Scores
-    are rounded so that sums in another order still tie. The caller orders what is left.
+    The best `limit` scores and whatever ties with the last of them are kept, never more than
+    `max_tied` (corpora of identical copies; the lowest score's ties cut by document number);
+    then, when every date is ISO, only the best `limit` by score and date and those tying with
+    the last on both. Scores are rounded so that sums in another order still tie. The caller
+    orders what is left.
     """
     scores = np.bincount(docs, weights=np.repeat(weights, lengths), minlength=len(alive))
     scores = scores[: len(alive)] * alive
@@ -321,9 +323,9 @@ def best_documents_reference(
         floor = np.partition(hit_scores, len(hit) - limit)[len(hit) - limit]
         keep = hit_scores >= floor
         hit, hit_scores = hit[keep], hit_scores[keep]
-        if len(hit) > max_tied:
-            order = np.argsort(-hit_scores, kind="stable")[:max_tied]
-            hit, hit_scores = hit[order], hit_scores[order]
+    if len(hit) > max_tied:
+        order = np.argsort(-hit_scores, kind="stable")[:max_tied]
+        hit, hit_scores = hit[order], hit_scores[order]
     if len(hit) > limit and not (day[hit] == -2).any():
         days = day[hit]
         order = np.lexsort((days, -hit_scores))

@@ -1,7 +1,7 @@
 """Candidate retrieval: every document sharing a rare word can be found, at any corpus size."""
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from service.word_index import MAX_TIED, WordIndex, _best_documents, best_documents_reference
@@ -82,6 +82,17 @@ def _postings(draw: st.DrawFn) -> tuple:
 
 @settings(max_examples=300, deadline=None)
 @given(_postings())
+# A tie cap below `limit`, with the one low-scoring document pruned unseen: the cap still applies.
+@example(
+    (
+        [[0], [5, 10, 12], [0, 1]],
+        [0.25, 1.0, 0.25],
+        [False, True, False, False, False, True, False, False, False, False, True, False, True],
+        [-1] * 13,
+        3,
+        1,
+    )
+)
 def test_compiled_retrieval_keeps_what_the_numpy_reference_keeps(case: tuple) -> None:
     lists, weights, alive, days, limit, max_tied = case
     docs = np.array([d for plist in lists for d in plist], dtype=np.int32)
