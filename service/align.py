@@ -163,7 +163,7 @@ class LetterCounts:
         return tuple(self._rows[5 * word_id : 5 * word_id + 5])
 
 
-@kernel("int64[:, :](int32[:], uint8[:], uint32[:, :], int64[:, :], int64[:])")
+@kernel("int64[:, :](int32[::1], uint8[::1], uint32[:, ::1], int64[:, ::1], int64[::1])")
 def _possible_near_misses(
     ordered_ids: np.ndarray,
     fuzzable: np.ndarray,
@@ -304,7 +304,7 @@ class QuerySimilarity:
         return np.array(ordered, dtype=np.int64), near_rows
 
 
-@kernel("f8[:, :](int64[:], f8[:], int32[:], int64[:], b1[:, :])")
+@kernel("f8[:, :](int64[::1], f8[::1], int32[::1], int64[::1], b1[:, ::1])")
 def _fill_similarity(
     q_ids: np.ndarray,
     weights: np.ndarray,
@@ -335,7 +335,7 @@ def _fill_similarity(
     return sim
 
 
-@kernel("f8[:](f8[:, :], int64[:])")
+@kernel("f8[:](f8[:, ::1], int64[::1])")
 def window_bounds(sim: np.ndarray, starts: np.ndarray) -> np.ndarray:  # pragma: no cover
     """An upper bound on each window's alignment score (window k: columns starts[k] up to the
     next start): every quote row at its best there, never below 0, plus both end bonuses."""
@@ -381,7 +381,10 @@ def align(rows: Sequence[Row], sim: np.ndarray) -> Alignment | None:
 _KIND_CODE = {"word": 0, "ellipsis": 1, "bracket": 2}
 
 
-@kernel("void(int8[:], f8[:, :], int64[:], int64[:], f8[:, :], f8[:, :], f8[:, :], f8[:])")
+@kernel(
+    "void(int8[::1], f8[:, ::1], int64[::1], int64[::1], f8[:, ::1], f8[:, ::1], f8[:, ::1],"
+    " f8[::1])"
+)
 def _fill_windows(
     kinds: np.ndarray,
     sim: np.ndarray,
@@ -430,18 +433,31 @@ def _fill_windows(
                     f[i, c0 + j] = _NEG
                     inner = max(inner, best)
                 continue
+            # Along a row each cell's e waits on the cell before, so that chain is kept short:
+            # with h = max(rest, e) and ARTICLE_GAP_OPEN >= ARTICLE_GAP_EXTEND,
+            #   max(h - OPEN, e - EXTEND) == max(rest - OPEN, e - EXTEND)  (exactly, in floats)
+            # and the left and upper-left cells are carried in registers, not re-read.
+            up = h[i - 1, c0]
+            fj = max(up - QUOTE_GAP_OPEN, f[i - 1, c0] - QUOTE_GAP_EXTEND)
             ej = _NEG
-            for j in range(n + 1):
-                fj = max(h[i - 1, c0 + j] - QUOTE_GAP_OPEN, f[i - 1, c0 + j] - QUOTE_GAP_EXTEND)
-                hj = max(fj, 0.0)
-                if j > 0:
-                    hj = max(hj, h[i - 1, c0 + j - 1] + sim[i - 1, s0 + j - 1])
-                    ej = max(h[i, c0 + j - 1] - ARTICLE_GAP_OPEN, ej - ARTICLE_GAP_EXTEND)
-                hj = max(hj, ej)
+            rest = max(fj, 0.0)
+            hj = max(rest, ej)
+            f[i, c0] = fj
+            e[i, c0] = ej
+            h[i, c0] = hj
+            inner = max(inner, hj)
+            diagonal = up
+            for j in range(1, n + 1):
+                ej = max(rest - ARTICLE_GAP_OPEN, ej - ARTICLE_GAP_EXTEND)
+                up = h[i - 1, c0 + j]
+                fj = max(up - QUOTE_GAP_OPEN, f[i - 1, c0 + j] - QUOTE_GAP_EXTEND)
+                rest = max(max(fj, 0.0), diagonal + sim[i - 1, s0 + j - 1])
+                hj = max(rest, ej)
                 f[i, c0 + j] = fj
                 e[i, c0 + j] = ej
                 h[i, c0 + j] = hj
                 inner = max(inner, hj)
+                diagonal = up
         at_end = _NEG
         for j in range(n + 1):
             at_end = max(at_end, h[m, c0 + j])
@@ -687,8 +703,8 @@ def _traceback_compiled(
 
 
 @kernel(
-    "Tuple((int64, f8))(int8[:], f8[:], f8[:, :], int64, f8[:, :], f8[:, :], f8[:, :],"
-    " int64, int64, int64[:, :])"
+    "Tuple((int64, f8))(int8[::1], f8[::1], f8[:, ::1], int64, f8[:, ::1], f8[:, ::1], f8[:, ::1],"
+    " int64, int64, int64[:, ::1])"
 )
 def _trace_path(
     kinds: np.ndarray,

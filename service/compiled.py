@@ -31,7 +31,7 @@ def kernel(signature: str) -> Callable[[Callable], Callable]:
     return njit(signature, cache=True, nogil=True)
 
 
-@kernel("int64(int64[:], int64)")
+@kernel("int64(int64[::1], int64)")
 def first_at_least(ordered: np.ndarray, value: int) -> int:  # pragma: no cover - compiled
     """np.searchsorted(ordered, value) for one value. Called per article word by other kernels,
     where numba's searchsorted costs several times more than this loop."""

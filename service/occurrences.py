@@ -55,7 +55,9 @@ class QuoteWords:
         return found.tolist()
 
 
-@kernel("int64[:, :](int32[:], int64[:], int64[:], int64[:], int64, int64, int64, int64, int64)")
+@kernel(
+    "int64[:, :](int32[::1], int64[::1], int64[::1], int64[::1], int64, int64, int64, int64, int64)"
+)
 def _windows(
     ids: np.ndarray,
     keys: np.ndarray,
@@ -196,7 +198,7 @@ def windows_reference(words: QuoteWords, ids: np.ndarray) -> list[list[int]]:
     return [list(w) for w in found]
 
 
-@kernel("int64(int32[:], int64, int64, int32[:])")
+@kernel("int64(int32[::1], int64, int64, int32[::1])")
 def _first_copy(ids: np.ndarray, lo: int, hi: int, phrase: np.ndarray) -> int:  # pragma: no cover
     """Compiled `first_copy`."""
     p = phrase.shape[0]

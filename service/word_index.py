@@ -195,7 +195,7 @@ def _day_number(published: str) -> int:
     return -2
 
 
-@kernel("void(f8[:], f8)")
+@kernel("void(f8[::1], f8)")
 def _keep_best(best: np.ndarray, value: float) -> None:  # pragma: no cover - compiled
     """Keep `best` (ascending, fixed length) the largest values seen: `value` replaces the
     smallest when it beats it."""
@@ -208,8 +208,8 @@ def _keep_best(best: np.ndarray, value: float) -> None:  # pragma: no cover - co
 
 
 @kernel(
-    "Tuple((int64[:], f8[:]))(int32[:], int64[:], f8[:], b1[:], int64[:], f8[:], b1[:], int64,"
-    " int64)"
+    "Tuple((int64[:], f8[:]))(int32[::1], int64[::1], f8[::1], b1[::1], int64[::1], f8[::1],"
+    " b1[::1], int64, int64)"
 )
 def _best_documents(
     docs: np.ndarray,
