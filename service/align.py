@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 import numpy as np
@@ -483,11 +484,11 @@ class AlignedBatch:
         m = len(rows)
         self._starts = np.array([start for start, _ in spans], dtype=np.int64)
         widths = np.array([width for _, width in spans], dtype=np.int64)
-        self.bounds = np.concatenate(([0], np.cumsum(widths + 1)))
+        self.bounds = list(accumulate((width + 1 for _, width in spans), initial=0))
         if m == 0 or not spans:
             self.scores = np.zeros(len(spans))
             return
-        total = int(self.bounds[-1])
+        total = self.bounds[-1]
         self.h = np.empty((m + 1, total))
         self.e = np.empty((m + 1, total))
         self.f = np.empty((m + 1, total))
@@ -511,8 +512,8 @@ class AlignedBatch:
                 self.h,
                 self.e,
                 self.f,
-                int(self.bounds[k]),
-                int(self.bounds[k + 1]),
+                self.bounds[k],
+                self.bounds[k + 1],
                 self._codes,
             )
         return self._traced[k]

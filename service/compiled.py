@@ -20,12 +20,12 @@ import numpy as np
 from numba import njit  # (reads NUMBA_CACHE_DIR when first imported)
 
 
-def kernel(signature: str) -> Callable[[Callable], Callable]:
-    """Compile a function for one signature when its module is imported.
+def kernel(signature: str | list[str]) -> Callable[[Callable], Callable]:
+    """Compile a function for its signature (or each of a few) when its module is imported.
 
-    Why a signature: compiled lazily, each new combination of argument types (a contiguous
+    Why signatures: compiled lazily, each new combination of argument types (a contiguous
     array here, a slice there) compiles or loads another version in the middle of a request;
-    with one signature of any-layout arrays, gunicorn's master does all of it before forking.
+    with the signatures given, gunicorn's master does all of it before forking.
     nogil: a worker with threads can run two queries' kernels at once.
     """
     return njit(signature, cache=True, nogil=True)

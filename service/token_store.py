@@ -14,6 +14,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from service.align import LetterCounts, may_be_near_miss
+from service.compiled import kernel
 from service.normalise import Tokens, tokenize
 
 MARK_EVERY = 128
@@ -51,6 +52,28 @@ class Vocabulary(dict[str, int]):
             pool += self._buckets.get((word[:1], length), ())
         found = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=min_ratio, limit=limit)
         return [w for w, _, _ in found]
+
+
+@kernel(
+    [
+        "int64[::1](uint8[::1], int64, int64, int64, int64)",
+        "int64[::1](uint16[::1], int64, int64, int64, int64)",
+    ]
+)
+def _summed_starts(
+    steps: np.ndarray, start: int, base: int, lo: int, hi: int
+) -> np.ndarray:  # pragma: no cover - compiled; the offsets test checks every word range
+    """Starts of words [lo, hi), given that word `base` (<= lo) starts at `start` and each
+    word's step from the one before (what a numpy cumsum did, at a tenth of its call cost)."""
+    out = np.empty(hi - lo, dtype=np.int64)
+    position = start
+    for k in range(base + 1, lo):
+        position += steps[k]
+    for k in range(lo, hi):
+        if k > base:
+            position += steps[k]
+        out[k - lo] = position
+    return out
 
 
 def _smallest(values: np.ndarray) -> np.ndarray | None:
@@ -115,9 +138,7 @@ class DocTokens:
             starts = np.zeros(0, dtype=np.int64)
         else:  # summed from the last mark at or before `lo`
             mark = lo // MARK_EVERY
-            base = mark * MARK_EVERY
-            summed = np.cumsum(self.steps[base:hi], dtype=np.int64)
-            starts = summed[lo - base :] + (self.marks[mark] - summed[0])
+            starts = _summed_starts(self.steps, int(self.marks[mark]), mark * MARK_EVERY, lo, hi)
         if self.extent.dtype == np.int32:
             ends = self.extent[lo:hi].astype(np.int64)
         else:

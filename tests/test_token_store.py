@@ -1,5 +1,8 @@
 """Articles tokenised once keep exact offsets in compact arrays."""
 
+import numpy as np
+import pytest
+
 from service.normalise import tokenize
 from service.token_store import MARK_EVERY, TokenStore
 
@@ -48,13 +51,16 @@ def test_offsets_far_into_a_text_and_contractions_round_trip() -> None:
     assert doc.view(0, len(doc), store.vocabulary.words) == tokenize(text)
 
 
-def test_offsets_of_any_word_range_of_a_long_article() -> None:
-    # Word and gap lengths vary, so every range needs the right mark and the right sum after it.
+@pytest.mark.parametrize(("gap", "steps"), [(1, np.uint8), (100, np.uint16)])
+def test_offsets_of_any_word_range_of_a_long_article(gap: int, steps: type) -> None:
+    # Word and gap lengths vary, so every range needs the right mark and the right sum after it;
+    # gaps of hundreds of characters need two-byte steps.
     words = [("w" * (1 + i % 7)) + ("q" * (i % 3)) for i in range(3 * MARK_EVERY + 17)]
-    text = "".join(w + " " * (1 + i % 4) for i, w in enumerate(words))
+    text = "".join(w + " " * gap * (1 + i % 4) for i, w in enumerate(words))
     store = TokenStore()
     store.add("long", text)
     doc = store.get("long")
+    assert doc.steps.dtype == steps
     expected = tokenize(text)
     n = len(doc)
     edges = sorted({0, 1, n - 1, n} | {k * MARK_EVERY + d for k in range(4) for d in (-1, 0, 1)})
