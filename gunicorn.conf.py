@@ -3,6 +3,7 @@
 Command-line flags still win over this file (tests pass `--bind 127.0.0.1:<port>`).
 """
 
+import gc
 import json
 import multiprocessing
 import os
@@ -99,6 +100,13 @@ logconfig_dict = {
         "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
     },
 }
+
+
+def pre_fork(server, worker) -> None:
+    """Hide everything the master built (the preloaded index) from the garbage collector before
+    forking, as the `gc.freeze` documentation recommends: a worker's collections then never
+    walk or write to those objects, so their pages stay shared and each collection is short."""
+    gc.freeze()
 
 
 def post_worker_init(worker) -> None:

@@ -63,6 +63,9 @@ def run_size(size: int, per_kind: int, brute_queries: int, held_out) -> dict:
     build_s = time.perf_counter() - t0
     gc.collect()
     rss2 = rss_mb()
+    # As gunicorn's master does before forking workers (gunicorn.conf.py, pre_fork): the index
+    # is out of the collector's sight while queries run.
+    gc.freeze()
 
     gen = QuoteGenerator(corpus[: min(len(corpus), 3000)], random.Random(SEED + size))
     samples = generate(gen, (*POSITIVE_KINDS, *NEGATIVE_KINDS), per_kind, held_out)
@@ -88,6 +91,7 @@ def run_size(size: int, per_kind: int, brute_queries: int, held_out) -> dict:
                 stats["top1"] += 1
 
     # Brute force on a fixed, evenly spread subset (it is linear in corpus size).
+    gc.unfreeze()
     rng = random.Random(SEED)
     subset = rng.sample(range(len(samples)), min(brute_queries, len(samples)))
     texts = [a.text for a in corpus]
