@@ -269,6 +269,7 @@ class QuerySimilarity:
         self._fuzzy_words = sorted(
             {r.word for r in rows if r.kind == "word" and may_be_near_miss(r.word)}
         )
+        self._negated = [is_negation(word) for word in self._fuzzy_words]
         slot = {word: n for n, word in enumerate(self._fuzzy_words)}
         # Which of those words each row is (-1: none), to mark a near miss's rows.
         self._row_fuzzy = np.array(
@@ -294,8 +295,16 @@ class QuerySimilarity:
             pairs = _possible_near_misses(
                 np.sort(ids), fuzzable, self._letters.table(), self._quote_counts, self._quote_ids
             )
-            quote_words, words = self._fuzzy_words, self._words
-            hits = [(q, k) for q, k in pairs.tolist() if fuzzy_equal(quote_words[q], words[k])]
+            # Both words of a pair are distinct, fuzzable words (three letters or more, not
+            # numbers), so of `fuzzy_equal` only the negation and ratio tests are left: asked
+            # directly, since nearly every pair is new and a cache miss costs more than the test.
+            quote_words, words, negated = self._fuzzy_words, self._words, self._negated
+            hits = [
+                (q, k)
+                for q, k in pairs.tolist()
+                if fuzz.ratio(quote_words[q], words[k], score_cutoff=FUZZY_MIN_RATIO)
+                and is_negation(words[k]) == negated[q]
+            ]
         ordered = sorted({k for _, k in hits})
         near_rows = np.zeros((len(ordered), len(self.q_ids)), dtype=np.bool_)
         if hits:

@@ -130,13 +130,18 @@ def test_window_bounds_cap_each_windows_score(quote: list[str], windows: list[li
         assert batch.scores[k] <= bounds[k]
 
 
+# Near misses across a negation ("never" / "ever" / "nevr") must never pair.
+ID_VOCAB = [*VOCAB, "never", "ever", "nevr"]
+
+
 @settings(max_examples=100, deadline=None)
 @given(
-    st.lists(st.sampled_from([*VOCAB, "unknownword", "..."]), min_size=1, max_size=10),
-    st.lists(st.sampled_from(VOCAB), min_size=1, max_size=25),
+    st.lists(st.sampled_from([*ID_VOCAB, "unknownword", "nevar", "..."]), min_size=1, max_size=10),
+    st.lists(st.sampled_from(ID_VOCAB), min_size=1, max_size=25),
 )
+@example(["never", "ground"], ["ever", "nevr", "grund"])
 def test_id_similarity_matches_reference(quote: list[str], article: list[str]) -> None:
-    vocabulary = sorted(set(VOCAB))
+    vocabulary = sorted(set(ID_VOCAB))
     ids = {w: i for i, w in enumerate(vocabulary)}
     rows = quote_rows(" ".join(quote))
     fuzzable = bytearray(may_be_near_miss(w) for w in vocabulary)
