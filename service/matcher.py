@@ -680,9 +680,12 @@ def quote_rows(quote: str) -> list[Row]:
     for part in split_quote(quote):
         if part.kind == "words":
             t = part.tokens
+            make = tuple.__new__  # Row(...) without the named tuple's Python-level __new__
             rows.extend(
-                Row("word", w, word_weight(w), s, e)
-                for w, s, e in zip(t.words, t.starts, t.ends, strict=True)
+                [
+                    make(Row, ("word", w, word_weight(w), s, e))
+                    for w, s, e in zip(t.words, t.starts, t.ends, strict=True)
+                ]
             )
         elif part.kind == "bracket":
             rows.append(Row("bracket", "", 0.0, part.start, part.start + len(part.text)))
