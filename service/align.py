@@ -157,12 +157,6 @@ class LetterCounts:
     def table(self) -> np.ndarray:
         return np.frombuffer(self._rows, dtype=np.uint32).reshape(-1, 5)
 
-    def of(self, word_id: int, word: str) -> tuple[int, ...]:
-        """The counts of a word: stored for a known id (-1: unknown, counted now)."""
-        if word_id < 0:
-            return letter_counts(word)
-        return tuple(self._rows[5 * word_id : 5 * word_id + 5])
-
 
 @kernel("int64[:, :](int32[::1], uint8[::1], uint32[:, ::1], int64[:, ::1], int64[::1])")
 def _possible_near_misses(
@@ -265,9 +259,11 @@ class QuerySimilarity:
         self._letters = letters
         self.q_ids = np.array(row_ids, dtype=np.int64)
         self._weights = np.array([r.weight for r in rows])
-        # fuzzy_equal never pairs short words or numbers: no need to look those up.
+        id_of = {r.word: i for r, i in zip(rows, row_ids, strict=True) if r.kind == "word"}
+        # fuzzy_equal never pairs short words or numbers: no need to look those up (a known
+        # word's answer is kept in `fuzzable`).
         self._fuzzy_words = sorted(
-            {r.word for r in rows if r.kind == "word" and may_be_near_miss(r.word)}
+            w for w, i in id_of.items() if (fuzzable[i] if i >= 0 else may_be_near_miss(w))
         )
         self._negated = [is_negation(word) for word in self._fuzzy_words]
         slot = {word: n for n, word in enumerate(self._fuzzy_words)}
@@ -275,11 +271,15 @@ class QuerySimilarity:
         self._row_fuzzy = np.array(
             [slot.get(r.word, -1) if r.kind == "word" else -1 for r in rows], dtype=np.int64
         )
-        id_of = {r.word: i for r, i in zip(rows, row_ids, strict=True) if r.kind == "word"}
         ids = [id_of[w] for w in self._fuzzy_words]
-        counts = [letters.of(i, w) for i, w in zip(ids, self._fuzzy_words, strict=True)]
-        self._quote_counts = np.array(counts, dtype=np.int64).reshape(-1, 5)
         self._quote_ids = np.array(ids, dtype=np.int64)
+        # Letter counts: a known word's are stored; an unknown one (a typo) is counted now.
+        counts = np.zeros((len(ids), 5), dtype=np.int64)
+        known = self._quote_ids >= 0
+        counts[known] = letters.table()[self._quote_ids[known]]
+        for n in np.flatnonzero(~known).tolist():
+            counts[n] = letter_counts(self._fuzzy_words[n])
+        self._quote_counts = counts
 
     def matrix(self, window_ids: np.ndarray) -> np.ndarray:
         ids = np.ascontiguousarray(window_ids, dtype=np.int32)

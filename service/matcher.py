@@ -487,29 +487,29 @@ class _Query:
         self.rows = rows
         self._idf = idf
         vocabulary = tokens.vocabulary
-        word_id = tokens.word_id
-        self.row_ids = [word_id(r.word) if r.kind == "word" else -1 for r in rows]
+        get = dict.get  # (TokenStore.word_id, without a Python call per row)
+        self.row_ids = [get(vocabulary, r.word, -1) if r.kind == "word" else -1 for r in rows]
         self.similarity = QuerySimilarity(
             rows, self.row_ids, vocabulary.words, vocabulary.fuzzable, vocabulary.letters
         )
         self.cells_left = MAX_ALIGN_CELLS
         self.m = len(rows)
-        word_rows = [(i, r) for i, r in enumerate(rows) if r.kind == "word"]
-        self.total_weight = sum(r.weight for _, r in word_rows) * MATCH or 1.0
-        content = [(i, r) for i, r in word_rows if not is_function_word(r.word)]
+        word_rows = [i for i, r in enumerate(rows) if r.kind == "word"]
+        weight = sum(rows[i].weight for i in word_rows) * MATCH
+        self.total_weight = weight or 1.0
+        self.perfect = weight + 2 * END_BONUS
+        content = [i for i in word_rows if not is_function_word(rows[i].word)]
         span: dict[int, tuple[int, int]] = {}
-        for i, _ in content or word_rows:
+        for i in content or word_rows:
             if (known := self.row_ids[i]) >= 0:
                 first, last = span.get(known, (i, i))
                 span[known] = (min(first, i), max(last, i))
         spread = SPREAD_FACTOR * self.m + SPREAD_SLACK
-        if any(r.kind == "ellipsis" for r in rows):
+        if len(word_rows) < len(rows) and any(r.kind == "ellipsis" for r in rows):
             spread += ELLIPSIS_SPREAD
         self.words = QuoteWords(span, self.m, spread)
-        q_ids = self.similarity.q_ids
-        plain = bool(rows) and all(r.kind == "word" for r in rows) and bool((q_ids >= 0).all())
-        self.plain_ids = q_ids.astype(np.int32) if plain else None
-        self.perfect = sum(r.weight for r in rows if r.kind == "word") * MATCH + 2 * END_BONUS
+        plain = 0 < len(word_rows) == len(rows) and -1 not in self.row_ids
+        self.plain_ids = self.similarity.q_ids.astype(np.int32) if plain else None
 
     @cached_property
     def layout(self) -> QuoteLayout:
