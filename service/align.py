@@ -185,8 +185,9 @@ def _possible_near_misses(
         for q in range(n_quote):
             if word == quote_ids[q]:
                 continue
+            needed = 3 * (length + quote_counts[q, 4])  # 8 x common characters must reach it
             # At most the shorter word in common: a cheap first test that rejects most pairs.
-            if 8 * min(length, quote_counts[q, 4]) < 3 * (length + quote_counts[q, 4]):
+            if 8 * min(length, quote_counts[q, 4]) < needed:
                 continue
             if not (thrice & quote_counts[q, 2]):  # (three or more on both: no bound)
                 bound = min(others, quote_counts[q, 3])
@@ -194,7 +195,7 @@ def _possible_near_misses(
                     while mask:
                         mask &= mask - 1
                         bound += 1
-                if 8 * bound < 3 * (length + quote_counts[q, 4]):
+                if 8 * bound < needed:
                     continue
             out[n, 0] = q
             out[n, 1] = word

@@ -99,14 +99,12 @@ def compute_differences(
     alignment: Alignment,
     text: str,
     tokens: Tokens,
+    layout: QuoteLayout,
     col_offset: int = 0,
-    layout: QuoteLayout | None = None,
 ) -> tuple[Difference, ...]:
     """Differences turning the article's words (`tokens`, window starting at `col_offset`) into
     the quote's, including quote words left outside the aligned passage; `layout` is
-    `quote_layout(rows)` when the caller already has it."""
-    if layout is None:
-        layout = quote_layout(rows)
+    `quote_layout(rows)`, made once per query."""
     diffs: list[Difference] = []
     word_rows = layout.word_rows
     leading = [i for i in word_rows if i < alignment.first_row]

@@ -355,7 +355,7 @@ class Matcher:
         tokens = item.doc.view(view_lo, view_hi, self._tokens.vocabulary.words)
         alignment = extend_over_insertions(rows, in_view, tokens.words)
         alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
-        differences = compute_differences(quote, rows, alignment, text, tokens, 0, query.layout)
+        differences = compute_differences(quote, rows, alignment, text, tokens, query.layout)
         features = extract_features(query.stats, alignment, differences, ties)
         match = SpanMatch(
             article_id=item.article.id,
