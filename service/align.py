@@ -306,12 +306,15 @@ class QuerySimilarity:
                 if fuzz.ratio(quote_words[q], words[k], score_cutoff=FUZZY_MIN_RATIO)
                 and is_negation(words[k]) == negated[q]
             ]
+        if not hits:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, len(self.q_ids)), dtype=np.bool_)
         ordered = sorted({k for _, k in hits})
-        near_rows = np.zeros((len(ordered), len(self.q_ids)), dtype=np.bool_)
-        if hits:
-            slot = {k: n for n, k in enumerate(ordered)}
-            for q, k in hits:
-                near_rows[slot[k]] |= self._row_fuzzy == q
+        slot = {k: n for n, k in enumerate(ordered)}
+        # Which quote words each near miss is near, then spread to their rows in one gather:
+        # the extra last column stays False and is what rows of no such word (-1) pick.
+        near_words = np.zeros((len(ordered), len(self._fuzzy_words) + 1), dtype=np.bool_)
+        near_words[[slot[k] for _, k in hits], [q for q, _ in hits]] = True
+        near_rows = np.ascontiguousarray(near_words.take(self._row_fuzzy, axis=1))
         return np.array(ordered, dtype=np.int64), near_rows
 
 
