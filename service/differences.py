@@ -25,6 +25,9 @@ CONTRACTION = "contraction"
 # A capitalised word up to three characters after one of these starts a sentence (not a name).
 SENTENCE_ENDS = '.!?\n“"'
 # "They are" for "They’re": the same words, written out or contracted
+# The other reading of a contraction's second half: normalisation expands "'s" and "'d" after a
+# pronoun to "is" and "would", but "it's been" is "it has been" and "he'd gone" "he had gone".
+OTHER_READING = {"is": "has", "would": "had"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,8 +216,41 @@ def _difference(
     op = "replace" if q_text and a_text else "insert" if q_text else "delete"
     if group.contraction_only and op == "replace":
         return Difference(op, q_text, a_text, (CONTRACTION,))
+    if op == "replace" and len(group.rows) == 1 == len(group.cols):
+        other = _other_reading(quote, rows, group.rows[0], text, tokens, a0, layout)
+        if other is not None:
+            return Difference(op, *other, (CONTRACTION,))
     flags = meaning_flags(q_words, a_words, q_names, a_names, spelling=group.fuzzy_only)
     return Difference(op, q_text, a_text, flags)
+
+
+def _other_reading(
+    quote: str,
+    rows: Sequence[Row],
+    row: int,
+    text: str,
+    tokens: Tokens,
+    col: int,
+    layout: QuoteLayout,
+) -> tuple[str, str] | None:
+    """Quote and article text when one word stands against the other reading of the contraction
+    on the other side ("It's been" for "It has been", "he had" for "he'd"), else None.
+
+    Why: "'s" and "'d" are read as "is" and "would" when expanded, but after a pronoun they are
+    just as often "has" and "had"; the same words contracted on one side only are no change of
+    meaning. Both sides must have the same word (the pronoun) just before."""
+    if row == 0 or col == 0 or rows[row - 1].word != tokens.words[col - 1]:
+        return None
+    q_word, a_word = rows[row].word, tokens.words[col]
+    quote_contracted = layout.row_starts[row] == layout.row_starts[row - 1]
+    if quote_contracted and OTHER_READING.get(q_word) == a_word:
+        written_out = text[tokens.starts[col - 1] : tokens.ends[col]]
+        return quote[rows[row].start : rows[row].end], written_out
+    article_contracted = tokens.starts[col] == tokens.starts[col - 1]
+    if article_contracted and OTHER_READING.get(a_word) == q_word:
+        written_out = quote[rows[row - 1].start : rows[row].end]
+        return written_out, text[tokens.starts[col] : tokens.ends[col]]
+    return None
 
 
 def meaning_flags(

@@ -229,6 +229,36 @@ def test_contracted_quote_of_written_out_words_is_close() -> None:
     ]
 
 
+def test_other_reading_of_s_and_d_is_a_contraction_either_way() -> None:
+    text = (
+        "The minister said: “It has been a difficult week for everyone in government.” "
+        "Her deputy added: “It’s been the hardest month of my working life so far.”"
+    )
+    matcher = Matcher([Article(id="r", title="t", text=text)])
+    [best] = matcher.find("It's been a difficult week for everyone in government")
+    assert text[best.start : best.end] == "It has been a difficult week for everyone in government"
+    assert best.verdict == "close"
+    assert [(d.op, d.quote, d.original, d.flags) for d in best.differences] == [
+        ("replace", "It's", "It has", ("contraction",))
+    ]
+    [best] = matcher.find("It has been the hardest month of my working life so far")
+    assert text[best.start : best.end] == "It’s been the hardest month of my working life so far"
+    assert best.verdict == "close"
+    assert [(d.op, d.quote, d.original, d.flags) for d in best.differences] == [
+        ("replace", "It has", "It’s", ("contraction",))
+    ]
+
+
+def test_contraction_against_another_verb_stays_a_change() -> None:
+    text = "The minister said: “It was a difficult week for everyone in government.”"
+    matcher = Matcher([Article(id="r", title="t", text=text)])
+    [best] = matcher.find("It's a difficult week for everyone in government")
+    assert best.verdict == "altered"
+    assert [(d.op, d.quote, d.original, d.flags) for d in best.differences] == [
+        ("replace", "It's", "was", ())
+    ]
+
+
 def test_wont_for_will_is_a_negation_change() -> None:
     text = "The chancellor said: “We won't raise taxes on working people this year.”"
     matcher = Matcher([Article(id="w", title="t", text=text)])
