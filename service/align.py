@@ -266,7 +266,6 @@ class QuerySimilarity:
         self._fuzzy_words = sorted(
             w for w, i in id_of.items() if (fuzzable[i] if i >= 0 else may_be_near_miss(w))
         )
-        self._negated = [is_negation(word) for word in self._fuzzy_words]
         slot = {word: n for n, word in enumerate(self._fuzzy_words)}
         # Which of those words each row is (-1: none), to mark a near miss's rows.
         self._row_fuzzy = np.array(
@@ -274,12 +273,16 @@ class QuerySimilarity:
         )
         ids = [id_of[w] for w in self._fuzzy_words]
         self._quote_ids = np.array(ids, dtype=np.int64)
-        # Letter counts: a known word's are stored; an unknown one (a typo) is counted now.
-        counts = np.zeros((len(ids), 5), dtype=np.int64)
-        known = self._quote_ids >= 0
-        counts[known] = letters.table()[self._quote_ids[known]]
-        for n in np.flatnonzero(~known).tolist():
-            counts[n] = letter_counts(self._fuzzy_words[n])
+        # Letter counts: a known word's are stored; an unknown one (a typo) is counted now
+        # (its row taken first, by a clipped -1, is overwritten).
+        table = letters.table()
+        if len(table):
+            counts = table.take(self._quote_ids, axis=0, mode="clip").astype(np.int64)
+        else:
+            counts = np.zeros((len(ids), 5), dtype=np.int64)
+        for n, known in enumerate(ids):
+            if known < 0:
+                counts[n] = letter_counts(self._fuzzy_words[n])
         self._quote_counts = counts
 
     def matrix(self, window_ids: np.ndarray) -> np.ndarray:
@@ -299,12 +302,12 @@ class QuerySimilarity:
             # Both words of a pair are distinct, fuzzable words (three letters or more, not
             # numbers), so of `fuzzy_equal` only the negation and ratio tests are left: asked
             # directly, since nearly every pair is new and a cache miss costs more than the test.
-            quote_words, words, negated = self._fuzzy_words, self._words, self._negated
+            quote_words, words = self._fuzzy_words, self._words
             hits = [
                 (q, k)
                 for q, k in pairs.tolist()
                 if fuzz.ratio(quote_words[q], words[k], score_cutoff=FUZZY_MIN_RATIO)
-                and is_negation(words[k]) == negated[q]
+                and is_negation(words[k]) == is_negation(quote_words[q])
             ]
         if not hits:
             return np.zeros(0, dtype=np.int64), np.zeros((0, len(self.q_ids)), dtype=np.bool_)
