@@ -21,10 +21,10 @@ from service.normalise import Tokens, normalise_word
 is_number = lru_cache(maxsize=1 << 16)(_is_number_uncached)
 
 SPELLING = "spelling"  # a typo or spelling variant of the same word (not meaning-changing)
+# "They are" for "They’re": the same words, written out or contracted (not meaning-changing)
 CONTRACTION = "contraction"
 # A capitalised word up to three characters after one of these starts a sentence (not a name).
 SENTENCE_ENDS = '.!?\n“"'
-# "They are" for "They’re": the same words, written out or contracted
 # The other reading of a contraction's second half: normalisation expands "'s" and "'d" after a
 # pronoun to "is" and "would", but "it's been" is "it has been" and "he'd gone" "he had gone".
 OTHER_READING = {"is": "has", "would": "had"}
