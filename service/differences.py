@@ -204,22 +204,24 @@ def _difference(
     layout: QuoteLayout,
 ) -> Difference:
     q_text = quote[rows[group.rows[0]].start : rows[group.rows[-1]].end] if group.rows else ""
-    if group.cols:
-        a0, a1 = group.cols[0] + col_offset, group.cols[-1] + col_offset
-        a_text = text[tokens.starts[a0] : tokens.ends[a1]]
-        a_words = list(tokens.words[a0 : a1 + 1])
-        a_names = _names(text, tokens, range(a0, a1 + 1))
-    else:
-        a_text, a_words, a_names = "", [], set()
-    q_words = [rows[i].word for i in group.rows]
-    q_names = _quote_names(quote, rows, group.rows, layout.name_rows)
+    cols = (
+        range(group.cols[0] + col_offset, group.cols[-1] + col_offset + 1)
+        if group.cols
+        else range(0)
+    )
+    a_text = text[tokens.starts[cols[0]] : tokens.ends[cols[-1]]] if cols else ""
     op = "replace" if q_text and a_text else "insert" if q_text else "delete"
     if group.contraction_only and op == "replace":
         return Difference(op, q_text, a_text, (CONTRACTION,))
     if op == "replace" and len(group.rows) == 1 == len(group.cols):
-        other = _other_reading(quote, rows, group.rows[0], text, tokens, a0, layout)
+        other = _other_reading(quote, rows, group.rows[0], text, tokens, cols[0], layout)
         if other is not None:
             return Difference(op, *other, (CONTRACTION,))
+    # Words and names only for the meaning flags: a contraction needs neither.
+    q_words = [rows[i].word for i in group.rows]
+    a_words = [tokens.words[c] for c in cols]
+    q_names = _quote_names(quote, rows, group.rows, layout.name_rows)
+    a_names = _names(text, tokens, cols)
     flags = meaning_flags(q_words, a_words, q_names, a_names, spelling=group.fuzzy_only)
     return Difference(op, q_text, a_text, flags)
 
