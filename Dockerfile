@@ -25,7 +25,7 @@ RUN groupadd --system verbatim && useradd --system --gid verbatim --home-dir /ap
 COPY --from=build /opt/venv /opt/venv
 # Compile the matcher's numba kernels once, here, so a container starts in seconds; the cache
 # stays writable in case the host's CPU differs from the build machine's and they recompile.
-RUN mkdir -p /opt/numba-cache && python -c "import service.matcher" \
+RUN mkdir -p /opt/numba-cache && python -c "import service.matching.matcher" \
     && chown -R verbatim:verbatim /opt/numba-cache
 WORKDIR /app
 COPY gunicorn.conf.py ./

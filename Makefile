@@ -40,7 +40,7 @@ fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/test_fuzz_api.py
 
 openapi: $(STAMP)
-	$(BIN)/python -m service.openapi_export > openapi.json
+	$(BIN)/python -m service.api.openapi_export > openapi.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

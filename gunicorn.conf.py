@@ -86,7 +86,7 @@ _level = loglevel.upper()
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "service.observability.JsonFormatter"}},
+    "formatters": {"json": {"()": "service.api.observability.JsonFormatter"}},
     "handlers": {
         "json": {
             "class": "logging.StreamHandler",

@@ -1,8 +1,9 @@
-"""Every answer the service gives on a fixed workload, written to one file to compare across changes.
+"""Every answer the service gives on a fixed workload, in one file to compare across changes.
 
     .venv/bin/python bench/answers_snapshot.py --out /tmp/before.jsonl
     ... change the code ...
-    .venv/bin/python bench/answers_snapshot.py --out /tmp/after.jsonl && cmp /tmp/before.jsonl /tmp/after.jsonl
+    .venv/bin/python bench/answers_snapshot.py --out /tmp/after.jsonl
+    cmp /tmp/before.jsonl /tmp/after.jsonl
 
 A refactor that claims "every answer unchanged" is checked with this: it talks to the service only
 through `create_app` and its HTTP API, so it keeps working while modules move. The workload:

@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from service.attribution import extract_quotes  # noqa: E402
 from service.config import BUNDLED_CORPUS  # noqa: E402
-from service.corpus_files import load_corpus_dir  # noqa: E402
+from service.corpus.importer import load_articles  # noqa: E402
+from service.corpus.store import ArticleStore  # noqa: E402
 from service.engine import Verbatim  # noqa: E402
-from service.store import ArticleStore  # noqa: E402
 
 # The largest inputs the API accepts; the benchmark's 8n equals them.
 EXTRACT_MAX = 200_000
@@ -90,7 +90,7 @@ def best_time(func: Callable[[], object], repeats: int) -> float:
 def open_engine(corpus_dir: Path, data_dir: Path) -> Verbatim:
     """The engine over the bundled corpus, built the way the service builds it."""
     store = ArticleStore(data_dir / "bench.sqlite3")
-    articles, _errors = load_corpus_dir(corpus_dir)
+    articles, _errors = load_articles([corpus_dir])
     store.bulk_upsert(articles)
     return Verbatim(store)
 

@@ -28,17 +28,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service.corpus_files import load_corpus_dir  # noqa: E402
-from service.importer import import_paths  # noqa: E402
+from service.corpus.importer import import_paths, load_articles  # noqa: E402
+from service.corpus.store import ArticleStore, store_path  # noqa: E402
 from service.models import Article  # noqa: E402
-from service.store import ArticleStore, store_path  # noqa: E402
 
 WIKINEWS = ROOT / "corpus" / "wikinews"
 
 
 def sample_articles(count: int) -> list[Article]:
     """`count` real news articles: the Wikinews corpus, cycled under fresh ids."""
-    base, _ = load_corpus_dir(WIKINEWS)
+    base, _ = load_articles([WIKINEWS])
     return [replace(base[n % len(base)], id=f"bench-{n:06d}") for n in range(count)]
 
 

@@ -35,7 +35,7 @@ from bench.perturb import (
     QuoteGenerator,
     generate,
 )
-from service.matcher import Matcher
+from service.matching.matcher import Matcher
 
 # Rounds in which our queries and brute force's alternate (see run_size).
 ROUNDS = 5

@@ -17,9 +17,9 @@ SHARED_WIKINEWS = ROOT.parent / "shared" / "corpus" / "wikinews"
 def load_real_articles() -> list[Article]:
     """Every real article we may benchmark on (Wikinews, open texts, the seed story)."""
     if (REPO_CORPUS / "wikinews" / "wikinews.jsonl").exists():
-        from service.corpus_files import load_corpus_dir
+        from service.corpus.importer import load_articles
 
-        articles, errors = load_corpus_dir(REPO_CORPUS)
+        articles, errors = load_articles([REPO_CORPUS])
         for error in errors:
             print(f"warning: {error}", file=sys.stderr)
         return sorted(articles, key=lambda a: a.id)

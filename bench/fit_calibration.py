@@ -25,10 +25,10 @@ from bench.corpus_source import load_real_articles
 from bench.labels import correct
 from bench.make_corpus import scaled_articles
 from bench.perturb import NEGATIVE_KINDS, POSITIVE_KINDS, QuoteGenerator, Sample, generate
-from service.lexicon import is_function_word
-from service.matcher import Matcher
-from service.normalise import normalise_word
-from service.scoring import CALIBRATION_PATH, FEATURES
+from service.matching.lexicon import is_function_word
+from service.matching.matcher import Matcher
+from service.matching.normalise import normalise_word
+from service.matching.scoring import CALIBRATION_PATH, FEATURES
 
 SEED = 20250819
 HELD_OUT_FRACTION = 0.1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.perturb import Sample
-from service.matcher import Matcher
+from service.matching.matcher import Matcher
 from service.models import SpanMatch
 
 

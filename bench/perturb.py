@@ -17,9 +17,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.lexicon import NEGATIONS, NUMBER_WORDS, is_function_word
+from service.matching.lexicon import NEGATIONS, NUMBER_WORDS, is_function_word
+from service.matching.normalise import WORD_RE, normalise_word
 from service.models import Article
-from service.normalise import WORD_RE, normalise_word
 
 POSITIVE_KINDS = (
     "exact",

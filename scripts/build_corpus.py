@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 
-from service.corpus_files import slugify  # noqa: E402
+from service.corpus.formats import slugify  # noqa: E402
 
 WIKINEWS_LICENCE = "CC BY 2.5 (https://creativecommons.org/licenses/by/2.5/)"
 SEED_META = {

@@ -12,13 +12,13 @@ from typing import Any
 
 from flask import Flask, request
 
-from service import articles, docs_assets, extract, health, verify, web
+from service.api import articles, docs_assets, extract, health, verify, web
+from service.api.errors import ProblemApi, problem_response, register_error_handlers
+from service.api.observability import init_observability
 from service.config import load_config
+from service.corpus.importer import import_paths
+from service.corpus.store import ArticleStore
 from service.engine import Verbatim
-from service.errors import ProblemApi, problem_response, register_error_handlers
-from service.importer import import_paths
-from service.observability import init_observability
-from service.store import ArticleStore
 
 log = logging.getLogger("verbatim")
 
@@ -40,7 +40,7 @@ def open_engine(data_dir: str | Path, corpus_dir: str | Path) -> Verbatim:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the WSGI app: config, store + index, blueprints, error handling."""
-    app = Flask(__name__, static_folder=None)  # the page serves its own assets (service/web.py)
+    app = Flask(__name__, static_folder=None)  # the page serves its own assets (service/api/web.py)
     app.config.update(load_config(test_config))
     app.json.sort_keys = False  # keep fields in schema order: easier to read in curl output
     app.json.ensure_ascii = False  # curly marks go out as UTF-8, not \u escapes

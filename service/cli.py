@@ -19,9 +19,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from service.import_files import find_article_files
-from service.importer import import_paths
-from service.store import DEFAULT_BATCH_SIZE, ArticleStore, article_fields, store_path
+from service.corpus.formats import find_article_files
+from service.corpus.importer import import_paths
+from service.corpus.store import DEFAULT_BATCH_SIZE, ArticleStore, article_fields, store_path
 
 
 def _data_dir(args: argparse.Namespace) -> Path:

@@ -12,7 +12,10 @@ from collections import OrderedDict
 from collections.abc import Iterable
 
 from service.attribution import extract_quotes
-from service.matcher import Matcher
+from service.attribution.names import same_person
+from service.corpus.paragraphs import paragraph_around
+from service.corpus.store import ArticleStore
+from service.matching.matcher import Matcher
 from service.models import (
     Article,
     ClaimedSpeaker,
@@ -23,9 +26,6 @@ from service.models import (
     SpeakerAttribution,
     VerifyResult,
 )
-from service.names import same_person
-from service.paragraphs import paragraph_around
-from service.store import ArticleStore
 
 # Attribution of one article takes milliseconds; caching a few thousand keeps hot articles free
 # without letting a 100k-article store grow a worker's memory without bound.

@@ -1,34 +1,51 @@
-"""The engines must be usable without Flask (benchmarks, CLI, other tools)."""
+"""Engines are usable without Flask (benchmarks, CLI, other tools); data flows one way."""
 
+import pkgutil
 import subprocess
 import sys
 
-ENGINE_MODULES = [
-    "service.engine",
-    "service.matcher",
-    "service.attribution",
-    "service.names",
-    "service.store",
-    "service.corpus_files",
-    "service.paragraphs",
-    "service.importer",
-    "service.import_files",
-    "service.cli",
-    "service.token_store",
-    "service.word_index",
-    "service.align",
-    "service.scoring",
-    "service.normalise",
-    "service.quote_marks",
-    "service.transcripts",
-]
+import service
+
+# Everything but the HTTP layer and the factory that builds it.
+HTTP_LAYER = ("service.api", "service.app")
+
+
+def engine_modules() -> list[str]:
+    """Every module of the package outside the HTTP layer, found by walking it."""
+    names = [
+        info.name
+        for info in pkgutil.walk_packages(service.__path__, prefix="service.")
+        if not info.name.startswith(HTTP_LAYER)
+    ]
+    return sorted(names)
+
+
+def test_discovery_sees_every_engine_package() -> None:
+    modules = engine_modules()
+    for part in ("matching", "attribution", "corpus"):
+        assert any(m.startswith(f"service.{part}.") for m in modules), part
+    assert "service.engine" in modules
+    assert "service.cli" in modules
+    assert not any(m.startswith(HTTP_LAYER) for m in modules)
 
 
 def test_engine_modules_never_import_flask() -> None:
     code = (
         "import sys\n"
-        f"for name in {ENGINE_MODULES!r}: __import__(name)\n"
+        f"for name in {engine_modules()!r}: __import__(name)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_engines_never_import_the_http_layer() -> None:
+    code = (
+        "import sys\n"
+        f"for name in {engine_modules()!r}: __import__(name)\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({HTTP_LAYER!r})))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -1,0 +1,329 @@
+"""Person names: normalisation, per-article clustering of variants, and `same_person`.
+
+An article calls one person "US President Donald Trump", "Trump" and "the US President", and
+spells a surname two ways (Zelensky / Zelenskyy). We cluster capitalised mentions by surname
+(fuzzy, for transliterations), strip honorifics and titles, and remember which titles preceded
+each name so a later descriptor ("the Ukrainian president") can be resolved to a person.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from service.attribution.cues import (
+    FEMALE_FIRST_NAMES,
+    FEMALE_MARKERS,
+    HONORIFICS,
+    MALE_FIRST_NAMES,
+    MALE_MARKERS,
+    NATIONALITY_ALIASES,
+    NON_NAME_WORDS,
+    TITLE_WORDS,
+)
+
+WORD = re.compile(r"\w+(?:[’'.\-]\w+)*\.?")
+_POSSESSIVE = re.compile(r"(?:[’']s?)$")
+
+# Surnames this similar are one person spelt two ways (Zelensky/Zelenskyy = 94,
+# Zelenskiy/Zelenskyy = 89) while different short surnames stay apart (Bush/Rush = 75).
+SURNAME_SIMILARITY = 85
+# First names are looser: transliteration (Volodymyr/Vladimir) and nicknames vary more, and the
+# surname has already matched.
+FIRST_NAME_SIMILARITY = 60
+SKELETON_SIMILARITY = 80
+# Per-initial cap on fuzzy surname comparisons (a news article has a few dozen people).
+MAX_FUZZY_CANDIDATES = 200
+
+
+def fold(word: str) -> str:
+    """Comparison key of a word: lower case, no accents, no trailing period or possessive."""
+    word = unicodedata.normalize("NFKD", word)
+    word = "".join(ch for ch in word if not unicodedata.combining(ch)).lower().rstrip(".")
+    return _POSSESSIVE.sub("", word)
+
+
+def strip_titles(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Split leading honorifics/titles from a name: (["US", "President"], ["Donald", "Trump"])."""
+    i = 0
+    while i < len(tokens) - 1 and (fold(tokens[i]) in HONORIFICS or fold(tokens[i]) in TITLE_WORDS):
+        i += 1
+    titles, name = tokens[:i], tokens[i:]
+    # Trailing honorific-only or title-only names ("Prime Minister") have no name part.
+    if len(name) == 1 and (fold(name[0]) in HONORIFICS or fold(name[0]) in TITLE_WORDS):
+        return tokens, []
+    return titles, name
+
+
+def name_tokens(name: str) -> list[str]:
+    """Folded name words without honorifics/titles: "Sir Keir Starmer" -> ["keir", "starmer"]."""
+    tokens = [fold(t) for t in WORD.findall(name)]
+    tokens = [t for t in tokens if t]
+    i = 0
+    while i < len(tokens) and (tokens[i] in HONORIFICS or tokens[i] in TITLE_WORDS):
+        i += 1
+    return tokens[i:]
+
+
+def _surname_match(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    return a[:1] == b[:1] and fuzz.ratio(a, b) >= SURNAME_SIMILARITY
+
+
+def _first_match(a: str, b: str) -> bool:
+    if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+        return True
+    if fuzz.ratio(a, b) >= FIRST_NAME_SIMILARITY:
+        return True
+    # Transliterations differ mostly in vowels: Volodymyr / Vladimir share "vldmr".
+    skel_a, skel_b = _consonants(a), _consonants(b)
+    return a[:1] == b[:1] and len(skel_a) >= 3 and fuzz.ratio(skel_a, skel_b) >= SKELETON_SIMILARITY
+
+
+def _consonants(word: str) -> str:
+    return "".join(ch for ch in word if ch not in "aeiouy")
+
+
+def same_person(claimed: str, canonical: str) -> bool:
+    """Whether a user-supplied speaker name refers to the canonical name we attributed.
+
+    Surnames must match (fuzzily, for transliterations); first names, when both sides give
+    one, must be compatible (equal, an initial, or a close spelling), so "Melania Trump" is not
+    "Donald Trump" while "Trump", "President Trump" and "trump" are.
+    """
+    a, b = name_tokens(claimed or ""), name_tokens(canonical or "")
+    if not a or not b:
+        # A bare title ("Prime Minister") only matches the same bare title.
+        return bool(claimed and canonical) and fold(claimed.strip()) == fold(canonical.strip())
+    if not _surname_match(a[-1], b[-1]):
+        return False
+    if len(a) > 1 and len(b) > 1:
+        return _first_match(a[0], b[0])
+    return True
+
+
+def normalise_title_words(words: list[str]) -> frozenset[str]:
+    """Title words as a comparable set: "the U.S. President" -> {"us", "president"}."""
+    out = set()
+    for w in words:
+        f = fold(w)
+        f = NATIONALITY_ALIASES.get(f, NATIONALITY_ALIASES.get(f + ".", f))
+        if f and f not in {"the", "a", "an", "of"}:
+            out.add(f)
+    return frozenset(out)
+
+
+@dataclass
+class PersonCluster:
+    """All spellings of one surname in an article."""
+
+    key: str
+    surnames: Counter = field(default_factory=Counter)
+    full_names: Counter = field(default_factory=Counter)
+    first_seen: dict = field(default_factory=dict)
+    markers: set = field(default_factory=set)
+
+    def canonical(self, first: str | None = None) -> str:
+        names = [
+            n for n in self.full_names if first is None or _first_match(fold(n.split()[0]), first)
+        ]
+        if names:
+            # Ties go to the spelling of the surname the article uses most (Zelenskyy x10 beats
+            # Zelensky x1 even if "Volodymyr Zelensky" came first).
+            return max(
+                names,
+                key=lambda n: (
+                    self.full_names[n],
+                    self.surnames[n.split()[-1]],
+                    -self.first_seen[n],
+                ),
+            )
+        if first is not None:
+            return self.canonical(None)
+        return max(self.surnames, key=lambda s: (self.surnames[s], -self.first_seen.get(s, 0)))
+
+    @property
+    def gender(self) -> str | None:
+        if self.markers & FEMALE_MARKERS:
+            return "f"
+        if self.markers & MALE_MARKERS:
+            return "m"
+        firsts = Counter(fold(n.split()[0]) for n in self.full_names.elements())
+        for first, _ in firsts.most_common():
+            if first in FEMALE_FIRST_NAMES:
+                return "f"
+            if first in MALE_FIRST_NAMES:
+                return "m"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class TitledMention:
+    """A name written after a title ("Ukrainian President Volodymyr Zelensky") at `pos`."""
+
+    pos: int
+    titles: frozenset[str]
+    name: str
+
+
+class NameIndex:
+    """Name clusters and titled mentions of one article, built in one pass over its words."""
+
+    def __init__(self, text: str, title: str | None = None) -> None:
+        self.clusters: dict[str, PersonCluster] = {}
+        self.titled: list[TitledMention] = []
+        self._buckets: dict[str, list[PersonCluster]] = {}
+        self._aliases: dict[str, PersonCluster] = {}
+        # (offset, cluster) of every name in the text, in order: pronoun antecedents.
+        self.mentions: list[tuple[int, PersonCluster]] = []
+        # Words the article writes in lower case: a capitalised "Even" is not a name.
+        self.lower_words: set[str] = set()
+        self._order = 0
+        if title:
+            self._scan(title, offset=-1)
+        self._scan(text, offset=0)
+
+    # -- building -------------------------------------------------------------------------
+    def _scan(self, text: str, offset: int) -> None:
+        run: list[re.Match] = []
+        for m in WORD.finditer(text):
+            w = m.group()
+            gap = text[run[-1].end() : m.start()] if run else ""
+            contiguous = run and gap.strip() == "" and "\n" not in gap
+            if w[:1].isupper() and (not run or contiguous) and len(run) < 8:
+                run.append(m)
+                continue
+            if run:
+                self._add_run(run, offset)
+            run = [m] if w[:1].isupper() else []
+            if w[:1].islower():
+                self.lower_words.add(w.rstrip("."))
+        if run:
+            self._add_run(run, offset)
+
+    def _add_run(self, run: list[re.Match], offset: int) -> None:
+        # "Meeting With President Volodymyr Zelenskyy": function words split a capitalised run.
+        piece: list[re.Match] = []
+        for m in run:
+            if fold(m.group()) in NON_NAME_WORDS - HONORIFICS and piece:
+                self._add_name(piece, offset)
+                piece = []
+            piece.append(m)
+        if piece:
+            self._add_name(piece, offset)
+
+    def _add_name(self, run: list[re.Match], offset: int) -> None:
+        tokens = [m.group().rstrip(".") if not _is_initial(m.group()) else m.group() for m in run]
+        while tokens and fold(tokens[0]) in NON_NAME_WORDS - HONORIFICS:
+            tokens, run = tokens[1:], run[1:]
+        if not tokens:
+            return
+        titles, name = strip_titles(tokens)
+        name = [_POSSESSIVE.sub("", t) for t in name]
+        if not name or len(name) > 4:
+            return
+        if any(fold(t) in NON_NAME_WORDS for t in name[1:]):
+            return
+        self._order += 1
+        surname = name[-1]
+        key = fold(surname)
+        cluster = self._cluster_for(key, create=True)
+        cluster.surnames[surname] += 1
+        cluster.first_seen.setdefault(surname, self._order)
+        if len(name) >= 2 and not _is_initial(name[0]):
+            full = " ".join(name)
+            cluster.full_names[full] += 1
+            cluster.first_seen.setdefault(full, self._order)
+        cluster.markers.update(fold(t) for t in titles)
+        if offset == 0:
+            self.mentions.append((run[0].start(), cluster))
+        if titles:
+            pos = run[0].start() if offset == 0 else -1
+            self.titled.append(TitledMention(pos, normalise_title_words(titles), cluster.key))
+
+    def _cluster_for(self, key: str, create: bool = False) -> PersonCluster | None:
+        if key in self.clusters:
+            return self.clusters[key]
+        if key in self._aliases:
+            return self._aliases[key]
+        # Spelling variants share their first letter (see _surname_match); only the first
+        # MAX_FUZZY_CANDIDATES clusters of a bucket are compared, which keeps a text of
+        # thousands of distinct capitalised words linear.
+        bucket = self._buckets.setdefault(key[:1], [])
+        for other in bucket[:MAX_FUZZY_CANDIDATES]:
+            if _surname_match(key, other.key):
+                self._aliases[key] = other
+                return other
+        if not create:
+            return None
+        cluster = PersonCluster(key)
+        self.clusters[key] = cluster
+        bucket.append(cluster)
+        return cluster
+
+    # -- queries --------------------------------------------------------------------------
+    def canonical(self, mention: str) -> str:
+        """Canonical full name for a name mention ("Trump" -> "Donald Trump")."""
+        tokens = WORD.findall(mention)
+        if "of" in tokens[1:]:
+            tokens = tokens[: tokens.index("of", 1)]  # "Marco Rubio of Florida"
+        _, name = strip_titles(tokens)
+        name = [_POSSESSIVE.sub("", t.rstrip(".")) for t in name]
+        if not name:
+            return _tidy_descriptor(mention)
+        cluster = self._cluster_for(fold(name[-1]))
+        if cluster is None:
+            return " ".join(name)
+        first = fold(name[0]) if len(name) >= 2 and not _is_initial(name[0]) else None
+        best = cluster.canonical(first)
+        if len(name) > len(best.split()):
+            return " ".join(name)
+        return best
+
+    def gender(self, canonical: str) -> str | None:
+        toks = canonical.split()
+        cluster = self._cluster_for(fold(toks[-1])) if toks else None
+        gender = cluster.gender if cluster else None
+        if gender is None and len(toks) >= 2:
+            first = fold(toks[0])
+            gender = (
+                "f" if first in FEMALE_FIRST_NAMES else "m" if first in MALE_FIRST_NAMES else None
+            )
+        return gender
+
+    def resolve_descriptor(self, words: list[str], pos: int) -> str | None:
+        """Person introduced earlier with the descriptor's title words ("the US President")."""
+        wanted = normalise_title_words(words)
+        if not wanted:
+            return None
+        best = None
+        for t in self.titled:
+            if t.pos > pos:
+                break
+            if wanted <= t.titles:
+                best = t
+        if best is None:
+            return None
+        cluster = self.clusters.get(best.name) or self._cluster_for(best.name)
+        return cluster.canonical() if cluster else None
+
+
+def _is_initial(word: str) -> bool:
+    return len(word.rstrip(".")) == 1
+
+
+def _tidy_descriptor(mention: str) -> str:
+    """Name for a speaker known only by a descriptor: "the Kremlin" -> "Kremlin"."""
+    words = mention.split()
+    if words and words[0].lower() in {"the", "a", "an"}:
+        words = words[1:]
+    if not words:
+        return mention.strip()
+    if all(w[:1].islower() for w in words):
+        return " ".join(words)
+    return " ".join(words)

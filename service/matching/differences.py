@@ -1,0 +1,325 @@
+"""Word-level differences between a candidate quote and the passage it aligned to, with the flags
+that say when a change alters meaning (negation, number, name) or is an [editorial] insertion.
+
+Consecutive edits are grouped ("no one" for "there's nobody" is one replace, not two). Words the
+quote elided with an ellipsis are not differences: an ellipsis declares the cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from service.matching.align import Alignment, Row
+from service.matching.lexicon import is_function_word, is_negation
+from service.matching.lexicon import is_number as _is_number_uncached
+from service.matching.normalise import Tokens, normalise_word
+from service.models import Difference
+
+# Called for every word of every described passage; the answer depends on the word alone.
+is_number = lru_cache(maxsize=1 << 16)(_is_number_uncached)
+
+SPELLING = "spelling"  # a typo or spelling variant of the same word (not meaning-changing)
+# "They are" for "They’re": the same words, written out or contracted (not meaning-changing)
+CONTRACTION = "contraction"
+# A capitalised word up to three characters after one of these starts a sentence (not a name).
+SENTENCE_ENDS = '.!?\n“"'
+# The other reading of a contraction's second half: normalisation expands "'s" and "'d" after a
+# pronoun to "is" and "would", but "it's been" is "it has been" and "he'd gone" "he had gone".
+OTHER_READING = {"is": "has", "would": "had"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    rows: tuple[int, ...]
+    cols: tuple[int, ...]
+    fuzzy_only: bool
+    contraction_only: bool = False
+
+
+def _partners(starts: Sequence[int], k: int) -> list[int]:
+    """The other halves of a contraction word k belongs to (neighbours with its start offset)."""
+    return [j for j in (k - 1, k + 1) if 0 <= j < len(starts) and starts[j] == starts[k]]
+
+
+def _contraction_halves(starts: Sequence[int], lo: int = 0, hi: int | None = None) -> set[int]:
+    """Positions in [lo, hi] of words that are half of a contraction (sharing a start with a
+    neighbour); a passage needs only its own words checked, not its whole window."""
+    halves: set[int] = set()
+    last = len(starts) - 1 if hi is None else min(hi + 1, len(starts) - 1)
+    for k in range(max(1, lo), last + 1):
+        if starts[k] == starts[k - 1]:
+            halves.update((k - 1, k))
+    return halves
+
+
+def _contraction_mismatch(
+    row: int,
+    col: int,
+    row_starts: Sequence[int],
+    col_starts: Sequence[int],
+    matched_rows: set[int],
+    matched_cols: set[int],
+) -> bool:
+    """A matched word contracted on one side only, with the contraction's other half matched
+    too ("They are" / "They’re"); a half standing for an [editorial] bracket is not a change."""
+    row_partners = _partners(row_starts, row)
+    col_partners = _partners(col_starts, col)
+    if bool(row_partners) == bool(col_partners):
+        return False
+    return all(r in matched_rows for r in row_partners) and all(
+        c in matched_cols for c in col_partners
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteLayout:
+    """What differences need from the quote alone, worked out once per query rather than once
+    per aligned passage."""
+
+    word_rows: tuple[int, ...]  # rows that are words or [editorial] brackets
+    row_starts: tuple[int, ...]  # where each word row starts in the quote (others: unique < 0)
+    halves_rows: frozenset[int]  # rows that are half of a contraction
+    # Whether a row is a proper name, filled in as rows come up: the same edge rows recur in
+    # every passage of a query.
+    name_rows: dict[int, bool]
+
+
+def quote_layout(rows: Sequence[Row]) -> QuoteLayout:
+    row_starts = tuple(r.start if r.kind == "word" else -1 - i for i, r in enumerate(rows))
+    return QuoteLayout(
+        word_rows=tuple(i for i, r in enumerate(rows) if r.kind in ("word", "bracket")),
+        row_starts=row_starts,
+        halves_rows=frozenset(_contraction_halves(row_starts)),
+        name_rows={},
+    )
+
+
+def compute_differences(
+    quote: str,
+    rows: Sequence[Row],
+    alignment: Alignment,
+    text: str,
+    tokens: Tokens,
+    layout: QuoteLayout,
+    col_offset: int = 0,
+) -> tuple[Difference, ...]:
+    """Differences turning the article's words (`tokens`, window starting at `col_offset`) into
+    the quote's, including quote words left outside the aligned passage; `layout` is
+    `quote_layout(rows)`, made once per query."""
+    diffs: list[Difference] = []
+    word_rows = layout.word_rows
+    leading = [i for i in word_rows if i < alignment.first_row]
+    trailing = [i for i in word_rows if i > alignment.last_row]
+
+    def emit(group: _Group) -> None:
+        if not group.rows and not group.cols:
+            return
+        diffs.append(_difference(quote, rows, group, text, tokens, col_offset, layout))
+
+    for run in _split_brackets(leading, rows):
+        _emit_run(run, rows, emit, diffs, quote)
+    pending_rows: list[int] = []
+    pending_cols: list[int] = []
+    fuzzy_only = True
+    contraction_only = True
+    row_starts, halves_rows = layout.row_starts, layout.halves_rows
+    col_starts = tokens.starts[col_offset:]
+    halves_cols = _contraction_halves(col_starts, alignment.first_col, alignment.last_col)
+    matched: tuple[set[int], set[int]] | None = None  # rows and columns matched, made on need
+
+    def flush() -> None:
+        nonlocal pending_rows, pending_cols, fuzzy_only, contraction_only
+        if not pending_rows and not pending_cols:  # after every matched word: nothing to say
+            fuzzy_only = contraction_only = True
+            return
+        emit(_Group(tuple(pending_rows), tuple(pending_cols), fuzzy_only, contraction_only))
+        pending_rows, pending_cols, fuzzy_only, contraction_only = [], [], True, True
+
+    for step in alignment.steps:
+        if step.kind == "match":
+            if (step.row in halves_rows) != (step.col in halves_cols):
+                if matched is None:
+                    matched = (
+                        {s.row for s in alignment.steps if s.kind == "match"},
+                        {s.col for s in alignment.steps if s.kind == "match"},
+                    )
+                if _contraction_mismatch(step.row, step.col, row_starts, col_starts, *matched):
+                    # Same word, but contracted on one side only ("They are" / "They’re").
+                    pending_rows.append(step.row)
+                    pending_cols.append(step.col)
+                    fuzzy_only = False
+                    continue
+            if pending_rows or pending_cols:  # (nothing pending: the flags are already reset)
+                flush()
+        elif step.kind == "skip":
+            flush()
+        elif step.kind == "bracket":
+            flush()
+            row = rows[step.row]
+            a0, a1 = step.col + col_offset, step.col_end - 1 + col_offset
+            original = text[tokens.starts[a0] : tokens.ends[a1]] if a1 >= a0 else ""
+            op = "replace" if original else "insert"
+            diffs.append(Difference(op, quote[row.start : row.end], original, ("editorial",)))
+        else:
+            if step.row is not None:
+                pending_rows.append(step.row)
+            if step.col is not None:
+                pending_cols.append(step.col)
+            fuzzy_only = fuzzy_only and step.kind == "fuzzy"
+            contraction_only = False
+    flush()
+    for run in _split_brackets(trailing, rows):
+        _emit_run(run, rows, emit, diffs, quote)
+    return tuple(diffs)
+
+
+def _split_brackets(indices: list[int], rows: Sequence[Row]) -> list[list[int]]:
+    """Split unaligned quote rows into runs of words and single bracket rows."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if rows[i].kind == "bracket" or not runs or rows[runs[-1][-1]].kind == "bracket":
+            runs.append([i])
+        else:
+            runs[-1].append(i)
+    return runs
+
+
+def _emit_run(run, rows, emit, diffs, quote) -> None:
+    if rows[run[0]].kind == "bracket":
+        row = rows[run[0]]
+        diffs.append(Difference("insert", quote[row.start : row.end], "", ("editorial",)))
+    else:
+        emit(_Group(tuple(run), (), False))
+
+
+def _difference(
+    quote: str,
+    rows: Sequence[Row],
+    group: _Group,
+    text: str,
+    tokens: Tokens,
+    col_offset: int,
+    layout: QuoteLayout,
+) -> Difference:
+    q_text = quote[rows[group.rows[0]].start : rows[group.rows[-1]].end] if group.rows else ""
+    cols = (
+        range(group.cols[0] + col_offset, group.cols[-1] + col_offset + 1)
+        if group.cols
+        else range(0)
+    )
+    a_text = text[tokens.starts[cols[0]] : tokens.ends[cols[-1]]] if cols else ""
+    op = "replace" if q_text and a_text else "insert" if q_text else "delete"
+    if group.contraction_only and op == "replace":
+        return Difference(op, q_text, a_text, (CONTRACTION,))
+    if op == "replace" and len(group.rows) == 1 == len(group.cols):
+        other = _other_reading(quote, rows, group.rows[0], text, tokens, cols[0], layout)
+        if other is not None:
+            return Difference(op, *other, (CONTRACTION,))
+    # Words and names only for the meaning flags: a contraction needs neither.
+    q_words = [rows[i].word for i in group.rows]
+    a_words = [tokens.words[c] for c in cols]
+    q_names = _quote_names(quote, rows, group.rows, layout.name_rows)
+    a_names = _names(text, tokens, cols)
+    flags = meaning_flags(q_words, a_words, q_names, a_names, spelling=group.fuzzy_only)
+    return Difference(op, q_text, a_text, flags)
+
+
+def _other_reading(
+    quote: str,
+    rows: Sequence[Row],
+    row: int,
+    text: str,
+    tokens: Tokens,
+    col: int,
+    layout: QuoteLayout,
+) -> tuple[str, str] | None:
+    """Quote and article text when one word stands against the other reading of the contraction
+    on the other side ("It's been" for "It has been", "he had" for "he'd"), else None.
+
+    Why: "'s" and "'d" are read as "is" and "would" when expanded, but after a pronoun they are
+    just as often "has" and "had"; the same words contracted on one side only are no change of
+    meaning. Both sides must have the same word (the pronoun) just before."""
+    if row == 0 or col == 0 or rows[row - 1].word != tokens.words[col - 1]:
+        return None
+    q_word, a_word = rows[row].word, tokens.words[col]
+    quote_contracted = layout.row_starts[row] == layout.row_starts[row - 1]
+    if quote_contracted and OTHER_READING.get(q_word) == a_word:
+        written_out = text[tokens.starts[col - 1] : tokens.ends[col]]
+        return quote[rows[row].start : rows[row].end], written_out
+    article_contracted = tokens.starts[col] == tokens.starts[col - 1]
+    if article_contracted and OTHER_READING.get(a_word) == q_word:
+        written_out = quote[rows[row - 1].start : rows[row].end]
+        return written_out, text[tokens.starts[col] : tokens.ends[col]]
+    return None
+
+
+def meaning_flags(
+    quote_words: Sequence[str],
+    article_words: Sequence[str],
+    quote_names: set[str],
+    article_names: set[str],
+    spelling: bool = False,
+) -> tuple[str, ...]:
+    """Flags for one edit: which kinds of meaning it changes."""
+    flags: list[str] = []
+    if spelling:
+        return (SPELLING,)
+    neg_q = sum(map(is_negation, quote_words))
+    neg_a = sum(map(is_negation, article_words))
+    if neg_q != neg_a:
+        flags.append("negation")
+    nums_q = sorted(w for w in quote_words if is_number(w))
+    nums_a = sorted(w for w in article_words if is_number(w))
+    if nums_q != nums_a:
+        flags.append("number")
+    # A name the article does not have at this point (swapped or inserted); a dropped name is a
+    # plain deletion, and a misspelt one is a spelling difference.
+    if quote_names - article_names:
+        flags.append("name")
+    return tuple(flags)
+
+
+def _is_name_token(raw: str, at_sentence_start: bool) -> bool:
+    word = normalise_word(raw)
+    return (
+        raw[:1].isupper()
+        and not at_sentence_start
+        and not is_function_word(word)
+        and not is_number(word)
+        and word != "i"
+    )
+
+
+def _names(text: str, tokens: Tokens, cols: range) -> set[str]:
+    """Capitalised words not at a sentence start: proper names, near enough for news English."""
+    names = set()
+    for c in cols:
+        raw = text[tokens.starts[c] : tokens.ends[c]]
+        before = text[max(0, tokens.starts[c] - 3) : tokens.starts[c]]
+        start = c == 0 or any(ch in before for ch in SENTENCE_ENDS)
+        if _is_name_token(raw, start):
+            names.add(tokens.words[c])
+    return names
+
+
+def _quote_names(
+    quote: str, rows: Sequence[Row], indices: Sequence[int], known: dict[int, bool]
+) -> set[str]:
+    """The names among quote rows `indices`; `known` caches the answer per row."""
+    names = set()
+    for i in indices:
+        row = rows[i]
+        is_name = known.get(i)
+        if is_name is None:
+            before = quote[max(0, row.start - 3) : row.start]
+            start = (
+                row.start == 0
+                or not quote[: row.start].strip(" \"'“”‘’")
+                or any(ch in before for ch in ".!?\n")
+            )
+            is_name = known[i] = _is_name_token(quote[row.start : row.end], start)
+        if is_name:
+            names.add(row.word)
+    return names

@@ -1,0 +1,220 @@
+"""Where in one article a quote may sit: clusters of the quote's content words, and exact copies.
+
+Run for every candidate article of every query, so both scans are compiled with numba: a Python
+loop over a few hundred word hits per article was a fifth of a query's time. `windows_reference`
+is the plain Python the compiled scan is tested against.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from service.matching.compiled import first_at_least, kernel
+
+# Article words added on each side of where the quote's first and last rows would sit if it
+# aligned without gaps: room for words the quote dropped outside its first/last shared word.
+WINDOW_SLACK = 10
+# Occurrence clusters aligned per article at most (a phrase repeated in one article needs all
+# of them looked at; the aligner's upper-bound test makes the extra ones cheap).
+MAX_WINDOWS = 8
+# Occurrences of one quote word looked at per article (a word repeated 100,000 times must not
+# cost 100,000 steps).
+MAX_HITS_PER_WORD = 200
+# Bits for a hit's number in the cluster sort key (hits <= MAX_HITS_PER_WORD * quote words).
+_HIT_BITS = 20
+
+
+class QuoteWords:
+    """A quote's content words as the scan needs them: sorted word ids, the first and last quote
+    row of each (`spans`: word id -> rows), the quote's length and how far one occurrence of it
+    may spread in article words."""
+
+    def __init__(self, spans: dict[int, tuple[int, int]], rows: int, spread: int) -> None:
+        ordered = sorted(spans)
+        self.keys = np.array(ordered, dtype=np.int64)
+        self.first_row = np.array([spans[k][0] for k in ordered], dtype=np.int64)
+        self.last_row = np.array([spans[k][1] for k in ordered], dtype=np.int64)
+        self.rows = rows
+        self.spread = spread
+
+    def windows(self, ids: np.ndarray) -> list[list[int]]:
+        """Word ranges [lo, hi) of an article worth aligning, densest cluster first."""
+        if not len(self.keys):
+            return []
+        found = _windows(
+            ids,
+            self.keys,
+            self.first_row,
+            self.last_row,
+            self.rows,
+            self.spread,
+            WINDOW_SLACK,
+            MAX_WINDOWS,
+            MAX_HITS_PER_WORD,
+        )
+        return found.tolist()
+
+
+@kernel(
+    "int64[:, :](int32[::1], int64[::1], int64[::1], int64[::1], int64, int64, int64, int64, int64)"
+)
+def _windows(
+    ids: np.ndarray,
+    keys: np.ndarray,
+    first_row: np.ndarray,
+    last_row: np.ndarray,
+    m: int,
+    spread: int,
+    slack: int,
+    max_windows: int,
+    max_hits: int,
+) -> np.ndarray:  # pragma: no cover - compiled; compared with `windows_reference` in the tests
+    """Compiled `windows_reference` (same clusters, same order, same merges)."""
+    n = ids.shape[0]
+    seen_per_word = np.zeros(first_row.shape[0], dtype=np.int64)
+    cols = np.empty(n, dtype=np.int64)
+    words = np.empty(n, dtype=np.int64)
+    hits = 0
+    nkeys = keys.shape[0]
+    for c in range(n):
+        s = first_at_least(keys, ids[c])  # a handful of quote words: cheaper than a table
+        if s < nkeys and keys[s] == ids[c] and seen_per_word[s] < max_hits:
+            seen_per_word[s] += 1
+            cols[hits] = c
+            words[hits] = s
+            hits += 1
+    out = np.empty((0, 2), dtype=np.int64)
+    if hits == 0:
+        return out
+    lo_est = np.empty(hits, dtype=np.int64)
+    hi_est = np.empty(hits, dtype=np.int64)
+    for k in range(hits):
+        lo_est[k] = cols[k] - last_row[words[k]]
+        hi_est[k] = cols[k] + (m - 1 - first_row[words[k]])
+    # Densest span ending at each hit (two pointers with a running count of distinct words),
+    # sorted by (-distinct words, first hit, -last hit) through one packed integer key.
+    inside = np.zeros(first_row.shape[0], dtype=np.int64)
+    distinct = 0
+    lo = 0
+    order_key = np.empty(hits, dtype=np.int64)
+    top = first_row.shape[0] + 1
+    mask = (1 << _HIT_BITS) - 1
+    for k in range(hits):
+        if inside[words[k]] == 0:
+            distinct += 1
+        inside[words[k]] += 1
+        while cols[k] - cols[lo] > spread:
+            inside[words[lo]] -= 1
+            if inside[words[lo]] == 0:
+                distinct -= 1
+            lo += 1
+        order_key[k] = ((top - distinct) << (2 * _HIT_BITS)) | (lo << _HIT_BITS) | (mask - k)
+    order_key.sort()
+    win_lo = np.empty(max_windows, dtype=np.int64)
+    win_hi = np.empty(max_windows, dtype=np.int64)
+    nw = 0
+    seen = np.zeros(hits, dtype=np.bool_)
+    for key in order_key:
+        first = (key >> _HIT_BITS) & mask
+        last = mask - (key & mask)
+        if seen[first]:
+            continue  # the same cluster start with a later end inside it: covered
+        seen[first] = True
+        lo_w = lo_est[first]
+        hi_w = hi_est[first]
+        for k in range(first + 1, last + 1):
+            lo_w = min(lo_w, lo_est[k])
+            hi_w = max(hi_w, hi_est[k])
+        lo_w = max(0, lo_w - slack)
+        hi_w = min(n, hi_w + slack + 1)
+        at = -1
+        kept = 0
+        for j in range(nw):
+            if lo_w < win_hi[j] and win_lo[j] < hi_w:
+                # Merged, never dropped: a phrase repeated close by must still be seen.
+                if at < 0:
+                    at = kept
+                    kept += 1
+                lo_w = min(lo_w, win_lo[j])
+                hi_w = max(hi_w, win_hi[j])
+            else:
+                win_lo[kept] = win_lo[j]
+                win_hi[kept] = win_hi[j]
+                kept += 1
+        if at >= 0:
+            win_lo[at] = lo_w
+            win_hi[at] = hi_w
+            nw = kept
+            continue
+        if nw >= max_windows:
+            break
+        win_lo[nw] = lo_w
+        win_hi[nw] = hi_w
+        nw += 1
+    out = np.empty((nw, 2), dtype=np.int64)
+    for j in range(nw):
+        out[j, 0] = win_lo[j]
+        out[j, 1] = win_hi[j]
+    return out
+
+
+def windows_reference(words: QuoteWords, ids: np.ndarray) -> list[list[int]]:
+    """The window scan in plain Python, the oracle for the compiled one."""
+    hits = []
+    per_word: dict[int, int] = {}
+    slot = {word_id: s for s, word_id in enumerate(words.keys.tolist())}
+    for col, word_id in enumerate(ids.tolist()):
+        s = slot.get(word_id, -1)
+        if s >= 0 and per_word.get(s, 0) < MAX_HITS_PER_WORD:
+            per_word[s] = per_word.get(s, 0) + 1
+            hits.append((col, s))
+    clusters = []
+    for k, (col, _) in enumerate(hits):
+        lo = next(i for i in range(k + 1) if col - hits[i][0] <= words.spread)
+        clusters.append((len({s for _, s in hits[lo : k + 1]}), lo, k))
+    clusters.sort(key=lambda c: (-c[0], c[1], -c[2]))
+    found: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for _, first, last in clusters:
+        if first in seen:
+            continue
+        seen.add(first)
+        span = hits[first : last + 1]
+        lo = max(0, min(c - int(words.last_row[s]) for c, s in span) - WINDOW_SLACK)
+        hi = min(
+            len(ids),
+            max(c + words.rows - 1 - int(words.first_row[s]) for c, s in span) + WINDOW_SLACK + 1,
+        )
+        overlapping = [j for j, (a, b) in enumerate(found) if lo < b and a < hi]
+        if overlapping:
+            for j in overlapping:
+                lo, hi = min(lo, found[j][0]), max(hi, found[j][1])
+            found = [w for j, w in enumerate(found) if j not in overlapping]
+            found.insert(overlapping[0], (lo, hi))
+            continue
+        if len(found) >= MAX_WINDOWS:
+            break
+        found.append((lo, hi))
+    return [list(w) for w in found]
+
+
+@kernel("int64(int32[::1], int64, int64, int32[::1])")
+def _first_copy(ids: np.ndarray, lo: int, hi: int, phrase: np.ndarray) -> int:  # pragma: no cover
+    """Compiled `first_copy`."""
+    p = phrase.shape[0]
+    for start in range(lo, hi - p + 1):
+        same = True
+        for i in range(p):
+            if ids[start + i] != phrase[i]:
+                same = False
+                break
+        if same:
+            return start
+    return -1
+
+
+def first_copy(ids: np.ndarray, lo: int, hi: int, phrase: np.ndarray) -> int:
+    """Where the word ids of `phrase` first occur in ids[lo:hi], -1 if nowhere."""
+    if len(phrase) == 0:
+        return -1
+    return int(_first_copy(ids, lo, hi, phrase))

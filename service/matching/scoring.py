@@ -1,0 +1,196 @@
+"""Verdict and calibrated confidence for one alignment.
+
+The verdict is a rule over the differences (the v1 contract defines it in words, so it is not
+learnt). The confidence is a probability that the aligned passage is the true source of the quote,
+from a logistic model over alignment features fitted by `bench/fit_calibration.py` on labelled
+pairs generated from real corpus text; its parameters live in `service/calibration.json`.
+Information content matters: "we will see" aligns perfectly with thousands of passages, so the
+summed IDF of the matched words is a feature and generic quotes get a low probability.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from service.matching.align import FUZZY, MATCH, Alignment, Row
+from service.matching.lexicon import TRIVIAL_WORDS, is_function_word
+from service.matching.normalise import normalise_word
+from service.models import Difference, Verdict
+
+CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
+MEANING_FLAGS = ("negation", "number", "name")
+# A close quote may swap at most this many trivial words ("the" for "a", a dropped "very").
+MAX_TRIVIAL_EDITS = 2
+
+FEATURES = (
+    "quote_coverage",  # share of the quote's word weight matched (exact or near miss)
+    "span_precision",  # share of the passage's words the quote matched
+    "score_ratio",  # alignment score / score of a perfect match
+    "log_info",  # log(1 + summed IDF of matched content words)
+    "log_words",  # log(1 + number of quote words)
+    "edit_rate",  # differences per quote word
+    "meaning_changes",  # negation/number/name flags
+    "content_share",  # share of quote words that are content words
+    "log_ties",  # log(1 + other candidate articles aligning as well): generic or syndicated words
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchFeatures:
+    values: tuple[float, ...]
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(zip(FEATURES, self.values, strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteStats:
+    """What the features need from the quote alone, worked out once per query rather than once
+    per aligned passage (a query describes two or three)."""
+
+    weights: tuple[float, ...]  # per row
+    info: tuple[float, ...]  # per row: the IDF of a content word, 0 otherwise
+    total_weight: float
+    n_words: int
+    content: int
+
+
+def quote_stats(rows: Sequence[Row], idf: Callable[[str], float]) -> QuoteStats:
+    word_rows = [r for r in rows if r.kind == "word"]
+    content = [r.kind == "word" and not is_function_word(r.word) for r in rows]
+    return QuoteStats(
+        weights=tuple(r.weight for r in rows),
+        info=tuple(idf(r.word) if c else 0.0 for r, c in zip(rows, content, strict=True)),
+        total_weight=sum(r.weight for r in word_rows) * MATCH or 1.0,
+        n_words=len(word_rows),
+        content=sum(content),
+    )
+
+
+def extract_features(
+    stats: QuoteStats,
+    alignment: Alignment,
+    differences: Sequence[Difference],
+    ties: int = 0,
+) -> MatchFeatures:
+    """Numbers describing how well and how informatively a quote aligned."""
+    weights, infos = stats.weights, stats.info
+    matched_weight = 0.0
+    matched = 0
+    info = 0.0
+    span_words = 0
+    for kind, row, col, col_end in alignment.steps:
+        if kind == "match":
+            matched += 1
+            matched_weight += weights[row] * MATCH
+            info += infos[row]
+            span_words += 1
+        elif kind == "fuzzy":
+            matched += 1
+            matched_weight += weights[row] * FUZZY
+            info += infos[row] * 0.5
+            span_words += 1
+        elif kind == "sub" or kind == "delete":
+            span_words += 1
+        elif kind == "bracket" and col_end is not None:
+            span_words += col_end - col
+    n_words, total_weight = stats.n_words, stats.total_weight
+    edits = [d for d in differences if "editorial" not in d.flags]
+    meaning = sum(1 for d in edits for f in d.flags if f in MEANING_FLAGS)
+    return MatchFeatures(
+        (
+            matched_weight / total_weight,
+            matched / max(1, span_words),
+            alignment.score / total_weight,
+            math.log1p(info),
+            math.log1p(n_words),
+            len(edits) / max(1, n_words),
+            float(meaning),
+            stats.content / max(1, n_words),
+            math.log1p(ties),
+        )
+    )
+
+
+def source_confidence(p_source: float, features: MatchFeatures) -> float:
+    """Confidence that this article is *the* source: the calibrated probability that the passage
+    is a source of the quote, shared equally among the articles that align just as well.
+
+    Why: "thank you very much" is verbatim in many articles; each is a source of those words but
+    none is likely to be *the* one, so generic and widely syndicated words never look certain.
+    """
+    ties = math.expm1(features.values[FEATURES.index("log_ties")])
+    return p_source / (1.0 + ties)
+
+
+def decide_verdict(differences: Sequence[Difference]) -> Verdict:
+    """verbatim / close / altered from the differences alone (never not_found: that is a
+    confidence decision made by the matcher)."""
+    if not differences:
+        return "verbatim"
+    trivial_edits = 0
+    for d in differences:
+        if "editorial" in d.flags or d.flags in (("spelling",), ("contraction",)):
+            continue
+        if any(f in MEANING_FLAGS for f in d.flags):
+            return "altered"
+        words = [normalise_word(w) for w in (d.quote + " " + d.original).split()]
+        words = [w.strip(".,;:!?\"'“”‘’()") for w in words]
+        if words and all(w in TRIVIAL_WORDS for w in words if w):
+            trivial_edits += len([w for w in words if w])
+            continue
+        return "altered"
+    return "close" if trivial_edits <= MAX_TRIVIAL_EDITS else "altered"
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """Standardised logistic regression: p = sigmoid(b + sum(w_i * (x_i - mean_i) / scale_i))."""
+
+    intercept: float
+    weights: tuple[float, ...]
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    accept: float  # minimum confidence for a non-verbatim match to be reported at all
+
+    def probability(self, features: MatchFeatures) -> float:
+        z = self.intercept
+        params = zip(self.weights, self.means, self.scales, strict=True)
+        for x, (w, mu, sd) in zip(features.values, params, strict=True):
+            z += w * (x - mu) / sd
+        z = max(-30.0, min(30.0, z))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+# Hand-set fallback used only until `bench/fit_calibration.py` has written calibration.json:
+# roughly "most of a long, informative quote matched".
+_FALLBACK = Calibration(
+    intercept=-1.0,
+    weights=(3.0, 1.0, 2.0, 2.0, 0.5, -1.0, -0.5, 0.5, -1.0),
+    means=(0.5, 0.7, 0.3, 2.0, 2.0, 0.2, 0.0, 0.5, 0.0),
+    scales=(0.25, 0.2, 0.3, 1.0, 1.0, 0.2, 1.0, 0.2, 1.0),
+    accept=0.5,
+)
+
+
+@lru_cache(maxsize=4)
+def load_calibration(path: Path = CALIBRATION_PATH) -> Calibration:
+    """Fitted parameters from JSON (the fallback when the file is missing)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return _FALLBACK
+    if list(data["features"]) != list(FEATURES):  # fitted for an older feature set: refit it
+        return _FALLBACK
+    return Calibration(
+        intercept=float(data["intercept"]),
+        weights=tuple(map(float, data["weights"])),
+        means=tuple(map(float, data["means"])),
+        scales=tuple(map(float, data["scales"])),
+        accept=float(data["accept"]),
+    )

@@ -1,0 +1,192 @@
+"""Every indexed article's normalised words, tokenised once, as compact numpy arrays.
+
+Re-tokenising candidate articles per query was the matcher's largest cost; keeping the tokens as
+int32 word ids (a shared vocabulary) plus one byte for the step to the next word's start and one
+for its length costs about 6 bytes per word, in three arrays per article rather than millions of
+small Python objects, so gunicorn workers forked from a preloaded app share them copy-on-write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from service.matching.align import LetterCounts, may_be_near_miss
+from service.matching.compiled import kernel
+from service.matching.normalise import Tokens, tokenize
+
+MARK_EVERY = 128
+
+
+class Vocabulary(dict[str, int]):
+    """Normalised word -> id, assigning the next id to a word seen for the first time.
+
+    Words are also bucketed by first letter and length, so the known words a mistyped word may
+    stand for can be found among a few thousand rather than the whole vocabulary (typos rarely
+    change the first letter).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        # 1 where the word may be a near miss of another (aligned by id: one byte per word).
+        self.fuzzable = bytearray()
+        self.letters = LetterCounts()
+        self._buckets: dict[tuple[str, int], list[str]] = {}
+
+    def __missing__(self, word: str) -> int:
+        new_id = len(self.words)
+        self[word] = new_id
+        self.words.append(word)
+        self.fuzzable.append(may_be_near_miss(word))
+        self.letters.append(word)
+        self._buckets.setdefault((word[:1], len(word)), []).append(word)
+        return new_id
+
+    def near(self, word: str, min_ratio: float, limit: int) -> list[str]:
+        """Up to `limit` known words of similar length and the same first letter, best first."""
+        pool: list[str] = []
+        for length in (len(word) - 1, len(word), len(word) + 1):
+            pool += self._buckets.get((word[:1], length), ())
+        found = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=min_ratio, limit=limit)
+        return [w for w, _, _ in found]
+
+
+@kernel(
+    [
+        "int64[::1](uint8[::1], int64, int64, int64, int64)",
+        "int64[::1](uint16[::1], int64, int64, int64, int64)",
+    ]
+)
+def _summed_starts(
+    steps: np.ndarray, start: int, base: int, lo: int, hi: int
+) -> np.ndarray:  # pragma: no cover - compiled; the offsets test checks every word range
+    """Starts of words [lo, hi), given that word `base` (<= lo) starts at `start` and each
+    word's step from the one before (what a numpy cumsum did, at a tenth of its call cost)."""
+    out = np.empty(hi - lo, dtype=np.int64)
+    position = start
+    for k in range(base + 1, lo):
+        position += steps[k]
+    for k in range(lo, hi):
+        if k > base:
+            position += steps[k]
+        out[k - lo] = position
+    return out
+
+
+def _smallest(values: np.ndarray) -> np.ndarray | None:
+    """`values` in uint8 or uint16 when they fit (None when they do not)."""
+    if not len(values) or (values.min() >= 0 and values.max() < 256):
+        return values.astype(np.uint8)
+    if values.min() >= 0 and values.max() < 65536:
+        return values.astype(np.uint16)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class DocTokens:
+    """One article's words: ids, plus offsets stored as small steps between word starts and word
+    lengths (1 byte each for ordinary prose), or as int32 offsets when those do not fit."""
+
+    ids: np.ndarray  # int32 word ids
+    origin: int  # start of the first word (steps count from it)
+    steps: np.ndarray  # uint8/uint16 start differences, or int32 absolute starts
+    extent: np.ndarray  # uint8/uint16 lengths, or int32 absolute ends
+    # Start of every MARK_EVERY-th word, so finding a passage's offsets sums at most that many
+    # steps rather than every step from the top of a long article.
+    marks: np.ndarray
+
+    @classmethod
+    def build(cls, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> DocTokens:
+        origin = int(starts[0]) if len(starts) else 0
+        steps = _smallest(np.diff(starts, prepend=origin))
+        lengths = _smallest(ends - starts)
+        return cls(
+            ids,
+            origin,
+            steps if steps is not None else starts,
+            lengths if lengths is not None else ends,
+            np.asarray(starts[::MARK_EVERY], dtype=np.int64),
+        )
+
+    @property
+    def starts(self) -> np.ndarray:
+        if self.steps.dtype == np.int32:
+            return self.steps
+        return self.origin + np.cumsum(self.steps, dtype=np.int64)
+
+    @property
+    def ends(self) -> np.ndarray:
+        if self.extent.dtype == np.int32:
+            return self.extent.astype(np.int64)
+        return self.starts + self.extent
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.steps.nbytes + self.extent.nbytes + self.marks.nbytes
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def offsets(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end characters of words [lo, hi)."""
+        if self.steps.dtype == np.int32:
+            starts = self.steps[lo:hi].astype(np.int64)
+        elif lo >= hi:
+            starts = np.zeros(0, dtype=np.int64)
+        else:  # summed from the last mark at or before `lo`
+            mark = lo // MARK_EVERY
+            starts = _summed_starts(self.steps, int(self.marks[mark]), mark * MARK_EVERY, lo, hi)
+        if self.extent.dtype == np.int32:
+            ends = self.extent[lo:hi].astype(np.int64)
+        else:
+            ends = starts + self.extent[lo:hi]
+        return starts, ends
+
+    def view(self, lo: int, hi: int, words: list[str]) -> Tokens:
+        """Words [lo, hi) as `Tokens` (what differences and offsets are computed from)."""
+        starts, ends = self.offsets(lo, hi)
+        ids = self.ids[lo:hi].tolist()
+        return Tokens(
+            tuple(map(words.__getitem__, ids)),
+            tuple(starts.tolist()),
+            tuple(ends.tolist()),
+        )
+
+
+class TokenStore:
+    """Tokens of every article, by article id, over one growing vocabulary."""
+
+    def __init__(self) -> None:
+        self.vocabulary = Vocabulary()
+        self._docs: dict[str, DocTokens] = {}
+
+    def add(self, article_id: str, text: str) -> tuple[str, ...]:
+        """Tokenise and keep an article's text; returns its words (for the word index)."""
+        tokens = tokenize(text)
+        ids = np.fromiter(
+            map(self.vocabulary.__getitem__, tokens.words), dtype=np.int32, count=len(tokens)
+        )
+        starts = np.asarray(tokens.starts, dtype=np.int32)
+        ends = np.asarray(tokens.ends, dtype=np.int32)
+        self._docs[article_id] = DocTokens.build(ids, starts, ends)
+        return tokens.words
+
+    def remove(self, article_id: str) -> None:
+        self._docs.pop(article_id, None)
+
+    def get(self, article_id: str) -> DocTokens:
+        return self._docs[article_id]
+
+    def word_id(self, word: str) -> int:
+        """The id of a known word, -1 for a word no article has."""
+        return dict.get(self.vocabulary, word, -1)
+
+    def word(self, word_id: int) -> str:
+        return self.vocabulary.words[word_id]
+
+    def nbytes(self) -> int:
+        """Bytes held in token arrays (the vocabulary's strings not counted)."""
+        return sum(d.nbytes for d in self._docs.values())

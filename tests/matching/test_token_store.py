@@ -1,0 +1,71 @@
+"""Articles tokenised once keep exact offsets in compact arrays."""
+
+import numpy as np
+import pytest
+
+from service.matching.normalise import tokenize
+from service.matching.token_store import MARK_EVERY, TokenStore
+
+TEXT = "“They’re willing to put people on the ground,” Trump said. Café 1,000"
+
+
+def test_tokens_round_trip_with_offsets() -> None:
+    store = TokenStore()
+    words = store.add("a", TEXT)
+    assert words == tokenize(TEXT).words
+    doc = store.get("a")
+    view = doc.view(0, len(doc), store.vocabulary.words)
+    assert view == tokenize(TEXT)
+    assert TEXT[view.starts[0] : view.ends[1]] == "They’re"
+    assert store.word_id("ground") == store.vocabulary["ground"]
+    assert store.word_id("never-seen") == -1
+
+
+def test_shared_vocabulary_and_removal() -> None:
+    store = TokenStore()
+    store.add("a", "peace talks")
+    store.add("b", "talks collapse")
+    assert store.get("a").ids[1] == store.get("b").ids[0]
+    store.remove("a")
+    store.remove("unknown")
+    # Two int32 ids, two 1-byte steps and lengths, and one int64 mark (every MARK_EVERY words).
+    assert store.nbytes() == 2 * 4 + 2 + 2 + 8
+
+
+def test_a_word_longer_than_65535_characters_keeps_its_end() -> None:
+    store = TokenStore()
+    text = "short " + "x" * 70_000 + " end"
+    store.add("long", text)
+    doc = store.get("long")
+    assert doc.ends.tolist() == [5, 70_006, 70_010]
+    assert doc.starts.tolist() == [0, 6, 70_007]
+    view = doc.view(1, 3, store.vocabulary.words)
+    assert (view.starts, view.ends) == ((6, 70_007), (70_006, 70_010))
+
+
+def test_offsets_far_into_a_text_and_contractions_round_trip() -> None:
+    store = TokenStore()
+    text = "x" * 300 + " " + "." * 70_000 + " They’re here, aren't they"
+    store.add("far", text)
+    doc = store.get("far")
+    assert doc.view(0, len(doc), store.vocabulary.words) == tokenize(text)
+
+
+@pytest.mark.parametrize(("gap", "steps"), [(1, np.uint8), (100, np.uint16)])
+def test_offsets_of_any_word_range_of_a_long_article(gap: int, steps: type) -> None:
+    # Word and gap lengths vary, so every range needs the right mark and the right sum after it;
+    # gaps of hundreds of characters need two-byte steps.
+    words = [("w" * (1 + i % 7)) + ("q" * (i % 3)) for i in range(3 * MARK_EVERY + 17)]
+    text = "".join(w + " " * gap * (1 + i % 4) for i, w in enumerate(words))
+    store = TokenStore()
+    store.add("long", text)
+    doc = store.get("long")
+    assert doc.steps.dtype == steps
+    expected = tokenize(text)
+    n = len(doc)
+    edges = sorted({0, 1, n - 1, n} | {k * MARK_EVERY + d for k in range(4) for d in (-1, 0, 1)})
+    for lo in (e for e in edges if 0 <= e <= n):
+        for hi in (e for e in edges if lo <= e <= n):
+            starts, ends = doc.offsets(lo, hi)
+            assert starts.tolist() == list(expected.starts[lo:hi])
+            assert ends.tolist() == list(expected.ends[lo:hi])
