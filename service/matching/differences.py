@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from service.matching.align import Alignment, Row
-from service.matching.lexicon import is_function_word, is_negation
-from service.matching.lexicon import is_number as _is_number_uncached
+from service.matching.lexicon import is_function_word, is_negation, is_number
 from service.matching.normalise import Tokens, normalise_word
 from service.models import Difference
 
 # Called for every word of every described passage; the answer depends on the word alone.
-is_number = lru_cache(maxsize=1 << 16)(_is_number_uncached)
 
 SPELLING = "spelling"  # a typo or spelling variant of the same word (not meaning-changing)
 # "They are" for "They’re": the same words, written out or contracted (not meaning-changing)

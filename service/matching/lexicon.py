@@ -7,6 +7,8 @@ three-article test corpus has meaningless document frequencies). All entries are
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -57,6 +59,7 @@ def is_negation(word: str) -> bool:
     return word in NEGATIONS or word.endswith("n't")
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every word of every described passage
 def is_number(word: str) -> bool:
     """True for digits ("40", "3.5") and English number words ("forty", "million")."""
     return any(ch.isdigit() for ch in word) or word in NUMBER_WORDS

@@ -1,8 +1,8 @@
 """Where in one article a quote may sit: clusters of the quote's content words, and exact copies.
 
-Run for every candidate article of every query, so both scans are compiled with numba: a Python
-loop over a few hundred word hits per article was a fifth of a query's time. `windows_reference`
-is the plain Python the compiled scan is tested against.
+Run for every candidate article of every query, so both scans are compiled with numba (a Python
+loop over a few hundred word hits per article costs a fifth of a query's time).
+`reference.windows_reference` is the plain Python the compiled scan is tested against.
 """
 
 from __future__ import annotations
@@ -156,46 +156,6 @@ def _windows(
         out[j, 0] = win_lo[j]
         out[j, 1] = win_hi[j]
     return out
-
-
-def windows_reference(words: QuoteWords, ids: np.ndarray) -> list[list[int]]:
-    """The window scan in plain Python, the oracle for the compiled one."""
-    hits = []
-    per_word: dict[int, int] = {}
-    slot = {word_id: s for s, word_id in enumerate(words.keys.tolist())}
-    for col, word_id in enumerate(ids.tolist()):
-        s = slot.get(word_id, -1)
-        if s >= 0 and per_word.get(s, 0) < MAX_HITS_PER_WORD:
-            per_word[s] = per_word.get(s, 0) + 1
-            hits.append((col, s))
-    clusters = []
-    for k, (col, _) in enumerate(hits):
-        lo = next(i for i in range(k + 1) if col - hits[i][0] <= words.spread)
-        clusters.append((len({s for _, s in hits[lo : k + 1]}), lo, k))
-    clusters.sort(key=lambda c: (-c[0], c[1], -c[2]))
-    found: list[tuple[int, int]] = []
-    seen: set[int] = set()
-    for _, first, last in clusters:
-        if first in seen:
-            continue
-        seen.add(first)
-        span = hits[first : last + 1]
-        lo = max(0, min(c - int(words.last_row[s]) for c, s in span) - WINDOW_SLACK)
-        hi = min(
-            len(ids),
-            max(c + words.rows - 1 - int(words.first_row[s]) for c, s in span) + WINDOW_SLACK + 1,
-        )
-        overlapping = [j for j, (a, b) in enumerate(found) if lo < b and a < hi]
-        if overlapping:
-            for j in overlapping:
-                lo, hi = min(lo, found[j][0]), max(hi, found[j][1])
-            found = [w for j, w in enumerate(found) if j not in overlapping]
-            found.insert(overlapping[0], (lo, hi))
-            continue
-        if len(found) >= MAX_WINDOWS:
-            break
-        found.append((lo, hi))
-    return [list(w) for w in found]
 
 
 @kernel("int64(int32[::1], int64, int64, int32[::1])")

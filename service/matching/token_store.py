@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from service.matching.align import LetterCounts, may_be_near_miss
 from service.matching.compiled import kernel
 from service.matching.normalise import Tokens, tokenize
+from service.matching.similarity import LetterCounts, may_be_near_miss
 
 MARK_EVERY = 128
 

@@ -5,23 +5,20 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from service.matching.align import (
-    END_BONUS,
+from service.matching.align import END_BONUS, align, align_batch
+from service.matching.matcher import quote_rows
+from service.matching.normalise import tokenize
+from service.matching.reference import align_reference, similarity_matrix_reference
+from service.matching.similarity import (
     FUZZY_MIN_RATIO,
     LetterCounts,
     QuerySimilarity,
     _possible_near_misses,
-    align,
-    align_batch,
-    align_reference,
     letter_counts,
     may_be_near_miss,
     similarity_matrix,
-    similarity_matrix_reference,
     window_bounds,
 )
-from service.matching.matcher import quote_rows
-from service.matching.normalise import tokenize
 
 ARTICLE = (
     "We’re willing to help them with things, especially probably if you could talk about by "

@@ -10,8 +10,8 @@ from service.matching.occurrences import (
     WINDOW_SLACK,
     QuoteWords,
     first_copy,
-    windows_reference,
 )
+from service.matching.reference import windows_reference
 
 
 def quote_words(quote: list[int], spread: int) -> QuoteWords:

@@ -4,12 +4,8 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from service.matching.word_index import (
-    MAX_TIED,
-    WordIndex,
-    _best_documents,
-    best_documents_reference,
-)
+from service.matching.reference import best_documents_reference
+from service.matching.word_index import MAX_TIED, WordIndex, _best_documents
 
 
 def test_sources_beyond_max_tied_documents_are_found() -> None:

@@ -1,0 +1,337 @@
+"""From an alignment in a window to a reportable passage: its extent, differences and features.
+
+Local alignment stops where the score peaks; a quote checker must also show the quote words left
+over at either end (`extend_over_insertions`) and the editorial brackets there
+(`attach_edge_brackets`), then describe what differs. Syndicated copies align the same way in the
+same words, so a description is reused across articles when every word it looks at is the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from service.matching.align import (
+    BRACKET_MAX_WORDS,
+    AlignedBatch,
+    Alignment,
+    Row,
+    Step,
+)
+from service.matching.differences import (
+    SENTENCE_ENDS,
+    compute_differences,
+)
+from service.matching.lexicon import is_function_word
+from service.matching.normalise import Tokens
+from service.matching.query import Query, bracket_words
+from service.matching.scoring import (
+    MatchFeatures,
+    decide_verdict,
+    extract_features,
+)
+from service.matching.token_store import DocTokens
+from service.models import Article, SpanMatch
+
+
+class AlignedPassage:
+    """The best alignment of the quote in one article, before differences and features. The
+    traceback is done on first use: most candidates are ranked by score and never described."""
+
+    __slots__ = ("_alignment", "_batch", "_slot", "article", "doc", "hi", "lo", "score")
+
+    def __init__(
+        self,
+        article: Article,
+        doc: DocTokens,
+        lo: int,
+        hi: int,
+        score: float,
+        alignment: Alignment | None = None,
+        batch: AlignedBatch | None = None,
+        slot: int = 0,
+    ) -> None:
+        self.article, self.doc, self.lo, self.hi, self.score = article, doc, lo, hi, score
+        self._alignment, self._batch, self._slot = alignment, batch, slot
+
+    @property
+    def alignment(self) -> Alignment:
+        """Alignment columns count from `lo` (window [lo, hi) of the article's words)."""
+        if self._alignment is None:
+            assert self._batch is not None
+            self._alignment = self._batch.alignment(self._slot)
+            assert self._alignment is not None  # a score above both end bonuses matched words
+        return self._alignment
+
+
+class DescribedPassage:
+    """A described passage kept for its syndicated copies; its text is read only if one shows up."""
+
+    __slots__ = ("_text", "features", "hi", "item", "lo", "match")
+
+    def __init__(
+        self, match: SpanMatch, features: MatchFeatures, item: AlignedPassage, lo: int, hi: int
+    ) -> None:
+        self.match, self.features, self.item, self.lo, self.hi = match, features, item, lo, hi
+        self._text: tuple[int, tuple] | None = None
+
+    def text(self) -> tuple[int, tuple]:
+        if self._text is None:
+            self._text = _passage_text(self.item, self.lo, self.hi)
+        return self._text
+
+
+def _passage_region(rows: Sequence[Row], item: AlignedPassage) -> tuple[int, int]:
+    """The article words [lo, hi) a passage's description can look at: the passage, the quote
+    words left unaligned at each end (`extend_over_insertions`) and a bracket's reach there,
+    within the window."""
+    alignment = item.alignment
+    first, last = item.lo + alignment.first_col, item.lo + alignment.last_col
+    before = alignment.first_row
+    if alignment.first_row > 0 and rows[alignment.first_row - 1].kind == "bracket":
+        before += BRACKET_MAX_WORDS
+    after = len(rows) - 1 - alignment.last_row
+    if alignment.last_row + 1 < len(rows) and rows[alignment.last_row + 1].kind == "bracket":
+        after += BRACKET_MAX_WORDS
+    return max(item.lo, first - before), min(item.hi, last + after + 1)
+
+
+def _with_margin(item: AlignedPassage, lo: int, hi: int) -> tuple[int, int]:
+    """Words [lo, hi) and one more on each side within the window: whether an edge word is half
+    of a contraction depends on its neighbour."""
+    return max(item.lo, lo - 1), min(item.hi, hi + 1)
+
+
+def _shifted(alignment: Alignment, shift: int) -> Alignment:
+    """The same alignment with its article columns counted from `shift` columns later."""
+    if shift == 0:
+        return alignment
+    make = tuple.__new__  # Step(...) without the named tuple's Python-level __new__
+    steps = tuple(
+        [
+            make(
+                Step,
+                (
+                    kind,
+                    row,
+                    None if col is None else col - shift,
+                    None if col_end is None else col_end - shift,
+                ),
+            )
+            for kind, row, col, col_end in alignment.steps
+        ]
+    )
+    return Alignment(
+        alignment.score,
+        steps,
+        alignment.first_col - shift,
+        alignment.last_col - shift,
+        alignment.first_row,
+        alignment.last_row,
+    )
+
+
+def with_place(
+    match: SpanMatch, article_id: str, start: int, confidence: float | None = None
+) -> SpanMatch:
+    """The match moved to `article_id` at `start` (same length), with `confidence` if given
+    (`dataclasses.replace` costs several times more, and this runs for most passages)."""
+    return SpanMatch(
+        article_id,
+        start,
+        start + match.end - match.start,
+        match.verdict,
+        match.confidence if confidence is None else confidence,
+        match.differences,
+        match.score,
+    )
+
+
+def _passage_text(item: AlignedPassage, lo: int, hi: int) -> tuple[int, tuple]:
+    """Where article words [lo, hi) start, and all of the text around them that a description
+    reads: the characters, whether an edge word is half of a contraction (one word beyond),
+    and whether the first one starts a sentence (name detection looks back three characters)."""
+    outer_lo, outer_hi = _with_margin(item, lo, hi)
+    starts, ends = item.doc.offsets(outer_lo, outer_hi)
+    char_lo, char_hi = int(starts[lo - outer_lo]), int(ends[hi - 1 - outer_lo])
+    halves = (
+        lo > outer_lo and starts[0] == starts[1],
+        hi < outer_hi and starts[-1] == starts[-2],
+    )
+    text = item.article.text
+    lookback = text[max(0, char_lo - 3) : char_lo]
+    sentence_start = any(ch in lookback for ch in SENTENCE_ENDS)
+    return char_lo, (halves, sentence_start, text[char_lo:char_hi])
+
+
+def count_ties(item: AlignedPassage, aligned: Sequence[AlignedPassage]) -> int:
+    """Other aligned candidates scoring at least as high: generic phrases ("thank you very
+    much") and syndicated copies align equally well in many articles."""
+    return sum(1 for other in aligned if other is not item and other.score >= item.score)
+
+
+def extend_over_insertions(
+    rows: Sequence[Row], alignment: Alignment, words: Sequence[str]
+) -> Alignment:
+    """Carry the passage over a long insertion to the quote's first or last words when they
+    resume the article exactly where the aligned passage stops.
+
+    Local alignment clips a quote end when the words inserted before it cost more than the few
+    words after it earn ("...with things, at the end of the day, especially"); but when those last
+    words are the very next article words, the quote plainly continues there: the middle is an
+    insertion and the passage includes the resumed words. At least one content word must resume,
+    so a stray "the" never extends a passage.
+    """
+    steps = list(alignment.steps)
+    first_col, last_col = alignment.first_col, alignment.last_col
+    first_row, last_row = alignment.first_row, alignment.last_row
+    tail = _resumed(rows, range(last_row + 1, len(rows)), words, last_col + 1, forward=True)
+    if tail:
+        gap = range(last_row + 1, len(rows) - tail)
+        steps += [Step("insert", i, None) for i in gap]
+        steps += [Step("match", len(rows) - tail + k, last_col + 1 + k) for k in range(tail)]
+        last_col, last_row = last_col + tail, len(rows) - 1
+    head = _resumed(rows, range(first_row - 1, -1, -1), words, first_col - 1, forward=False)
+    if head:
+        gap = range(head, first_row)
+        steps = (
+            [Step("match", k, first_col - head + k) for k in range(head)]
+            + [Step("insert", i, None) for i in gap]
+            + steps
+        )
+        first_col, first_row = first_col - head, 0
+    if not head and not tail:
+        return alignment
+    return replace(
+        alignment,
+        steps=tuple(steps),
+        first_col=first_col,
+        last_col=last_col,
+        first_row=first_row,
+        last_row=last_row,
+    )
+
+
+def _resumed(
+    rows: Sequence[Row], outside: range, words: Sequence[str], col: int, forward: bool
+) -> int:
+    """How many of the quote's unaligned edge words reappear, in order, as the article words
+    right after (`forward`) or right before the passage, leaving at least one word inserted.
+
+    `outside` lists the unaligned rows; `col` is the article word next to the passage."""
+    if len(outside) < 2 or any(rows[i].kind != "word" for i in outside):
+        return 0
+    quote_words = [rows[i].word for i in sorted(outside)]
+    best = 0
+    for n in range(1, len(quote_words)):
+        if forward:
+            wanted, lo = quote_words[-n:], col
+        else:
+            wanted, lo = quote_words[:n], col - n + 1
+        if lo < 0 or lo + n > len(words):
+            break
+        if list(words[lo : lo + n]) == wanted and any(not is_function_word(w) for w in wanted):
+            best = n
+    return best
+
+
+def attach_edge_brackets(
+    quote: str, rows: Sequence[Row], alignment: Alignment, tokens: Tokens, text: str
+) -> Alignment:
+    """Let an [editorial] insertion at either end of the quote stand for the article words it
+    replaced ("[Trump] wants" for "He wants"), as a bracket inside the quote already does.
+
+    Inside a quote the aligner places a bracket between two anchors; at an edge nothing anchors
+    it, so it takes the adjacent words of the same phrase (no punctuation in between), as many as
+    the bracket itself has (an editor swaps like for like), at most BRACKET_MAX_WORDS.
+    """
+    steps = list(alignment.steps)
+    first_col, last_col = alignment.first_col, alignment.last_col
+    first_row, last_row = alignment.first_row, alignment.last_row
+    before = first_row - 1
+    if before >= 0 and rows[before].kind == "bracket":
+        want = bracket_words(quote, rows[before])
+        col = first_col
+        while (
+            first_col - col < want
+            and col > 0
+            and not text[tokens.ends[col - 1] : tokens.starts[col]].strip()
+        ):
+            col -= 1
+        if col < first_col:
+            steps.insert(0, Step("bracket", before, col, first_col))
+            first_col, first_row = col, before
+    after = last_row + 1
+    if after < len(rows) and rows[after].kind == "bracket":
+        want = bracket_words(quote, rows[after])
+        col = last_col
+        while (
+            col - last_col < want
+            and col + 1 < len(tokens.words)
+            and not text[tokens.ends[col] : tokens.starts[col + 1]].strip()
+        ):
+            col += 1
+        if col > last_col:
+            steps.append(Step("bracket", after, last_col + 1, col + 1))
+            last_col, last_row = col, after
+    if first_col == alignment.first_col and last_col == alignment.last_col:
+        return alignment
+    return replace(
+        alignment,
+        steps=tuple(steps),
+        first_col=first_col,
+        last_col=last_col,
+        first_row=first_row,
+        last_row=last_row,
+    )
+
+
+def describe(
+    quote: str,
+    query: Query,
+    vocabulary: Sequence[str],
+    item: AlignedPassage,
+    ties: int,
+    described: dict[tuple, list[DescribedPassage]] | None = None,
+) -> tuple[SpanMatch, MatchFeatures]:
+    """Differences, verdict and features of one aligned passage.
+
+    Syndicated copies align the same way in the same words: a passage whose surroundings
+    (every word the description looks at, within the window) have the same words, text and
+    alignment as one already described (`described`, per query) is that one moved to another
+    article, so it is shifted rather than worked out again."""
+    key = None
+    rows = query.rows
+    lo, hi = _passage_region(rows, item)
+    # Only the region's words (and one beyond each end) are looked at: a window is
+    # typically four times the passage.
+    view_lo, view_hi = _with_margin(item, lo, hi)
+    in_view = _shifted(item.alignment, view_lo - item.lo)
+    if described is not None:
+        key = (item.doc.ids[view_lo:view_hi].tobytes(), in_view.steps, in_view.score)
+        key += (lo == item.lo, ties)
+        for seen in described.get(key, ()):
+            origin, context = _passage_text(item, lo, hi)
+            seen_origin, seen_context = seen.text()
+            if context == seen_context:
+                shift = origin - seen_origin
+                moved = with_place(seen.match, item.article.id, seen.match.start + shift)
+                return moved, seen.features
+    text = item.article.text
+    tokens = item.doc.view(view_lo, view_hi, vocabulary)
+    alignment = extend_over_insertions(rows, in_view, tokens.words)
+    alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
+    differences = compute_differences(quote, rows, alignment, text, tokens, query.layout)
+    features = extract_features(query.stats, alignment, differences, ties)
+    match = SpanMatch(
+        article_id=item.article.id,
+        start=tokens.starts[alignment.first_col],
+        end=tokens.ends[alignment.last_col],
+        verdict=decide_verdict(differences),
+        confidence=0.0,
+        differences=differences,
+        score=alignment.score,
+    )
+    if key is not None and described is not None:
+        described.setdefault(key, []).append(DescribedPassage(match, features, item, lo, hi))
+    return match, features

@@ -1,0 +1,158 @@
+"""One candidate quote as the aligner sees it: its rows, word ids, weights and aligner budget.
+
+Built once per query and shared by every candidate article, so per-article work never repeats
+what depends on the quote alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cached_property
+
+import numpy as np
+
+from service.matching.align import (
+    BRACKET_MAX_WORDS,
+    END_BONUS,
+    FUZZY,
+    MATCH,
+    Alignment,
+    Row,
+    Step,
+    word_weight,
+)
+from service.matching.differences import (
+    QuoteLayout,
+    quote_layout,
+)
+from service.matching.lexicon import is_function_word
+from service.matching.normalise import split_quote
+from service.matching.occurrences import QuoteWords, first_copy
+from service.matching.scoring import (
+    QuoteStats,
+    quote_stats,
+)
+from service.matching.similarity import QuerySimilarity
+from service.matching.token_store import DocTokens, TokenStore
+
+# Quote rows beyond this are ignored (the HTTP layer caps quotes at 2,000 characters, ~350 words).
+MAX_QUOTE_ROWS = 400
+
+
+# Clusters: how far the shared words of one occurrence may spread, as a multiple of quote length
+# plus slack (dropped clauses), in article words; an ellipsis may skip much more.
+SPREAD_FACTOR = 2
+
+
+SPREAD_SLACK = 20
+
+
+ELLIPSIS_SPREAD = 400
+
+
+# Aligner work per query (quote rows x window words), whatever the quote and corpus: tens of ms
+# of numpy at worst, so a 100-item batch of adversarial quotes stays within a request.
+MAX_ALIGN_CELLS = 300_000
+
+
+class Query:
+    """One quote's rows with what every candidate article reuses: word ids, near-miss lookups,
+    alignments of windows already seen, and the remaining aligner budget."""
+
+    def __init__(
+        self, rows: Sequence[Row], tokens: TokenStore, idf: Callable[[str], float]
+    ) -> None:
+        self.rows = rows
+        self._idf = idf
+        vocabulary = tokens.vocabulary
+        get = dict.get  # (TokenStore.word_id, without a Python call per row)
+        self.row_ids = [get(vocabulary, r.word, -1) if r.kind == "word" else -1 for r in rows]
+        self.similarity = QuerySimilarity(
+            rows, self.row_ids, vocabulary.words, vocabulary.fuzzable, vocabulary.letters
+        )
+        self.cells_left = MAX_ALIGN_CELLS
+        self.m = len(rows)
+        word_rows = [i for i, r in enumerate(rows) if r.kind == "word"]
+        weight = sum(rows[i].weight for i in word_rows) * MATCH
+        self.total_weight = weight or 1.0
+        self.perfect = weight + 2 * END_BONUS
+        content = [i for i in word_rows if not is_function_word(rows[i].word)]
+        span: dict[int, tuple[int, int]] = {}
+        for i in content or word_rows:
+            if (known := self.row_ids[i]) >= 0:
+                first, last = span.get(known, (i, i))
+                span[known] = (min(first, i), max(last, i))
+        spread = SPREAD_FACTOR * self.m + SPREAD_SLACK
+        if len(word_rows) < len(rows) and any(r.kind == "ellipsis" for r in rows):
+            spread += ELLIPSIS_SPREAD
+        self.words = QuoteWords(span, self.m, spread)
+        plain = 0 < len(word_rows) == len(rows) and -1 not in self.row_ids
+        self.plain_ids = self.similarity.q_ids.astype(np.int32) if plain else None
+
+    @cached_property
+    def layout(self) -> QuoteLayout:
+        return quote_layout(self.rows)
+
+    @cached_property
+    def stats(self) -> QuoteStats:
+        return quote_stats(self.rows, self._idf)
+
+    def spend(self, cells: int) -> bool:
+        """Take `cells` from the budget; the first window is always aligned, whatever its size."""
+        if cells > self.cells_left and self.cells_left < MAX_ALIGN_CELLS:
+            self.cells_left = 0
+            return False
+        self.cells_left -= cells
+        return True
+
+    def coverage(self, alignment: Alignment) -> float:
+        matched = 0.0
+        for step in alignment.steps:
+            if step.kind in ("match", "fuzzy"):
+                weight = self.rows[step.row].weight
+                matched += weight * (MATCH if step.kind == "match" else FUZZY)
+        return matched / self.total_weight
+
+    def exact(
+        self, doc: DocTokens, windows: Sequence[Sequence[int]]
+    ) -> tuple[int, int, Alignment] | None:
+        """The earliest word-for-word copy of the quote in the windows, if any (no aligner
+        needed: no alignment can score higher, and the earliest occurrence is the one the aligner
+        picks)."""
+        q = self.plain_ids
+        if q is None:
+            return None
+        found = [k for lo, hi in windows if (k := first_copy(doc.ids, lo, hi, q)) >= 0]
+        if not found:
+            return None
+        k = min(found)
+        lo, hi = next((lo, hi) for lo, hi in windows if lo <= k and k + len(q) <= hi)
+        steps = tuple(Step("match", i, k - lo + i) for i in range(len(q)))
+        alignment = Alignment(self.perfect, steps, k - lo, k - lo + len(q) - 1, 0, len(q) - 1)
+        return (lo, hi, alignment)
+
+
+def bracket_words(quote: str, row: Row) -> int:
+    return max(1, min(BRACKET_MAX_WORDS, len(quote[row.start + 1 : row.end - 1].split())))
+
+
+def quote_rows(quote: str) -> list[Row]:
+    """Alignment rows for a candidate quote: its words, ellipses and [editorial] insertions."""
+    rows: list[Row] = []
+    for part in split_quote(quote):
+        if part.kind == "words":
+            t = part.tokens
+            make = tuple.__new__  # Row(...) without the named tuple's Python-level __new__
+            rows.extend(
+                [
+                    make(Row, ("word", w, word_weight(w), s, e))
+                    for w, s, e in zip(t.words, t.starts, t.ends, strict=True)
+                ]
+            )
+        elif part.kind == "bracket":
+            rows.append(Row("bracket", "", 0.0, part.start, part.start + len(part.text)))
+        else:
+            rows.append(Row("ellipsis"))
+        if len(rows) >= MAX_QUOTE_ROWS:
+            return rows[:MAX_QUOTE_ROWS]
+    return rows
