@@ -10,25 +10,24 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask
 
 from service.api import articles, docs_assets, extract, health, verify, web
-from service.api.errors import ProblemApi, problem_response, register_error_handlers
+from service.api.context import install_engine
+from service.api.errors import ProblemApi, register_error_handlers
+from service.api.hooks import register_request_hooks
 from service.api.observability import init_observability
 from service.config import load_config
 from service.corpus.importer import import_paths
-from service.corpus.store import ArticleStore
+from service.corpus.store import ArticleStore, store_path
 from service.engine import Verbatim
 
 log = logging.getLogger("verbatim")
 
-STORE_FILE = "verbatim.sqlite3"
-JSON_BODY_METHODS = {"POST", "PUT", "PATCH"}
-
 
 def open_engine(data_dir: str | Path, corpus_dir: str | Path) -> Verbatim:
     """Open the store (seeding an empty one from the corpus folder) and index it."""
-    store = ArticleStore(Path(data_dir) / STORE_FILE)
+    store = ArticleStore(store_path(data_dir))
     if store.is_empty():
         # The same reader and validation as `verbatim import` and the API: one set of rules.
         report = import_paths(store, [corpus_dir])
@@ -49,9 +48,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["verbatim_api"] = api
     register_error_handlers(app)
 
-    app.extensions["verbatim"] = open_engine(
-        app.config["VERBATIM_DATA_DIR"], app.config["VERBATIM_CORPUS_DIR"]
-    )
+    engine = open_engine(app.config["VERBATIM_DATA_DIR"], app.config["VERBATIM_CORPUS_DIR"])
+    install_engine(app, engine)
     init_observability(app)  # request ids, JSON request log, /metrics: before other hooks
 
     for module in (health, verify, extract, articles):
@@ -59,17 +57,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(docs_assets.blp)
     app.register_blueprint(web.blp)  # the journalists' page at /
 
-    @app.before_request
-    def require_json_and_fresh_index():
-        if not request.path.startswith("/v1/"):
-            return None
-        if request.method in JSON_BODY_METHODS and request.mimetype != "application/json":
-            return problem_response(
-                415,
-                "Unsupported Media Type",
-                "Send the body as JSON with Content-Type: application/json.",
-            )
-        app.extensions["verbatim"].sync()
-        return None
-
+    register_request_hooks(app)
     return app

@@ -33,22 +33,28 @@ QUOTE_CACHE_SIZE = 4096
 
 
 class QuoteCache:
-    """Bounded LRU of extracted quotes per article id."""
+    """Bounded LRU of extracted quotes per article id, each kept with the text it came from.
+
+    A cached entry is only used for the very text it was extracted from, so a caller holding an
+    older or newer copy of an article (another worker replaced it meanwhile) never gets quotes
+    whose offsets belong to a different text.
+    """
 
     def __init__(self, capacity: int = QUOTE_CACHE_SIZE) -> None:
-        self._items: OrderedDict[str, list[QuoteSpan]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[str, list[QuoteSpan]]] = OrderedDict()
         self._capacity = capacity
         self._lock = threading.Lock()
 
     def get(self, article: Article) -> list[QuoteSpan]:
         with self._lock:
-            quotes = self._items.get(article.id)
-            if quotes is not None:
+            entry = self._items.get(article.id)
+            if entry is not None and entry[0] == article.text:
                 self._items.move_to_end(article.id)
-                return quotes
+                return entry[1]
         quotes = extract_quotes(article.text, article.title)
         with self._lock:
-            self._items[article.id] = quotes
+            self._items[article.id] = (article.text, quotes)
+            self._items.move_to_end(article.id)
             while len(self._items) > self._capacity:
                 self._items.popitem(last=False)
         return quotes
@@ -118,17 +124,42 @@ class Verbatim:
                     self.matcher.add(article)
             self._generation = current
 
-    def article_quotes(self, article_id: str) -> list[QuoteSpan] | None:
+    def get_article(self, article_id: str) -> tuple[Article, list[QuoteSpan]] | None:
+        """One stored article and its quotes, or None."""
         article = self.store.get(article_id)
-        return None if article is None else self.quotes.get(article)
+        return None if article is None else (article, self.quotes.get(article))
+
+    def list_articles(
+        self, offset: int, limit: int
+    ) -> tuple[list[tuple[Article, list[QuoteSpan]]], int]:
+        """A page of stored articles (ordered by id) with their quotes, and the total: one read."""
+        articles, total = self.store.list(offset, limit)
+        return [(a, self.quotes.get(a)) for a in articles], total
+
+    def create_article(self, article: Article) -> list[QuoteSpan]:
+        """Store a new article (ArticleExists if the id is taken) and match it from now on."""
+        self.store.create(article)
+        self.sync()
+        return self.quotes.get(article)
+
+    def upsert_article(self, article: Article) -> tuple[bool, list[QuoteSpan]]:
+        """Create or replace; True when created. Matched from now on."""
+        created = self.store.upsert(article)
+        self.sync()
+        return created, self.quotes.get(article)
+
+    def delete_article(self, article_id: str) -> bool:
+        """Delete; False when there was no such article. Never matched again."""
+        deleted = self.store.delete(article_id)
+        if deleted:
+            self.sync()
+        return deleted
 
     def extract(self, text: str, title: str | None = None) -> list[QuoteSpan]:
         return extract_quotes(text, title)
 
-    def _report(self, found: SpanMatch) -> MatchReport | None:
-        article = self.store.get(found.article_id)
-        if article is None:  # deleted by another worker between index and read
-            return None
+    def _report(self, found: SpanMatch, article: Article) -> MatchReport:
+        """`found` described from `article`, the copy the matcher aligned it in."""
         kind, speaker = locate_in_quotes(self.quotes.get(article), found.start, found.end)
         return MatchReport(
             text=article.text[found.start : found.end],
@@ -147,7 +178,9 @@ class Verbatim:
         """The closest verbatim source of `quote`, who said it, and how sure we are."""
         with self._lock:
             found = self.matcher.find(quote, limit)
-        reports = [r for r in (self._report(m) for m in found) if r is not None]
+            # The indexed copies the offsets refer to, taken while no sync can replace them.
+            held = [(m, self.matcher.article(m.article_id)) for m in found]
+        reports = [self._report(m, article) for m, article in held]
         best = reports[0] if reports else None
         claimed = None
         if speaker:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from bench.bench_adversarial import ADVERSARIAL_INPUTS, doubling, report, run
+from service.api.context import engine_of
 
 
 def test_inputs_have_the_requested_length() -> None:
@@ -17,7 +18,7 @@ def test_doubling_sizes_end_at_the_api_limit() -> None:
 
 
 def test_smoke_run_times_every_case_and_reports_growth(app: Flask) -> None:
-    engine = app.extensions["verbatim"]
+    engine = engine_of(app)
     timings = run(engine, doubling(800), doubling(160), repeats=1)
     assert [(t.case, t.operation) for t in timings] == [
         (case, operation) for case in ADVERSARIAL_INPUTS for operation in ("extract", "verify")

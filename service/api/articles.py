@@ -1,8 +1,8 @@
 """/v1/articles: read the corpus (open to all) and grow it (bearer key required).
 
-Writes go to the shared store, then the engine syncs at once, so the worker that acknowledged a
-write already matches it; every other worker picks it up from the store's generation counter on
-its next request.
+Every read and write goes through the engine: a write is stored, then applied to this worker's
+index at once, so the worker that acknowledged it already matches it; every other worker picks it
+up from the store's generation counter on its next request.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from schemas.articles import (
     ArticleSchema,
     is_valid_article_id,
 )
+from service.api.context import current_engine
 from service.corpus.formats import slugify
 from service.corpus.store import ArticleExists
 from service.engine import Verbatim
@@ -72,15 +73,7 @@ class ArticlePage:
     limit: int
 
 
-def _engine() -> Verbatim:
-    return current_app.extensions["verbatim"]
-
-
-def _with_quotes(article: Article) -> StoredArticle:
-    engine = _engine()
-    quotes = engine.article_quotes(article.id)
-    if quotes is None:  # deleted by another worker since we read it: describe what we hold
-        quotes = engine.extract(article.text, article.title)
+def _stored(article: Article, quotes: list[QuoteSpan]) -> StoredArticle:
     return StoredArticle(**asdict(article), quotes=list(quotes))
 
 
@@ -139,7 +132,7 @@ def _article_from(data: dict, article_id: str) -> Article:
     return Article(id=article_id, **fields)
 
 
-def _create_with_generated_id(engine: Verbatim, data: dict) -> Article:
+def _create_with_generated_id(engine: Verbatim, data: dict) -> StoredArticle:
     """Store under the title's slug, or slug-2, slug-3... if a different article holds it.
 
     The same article sent twice (a client retrying after a timeout) is refused with 409 rather
@@ -149,10 +142,10 @@ def _create_with_generated_id(engine: Verbatim, data: dict) -> Article:
     for n in range(1, MAX_SLUG_SUFFIX + 1):
         candidate = _article_from(data, base if n == 1 else f"{base}-{n}")
         try:
-            return engine.store.create(candidate)
+            return _stored(candidate, engine.create_article(candidate))
         except ArticleExists:
-            existing = engine.store.get(candidate.id)
-            if existing == candidate:
+            existing = engine.get_article(candidate.id)
+            if existing is not None and existing[0] == candidate:
                 abort(409, message=f"This article is already stored as {candidate.id!r}.")
     abort(409, message="Too many articles titled like this; send an explicit 'id'.")
     raise AssertionError("unreachable")  # abort() raises
@@ -166,9 +159,9 @@ class ArticleCollection(MethodView):
     @blp.response(200, ArticlePageSchema)
     def get(self, args: dict) -> ArticlePage:
         """List articles (metadata and quote counts), ordered by id, `offset`/`limit` paging."""
-        articles, total = _engine().store.list(args["offset"], args["limit"])
+        page, total = current_engine().list_articles(args["offset"], args["limit"])
         return ArticlePage(
-            items=[_with_quotes(a) for a in articles],
+            items=[_stored(article, quotes) for article, quotes in page],
             total=total,
             offset=args["offset"],
             limit=args["limit"],
@@ -182,10 +175,11 @@ class ArticleCollection(MethodView):
     @blp.doc(security=_WRITE_SECURITY)
     def post(self, data: dict) -> tuple[StoredArticle, dict]:
         """Add an article; without `id`, one is made from the title. Answers with its quotes."""
-        engine = _engine()
+        engine = current_engine()
         if data.get("id"):
+            article = _article_from(data, data["id"])
             try:
-                article = engine.store.create(_article_from(data, data["id"]))
+                stored = _stored(article, engine.create_article(article))
             except ArticleExists:
                 abort(
                     409,
@@ -193,10 +187,9 @@ class ArticleCollection(MethodView):
                     "use PUT /v1/articles/{id} to replace it.",
                 )
         else:
-            article = _create_with_generated_id(engine, data)
-        engine.sync()
-        location = url_for("articles.ArticleItem", article_id=article.id)
-        return _with_quotes(article), {"Location": location}
+            stored = _create_with_generated_id(engine, data)
+        location = url_for("articles.ArticleItem", article_id=stored.id)
+        return stored, {"Location": location}
 
 
 @blp.route("/<article_id>")
@@ -204,10 +197,10 @@ class ArticleItem(MethodView):
     @blp.response(200, ArticleSchema)
     def get(self, article_id: str) -> StoredArticle:
         """One article: metadata, the exact text, and the quotes extracted from it."""
-        article = _engine().store.get(article_id)
-        if article is None:
+        found = current_engine().get_article(article_id)
+        if found is None:
             abort(404, message=f"No article with id {article_id!r}.")
-        return _with_quotes(article)
+        return _stored(*found)
 
     @blp.arguments(ArticleInSchema)
     @blp.response(200, ArticleSchema, description="Replaced")
@@ -224,11 +217,9 @@ class ArticleItem(MethodView):
             )
         if data.get("id", article_id) != article_id:
             abort(422, errors={"json": {"id": ["Must match the id in the URL."]}})
-        engine = _engine()
         article = _article_from(data, article_id)
-        created = engine.store.upsert(article)
-        engine.sync()
-        return _with_quotes(article), 201 if created else 200
+        created, quotes = current_engine().upsert_article(article)
+        return _stored(article, quotes), 201 if created else 200
 
     @blp.response(204)
     @blp.alt_response(401, description="Missing or wrong API key")
@@ -237,7 +228,5 @@ class ArticleItem(MethodView):
     @blp.doc(security=_WRITE_SECURITY)
     def delete(self, article_id: str) -> None:
         """Delete an article; it stops matching on every worker's next request."""
-        engine = _engine()
-        if not engine.store.delete(article_id):
+        if not current_engine().delete_article(article_id):
             abort(404, message=f"No article with id {article_id!r}.")
-        engine.sync()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from schemas.extract import ExtractRequestSchema, ExtractResponseSchema
+from service.api.context import current_engine
 
 blp = Blueprint("extract", __name__, url_prefix="/v1/extract", description="Extract quotes")
 
@@ -17,5 +17,5 @@ class Extract(MethodView):
     @blp.response(200, ExtractResponseSchema)
     def post(self, body: dict) -> dict:
         """Every quotation in the text with its speaker."""
-        engine = current_app.extensions["verbatim"]
+        engine = current_engine()
         return {"quotes": engine.extract(body["text"], body.get("title"))}

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from schemas.health import HealthSchema, ReadinessSchema, VersionSchema
+from service.api.context import current_engine, engine_of
 
 blp = Blueprint("health", __name__, description="Service health")
 
@@ -34,7 +35,7 @@ class Readiness(MethodView):
     @blp.alt_response(503, schema=None, description="The corpus is not indexed yet")
     def get(self) -> dict:
         """Ready to answer queries: the corpus is loaded and indexed."""
-        engine = current_app.extensions.get("verbatim")
+        engine = engine_of(current_app)
         if engine is None:
             abort(503, message="The corpus is not indexed yet.")
         return {"status": "ready", "articles": len(engine)}
@@ -45,7 +46,7 @@ class Version(MethodView):
     @blp.response(200, VersionSchema)
     def get(self) -> dict:
         """Package version, corpus size and index generation."""
-        engine = current_app.extensions["verbatim"]
+        engine = current_engine()
         return {
             "version": package_version(),
             "articles": len(engine),

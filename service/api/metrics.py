@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from service.api.context import engine_of
 from service.api.observability import update_corpus_gauges
 
 blp = Blueprint("metrics", __name__)
@@ -28,9 +29,7 @@ def _registry() -> CollectorRegistry:
 
 @blp.get("/metrics")
 def metrics() -> Response:
-    engine = current_app.extensions.get("verbatim")
-    if engine is not None:
-        # Pick up writes made through other workers so the corpus gauges are current.
-        engine.sync()
+    engine = engine_of(current_app)
+    if engine is not None:  # (refreshed by the request hooks, like every corpus read)
         update_corpus_gauges(engine)
     return Response(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)

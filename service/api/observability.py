@@ -19,6 +19,8 @@ from typing import Any
 from flask import Flask, Response, current_app, g, request
 from prometheus_client import Counter, Gauge, Histogram
 
+from service.api.context import engine_of
+
 REQUEST_ID_HEADER = "X-Request-ID"
 # A caller's id is echoed into headers and logs, so only short ids from a conservative charset are
 # accepted (no CR/LF header injection, no log forging, no multi-kilobyte ids); anything else is
@@ -144,7 +146,7 @@ def _finish_request(response: Response) -> Response:
     status = str(response.status_code)
     HTTP_REQUESTS.labels(method=method, route=route, status=status).inc()
     HTTP_LATENCY.labels(method=method, route=route, status=status).observe(duration)
-    engine = current_app.extensions.get("verbatim")
+    engine = engine_of(current_app)
     if engine is not None:
         update_corpus_gauges(engine)
 
@@ -177,6 +179,6 @@ def init_observability(app: Flask) -> None:
     app.before_request(_start_request)
     app.after_request(_finish_request)
     app.register_blueprint(metrics.blp)
-    engine = app.extensions.get("verbatim")
+    engine = engine_of(app)
     if engine is not None:
         update_corpus_gauges(engine)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -12,6 +11,7 @@ from schemas.verify import (
     VerifyRequestSchema,
     VerifyResponseSchema,
 )
+from service.api.context import current_engine
 from service.api.observability import count_verdict
 from service.models import VerifyResult
 
@@ -19,7 +19,7 @@ blp = Blueprint("verify", __name__, url_prefix="/v1/verify", description="Verify
 
 
 def _verify(item: dict) -> VerifyResult:
-    engine = current_app.extensions["verbatim"]
+    engine = current_engine()
     result = engine.verify(item["quote"], item.get("speaker"), item["limit"])
     count_verdict(result.verdict)
     return result

@@ -82,6 +82,10 @@ class Matcher:
         self._index.remove(article_id)
         self._tokens.remove(article_id)
 
+    def article(self, article_id: str) -> Article:
+        """The indexed copy of an article: the text every offset `find` returns refers to."""
+        return self._articles[article_id]
+
     def token_bytes(self) -> int:
         """Memory held by the tokenised articles (for benchmarks)."""
         return self._tokens.nbytes()

@@ -22,6 +22,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
 from service import create_app
+from service.api.context import engine_of
 from service.models import QuoteSpan, VerifyResult
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,7 +127,7 @@ TEXTS = st.one_of(ANY_TEXT, QUOTE_MARKS, WORDY)
 def test_engine_verify_never_raises(
     fuzz_app: Flask, quote: str, speaker: str | None, limit: int
 ) -> None:
-    result = fuzz_app.extensions["verbatim"].verify(quote, speaker, limit)
+    result = engine_of(fuzz_app).verify(quote, speaker, limit)
     assert isinstance(result, VerifyResult)
     assert 0.0 <= result.confidence <= 1.0
     assert len(result.alternatives) <= limit - 1
@@ -137,7 +138,7 @@ def test_engine_verify_never_raises(
 @FUZZ_SETTINGS
 @given(text=TEXTS, title=st.one_of(st.none(), ANY_TEXT))
 def test_engine_extract_never_raises(fuzz_app: Flask, text: str, title: str | None) -> None:
-    quotes = fuzz_app.extensions["verbatim"].extract(text, title)
+    quotes = engine_of(fuzz_app).extract(text, title)
     for quote in quotes:
         assert isinstance(quote, QuoteSpan)
         assert text[quote.start : quote.end] == quote.text

@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from service.api.context import engine_of
 from service.api.observability import JsonFormatter, request_id_from
 from tests.server import start_server
 
@@ -177,7 +178,7 @@ def test_metrics_count_requests_verdicts_and_corpus(client: FlaskClient, app: Fl
     assert delta("verbatim_http_requests_total", **batch) == 1
     assert delta("verbatim_verdicts_total", verdict="verbatim") == 2
     assert delta("verbatim_verdicts_total", verdict="not_found") == 1
-    engine = app.extensions["verbatim"]
+    engine = engine_of(app)
     assert value(after, "verbatim_corpus_articles") == len(engine) > 290
     assert value(after, "verbatim_index_generation") == engine.generation
     assert value(after, "verbatim_index_build_seconds") == engine.index_build_seconds > 0
@@ -185,7 +186,7 @@ def test_metrics_count_requests_verdicts_and_corpus(client: FlaskClient, app: Fl
 
 def test_version_reports_package_corpus_and_generation(client: FlaskClient, app: Flask) -> None:
     body = client.get("/version").get_json()
-    engine = app.extensions["verbatim"]
+    engine = engine_of(app)
     assert body == {
         "version": body["version"],
         "articles": len(engine),
