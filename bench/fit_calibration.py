@@ -3,7 +3,7 @@
 Samples come from real corpus text (`bench/perturb.py`): every perturbation kind, short generic
 runs, real sentences from held-out articles and fabricated sentences. The label is whether the
 matcher's best passage is the sample's true source (`bench/labels.py`). 70% fit, 30% held out for
-the expected calibration error (ECE, 10 equal-width bins). Writes `service/calibration.json`.
+the expected calibration error (ECE, 10 equal-width bins). Writes `service/matching/calibration.json`.
 
     .venv/bin/python bench/fit_calibration.py [--per-kind 150] [--size 1000]
 """

@@ -44,9 +44,6 @@ FEATURES = (
 class MatchFeatures:
     values: tuple[float, ...]
 
-    def as_dict(self) -> dict[str, float]:
-        return dict(zip(FEATURES, self.values, strict=True))
-
 
 @dataclass(frozen=True, slots=True)
 class QuoteStats:
@@ -167,26 +164,29 @@ class Calibration:
         return 1.0 / (1.0 + math.exp(-z))
 
 
-# Hand-set fallback used only until `bench/fit_calibration.py` has written calibration.json:
-# roughly "most of a long, informative quote matched".
-_FALLBACK = Calibration(
-    intercept=-1.0,
-    weights=(3.0, 1.0, 2.0, 2.0, 0.5, -1.0, -0.5, 0.5, -1.0),
-    means=(0.5, 0.7, 0.3, 2.0, 2.0, 0.2, 0.0, 0.5, 0.0),
-    scales=(0.25, 0.2, 0.3, 1.0, 1.0, 0.2, 1.0, 0.2, 1.0),
-    accept=0.5,
-)
+class CalibrationError(RuntimeError):
+    """calibration.json is missing, unreadable or fitted for other features: refit it."""
 
 
 @lru_cache(maxsize=4)
 def load_calibration(path: Path = CALIBRATION_PATH) -> Calibration:
-    """Fitted parameters from JSON (the fallback when the file is missing)."""
+    """Fitted parameters from JSON; CalibrationError when they cannot be used.
+
+    There is no silent default: confidences from parameters fitted for other features would be
+    numbers without meaning, so a stale file stops the matcher until it is refitted.
+    """
+    refit = "refit it with bench/fit_calibration.py"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return _FALLBACK
-    if list(data["features"]) != list(FEATURES):  # fitted for an older feature set: refit it
-        return _FALLBACK
+    except (OSError, ValueError) as exc:
+        raise CalibrationError(f"cannot read {path} ({exc}); {refit}") from exc
+    if not isinstance(data, dict):
+        raise CalibrationError(f"{path} holds no calibration object; {refit}")
+    if list(data.get("features", ())) != list(FEATURES):
+        raise CalibrationError(
+            f"{path} was fitted for features {data.get('features')}, the matcher computes "
+            f"{list(FEATURES)}; {refit}"
+        )
     return Calibration(
         intercept=float(data["intercept"]),
         weights=tuple(map(float, data["weights"])),

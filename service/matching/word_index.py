@@ -56,9 +56,6 @@ class WordIndex:
     def __len__(self) -> int:
         return len(self._doc_of)
 
-    def __contains__(self, article_id: object) -> bool:
-        return article_id in self._doc_of
-
     def add(
         self,
         article_id: str,
