@@ -116,8 +116,8 @@ class BulkResult:
 
 def article_digest(article: Article) -> str:
     """A fingerprint of every field, so an identical re-import is recognised and not rewritten."""
-    # A shallow dict, not dataclasses.asdict(): every field is a plain string and asdict's deep
-    # copy was the largest single cost of a bulk import.
+    # A shallow dict, not dataclasses.asdict(): every field is a plain string, and asdict's deep
+    # copy would be the largest single cost of a bulk import.
     payload = json.dumps(article_fields(article), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -3,7 +3,7 @@
 The verdict is a rule over the differences (the v1 contract defines it in words, so it is not
 learnt). The confidence is a probability that the aligned passage is the true source of the quote,
 from a logistic model over alignment features fitted by `bench/fit_calibration.py` on labelled
-pairs generated from real corpus text; its parameters live in `service/calibration.json`.
+pairs generated from real corpus text; its parameters live in `service/matching/calibration.json`.
 Information content matters: "we will see" aligns perfectly with thousands of passages, so the
 summed IDF of the matched words is a feature and generic quotes get a low probability.
 """

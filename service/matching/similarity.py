@@ -198,7 +198,7 @@ class QuerySimilarity:
         )
         ids = [id_of[w] for w in self._fuzzy_words]
         self._quote_ids = np.array(ids, dtype=np.int64)
-        # Letter counts: a known word's are stored; an unknown one (a typo) is counted now
+        # Letter counts: a known word's are stored; an unknown one (a typo) is counted here
         # (its row taken first, by a clipped -1, is overwritten).
         table = letters.table()
         if len(table):

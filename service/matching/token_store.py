@@ -1,7 +1,7 @@
 """Every indexed article's normalised words, tokenised once, as compact numpy arrays.
 
-Re-tokenising candidate articles per query was the matcher's largest cost; keeping the tokens as
-int32 word ids (a shared vocabulary) plus one byte for the step to the next word's start and one
+Re-tokenising candidate articles per query would be the matcher's largest cost; keeping the tokens
+as int32 word ids (a shared vocabulary) plus one byte for the step to the next word's start and one
 for its length costs about 6 bytes per word, in three arrays per article rather than millions of
 small Python objects, so gunicorn workers forked from a preloaded app share them copy-on-write.
 """

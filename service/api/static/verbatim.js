@@ -109,7 +109,7 @@
 
   // ---------------------------------------------------------------- words, as the engine sees them
 
-  // Mirrors service/normalise.py: numbers keep separators, apostrophes may sit inside words.
+  // Mirrors service/matching/normalise.py: numbers keep separators, apostrophes may sit inside words.
   const APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u2032\uff07`\u00b4";
   const WORD_RE = new RegExp(
     `\\d+(?:[.,]\\d+)+|[\\p{L}\\p{N}\\p{M}_]+(?:[${APOSTROPHES}][\\p{L}\\p{N}\\p{M}_]+)*`, "gu");
