@@ -6,6 +6,8 @@ command line use exactly the code the service runs.
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -26,6 +28,15 @@ from service.models import (
     SpeakerAttribution,
     VerifyResult,
 )
+
+# Articles re-indexed per step of applying other processes' writes. A step holds the engine lock
+# (about a millisecond per article), so this bounds how long a query waits behind a bulk import.
+SYNC_STEP = 16
+# How often each process's background refresher looks for writes made by other processes: with
+# the steps it takes, the bound on how long a write takes to be matched by every worker.
+REFRESH_SECONDS = 0.5
+
+log = logging.getLogger(__name__)
 
 # Attribution of one article takes milliseconds; caching a few thousand keeps hot articles free
 # without letting a 100k-article store grow a worker's memory without bound.
@@ -92,7 +103,11 @@ class Verbatim:
     def __init__(self, store: ArticleStore) -> None:
         self.store = store
         self._lock = threading.RLock()
-        self._generation = store.generation()
+        self._generation = store.generation()  # every write up to this one is indexed
+        self._seen = self._generation  # every write up to this one is indexed or pending
+        self._pending: dict[str, None] = {}  # ids written since, in write order
+        self._pending_lock = threading.Lock()
+        self._refresher_pid: int | None = None
         started = time.perf_counter()
         self.matcher = Matcher(store.iter_all())
         self.index_build_seconds = time.perf_counter() - started  # reported in /metrics
@@ -100,29 +115,84 @@ class Verbatim:
 
     @property
     def generation(self) -> int:
+        """The store generation this process serves: every write up to it is matched."""
         return self._generation
+
+    @property
+    def pending(self) -> int:
+        """Writes seen in the store and not yet applied to this process's index."""
+        return len(self._pending)
 
     def __len__(self) -> int:
         return len(self.matcher)
 
-    def sync(self) -> None:
-        """Apply writes made by any process since we last looked (one indexed read when idle).
+    def sync(self, max_articles: int | None = None) -> bool:
+        """Apply writes made by any process since we last looked; True when none is left.
 
-        Incremental on purpose: re-indexing only the changed articles keeps a write visible to every
-        gunicorn worker on its next request without rebuilding a 100k-article index.
+        One indexed read when nothing changed. Changed articles are re-indexed in steps of
+        `SYNC_STEP`, each under the engine lock, so a query never waits behind more than one step
+        of a large import; `max_articles` bounds the work of this call (a request passes a small
+        one and leaves the rest to the background refresher).
         """
-        if self.store.generation() == self._generation:
+        self._collect_changes()
+        done = 0
+        while max_articles is None or done < max_articles:
+            with self._pending_lock:
+                step = list(self._pending)[:SYNC_STEP]
+            if not step:
+                break
+            self._apply(step)
+            done += len(step)
+        with self._pending_lock:
+            if not self._pending:
+                self._generation = self._seen
+            return not self._pending
+
+    def _collect_changes(self) -> None:
+        if self.store.generation() == self._seen:
             return
-        with self._lock:
-            current, changed = self.store.changes_since(self._generation)
+        with self._pending_lock:
+            current, changed = self.store.changes_since(self._seen)
             for article_id in changed:
+                self._pending.pop(article_id, None)
+                self._pending[article_id] = None
+            self._seen = current
+
+    def _apply(self, article_ids: list[str]) -> None:
+        """Re-index these articles from the store. The read happens under the engine lock, so
+        writes are applied in the order they were read and the newest copy always wins."""
+        with self._lock:
+            with self._pending_lock:
+                for article_id in article_ids:
+                    self._pending.pop(article_id, None)
+            for article_id in article_ids:
                 article = self.store.get(article_id)
                 self.quotes.discard(article_id)
                 if article is None:
                     self.matcher.remove(article_id)
                 else:
                     self.matcher.add(article)
-            self._generation = current
+
+    def start_refresher(self) -> None:
+        """Keep this process's index fresh from a background thread (once per process).
+
+        Threads do not survive fork, so each gunicorn worker starts its own on its first request;
+        from then on writes from other processes are applied within about `REFRESH_SECONDS` plus
+        the steps they take, whether or not requests arrive.
+        """
+        pid = os.getpid()
+        if self._refresher_pid == pid:
+            return
+        self._refresher_pid = pid
+        threading.Thread(target=self._refresh_forever, name="verbatim-refresh", daemon=True).start()
+
+    def _refresh_forever(self) -> None:
+        while True:
+            time.sleep(REFRESH_SECONDS)
+            try:
+                self.sync()
+            except Exception:  # a store hiccup must not end freshness for good
+                log.exception("background index refresh failed; retrying")
 
     def get_article(self, article_id: str) -> tuple[Article, list[QuoteSpan]] | None:
         """One stored article and its quotes, or None."""
@@ -139,20 +209,20 @@ class Verbatim:
     def create_article(self, article: Article) -> list[QuoteSpan]:
         """Store a new article (ArticleExists if the id is taken) and match it from now on."""
         self.store.create(article)
-        self.sync()
+        self._apply([article.id])
         return self.quotes.get(article)
 
     def upsert_article(self, article: Article) -> tuple[bool, list[QuoteSpan]]:
         """Create or replace; True when created. Matched from now on."""
         created = self.store.upsert(article)
-        self.sync()
+        self._apply([article.id])
         return created, self.quotes.get(article)
 
     def delete_article(self, article_id: str) -> bool:
         """Delete; False when there was no such article. Never matched again."""
         deleted = self.store.delete(article_id)
         if deleted:
-            self.sync()
+            self._apply([article_id])
         return deleted
 
     def extract(self, text: str, title: str | None = None) -> list[QuoteSpan]:

@@ -1,8 +1,9 @@
 """Request hooks every resource shares: the JSON content-type rule and a fresh index.
 
 Freshness has one owner, here: before a request that reads the corpus, the engine applies
-writes any other process made since (`Verbatim.sync`, one indexed read when nothing changed).
-Writes through this process apply themselves inside the engine.
+writes any other process made since (`Verbatim.sync`, one indexed read when nothing changed), at
+most `REQUEST_SYNC_ARTICLES` of them; the process's background refresher, started here, applies
+the rest. Writes through this process apply themselves inside the engine.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ from flask import Flask, Response, request
 
 from service.api.context import current_engine
 from service.api.errors import problem_response
+from service.engine import SYNC_STEP
 
+# Re-indexing a request may do before it is answered: one step, so a bulk import into a running
+# server costs a request milliseconds, never the import.
+REQUEST_SYNC_ARTICLES = SYNC_STEP
 JSON_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # Paths whose answers depend on the corpus: the API and the corpus gauges of /metrics.
 FRESH_PREFIXES = ("/v1/", "/metrics")
@@ -35,7 +40,9 @@ def require_json_body() -> Response | None:
 def refresh_index() -> None:
     """Apply other processes' writes before answering from the corpus."""
     if request.path.startswith(FRESH_PREFIXES):
-        current_engine().sync()
+        engine = current_engine()
+        engine.start_refresher()
+        engine.sync(max_articles=REQUEST_SYNC_ARTICLES)
 
 
 def register_request_hooks(app: Flask) -> None:
