@@ -21,6 +21,7 @@ from service.config import load_config
 from service.corpus.importer import import_paths
 from service.corpus.store import ArticleStore, store_path
 from service.engine import Verbatim
+from service.index_snapshot import snapshot_path
 
 log = logging.getLogger("verbatim")
 
@@ -34,7 +35,7 @@ def open_engine(data_dir: str | Path, corpus_dir: str | Path) -> Verbatim:
         for error in report.skipped:
             log.error("corpus file skipped: %s: %s", error.path, error.reason)
         log.info("seeded the store with %d articles from %s", len(report.added), corpus_dir)
-    return Verbatim(store)
+    return Verbatim(store, snapshot=snapshot_path(data_dir))
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

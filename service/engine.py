@@ -12,11 +12,13 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
+from pathlib import Path
 
 from service.attribution import extract_quotes
 from service.attribution.names import same_person
 from service.corpus.paragraphs import paragraph_around
 from service.corpus.store import ArticleStore
+from service.index_snapshot import load_snapshot, save_snapshot
 from service.matching.matcher import Matcher
 from service.models import (
     Article,
@@ -35,6 +37,9 @@ SYNC_STEP = 16
 # How often each process's background refresher looks for writes made by other processes: with
 # the steps it takes, the bound on how long a write takes to be matched by every worker.
 REFRESH_SECONDS = 0.5
+# A start that had to re-index more articles than this to catch up with the store saves a new
+# snapshot, so the next start replays only what was written since.
+SNAPSHOT_REPLAY_LIMIT = 1000
 
 log = logging.getLogger(__name__)
 
@@ -100,18 +105,48 @@ def locate_in_quotes(
 class Verbatim:
     """Store + index + attribution, refreshed from the store's generation counter."""
 
-    def __init__(self, store: ArticleStore) -> None:
+    def __init__(self, store: ArticleStore, snapshot: Path | None = None) -> None:
+        """Index the store: open the `snapshot` of the index when it can be trusted and apply
+        the writes made since; otherwise build it (and save a new snapshot)."""
         self.store = store
         self._lock = threading.RLock()
-        self._generation = store.generation()  # every write up to this one is indexed
-        self._seen = self._generation  # every write up to this one is indexed or pending
-        self._pending: dict[str, None] = {}  # ids written since, in write order
+        self._pending: dict[str, None] = {}  # ids written since `_seen`, in write order
         self._pending_lock = threading.Lock()
         self._refresher_pid: int | None = None
-        started = time.perf_counter()
-        self.matcher = Matcher(store.iter_all())
-        self.index_build_seconds = time.perf_counter() - started  # reported in /metrics
         self.quotes = QuoteCache()
+        started = time.perf_counter()
+        replayed = self._open_snapshot(snapshot) if snapshot is not None else None
+        if replayed is None:
+            self._generation = store.generation()  # every write up to this one is indexed
+            self._seen = self._generation  # every write up to this one is indexed or pending
+            self.matcher = Matcher(store.iter_all())
+            self.index_source = "built"
+        self.index_build_seconds = time.perf_counter() - started  # reported in /metrics
+        if snapshot is not None and (replayed is None or replayed > SNAPSHOT_REPLAY_LIMIT):
+            self._save_snapshot(snapshot)
+
+    def _open_snapshot(self, snapshot: Path) -> int | None:
+        """Take the index from `snapshot` and catch up with the store; the number of articles
+        re-indexed to catch up, or None when the snapshot is not usable for this store."""
+        loaded = load_snapshot(snapshot)
+        if loaded is None or loaded.generation > self.store.generation():
+            return None
+        self.matcher = loaded.matcher
+        self._generation = self._seen = loaded.generation
+        self._collect_changes()
+        replayed = self.pending
+        self.sync()
+        if len(self.matcher) != self.store.count():  # another store under the same generation
+            log.warning("index snapshot %s does not fit the store; rebuilding", snapshot)
+            return None
+        self.index_source = "snapshot"
+        return replayed
+
+    def _save_snapshot(self, snapshot: Path) -> None:
+        try:
+            save_snapshot(snapshot, self.matcher, self._generation)
+        except OSError as exc:  # a read-only or full data directory: serve without one
+            log.warning("index snapshot %s not saved: %s", snapshot, exc)
 
     @property
     def generation(self) -> int:

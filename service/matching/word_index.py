@@ -56,6 +56,14 @@ class WordIndex:
     def __len__(self) -> int:
         return len(self._doc_of)
 
+    def __getstate__(self) -> dict:
+        # Per-thread scratch arrays are not part of the index (and threading.local can't pickle).
+        return {k: v for k, v in self.__dict__.items() if k != "_local"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
+
     def add(
         self,
         article_id: str,
