@@ -1,0 +1,144 @@
+"""Archive scale on one machine: building the index against opening its snapshot.
+
+    .venv/bin/python bench/bench_scale.py --sizes 10000,100000
+
+For each size, on a real SQLite store in a temporary folder filled with generated articles
+(`bench/make_corpus.py`, real paragraphs recombined): the first start (build the index from the
+store, then save the snapshot) and a restart (open the snapshot, check it, catch up), each timed
+in the same run so the ratio is measured rather than assumed; the snapshot's size against the
+article text; the resident memory of a process after a restart; the same verify answers from
+both; a restart after writes made since the snapshot (how long catching up takes); and, as the
+baseline, a restart of the same store without a snapshot (each restart is a new process, imports
+included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.fit_calibration import SEED, split_real  # noqa: E402
+from bench.make_corpus import scaled_articles  # noqa: E402
+from service.corpus.store import ArticleStore, store_path  # noqa: E402
+from service.engine import Verbatim  # noqa: E402
+from service.index_snapshot import snapshot_path  # noqa: E402
+from service.models import Article  # noqa: E402
+
+LATE_WRITES = 500
+
+_RESTART = """
+import json, resource, sys, time
+t = time.perf_counter()
+from service.corpus.store import ArticleStore, store_path
+from service.engine import Verbatim
+from service.index_snapshot import snapshot_path
+data = sys.argv[1]
+engine = Verbatim(ArticleStore(store_path(data)), snapshot=snapshot_path(data))
+ready = time.perf_counter() - t
+print(json.dumps({"ready_s": ready, "source": engine.index_source,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def restart(data_dir: Path) -> dict:
+    """A fresh process opening the store and its snapshot: what a restarted server does."""
+    out = subprocess.run(
+        [sys.executable, "-c", _RESTART, str(data_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def run_size(size: int, work: Path) -> dict:
+    data_dir = work / f"data-{size}"
+    store = ArticleStore(store_path(data_dir))
+    corpus = list(scaled_articles(split_real()[0], size, SEED))
+    store.bulk_upsert(corpus)
+    text_mb = sum(len(a.text.encode("utf-8")) for a in corpus) / 2**20
+    quotes = [a.text[200:320] for a in corpus[:: max(1, size // 50)]]
+    del corpus
+    gc.collect()
+
+    t = time.perf_counter()
+    built = Verbatim(store, snapshot=snapshot_path(data_dir))
+    first_start = time.perf_counter() - t
+    assert built.index_source == "built"
+    build_s = built.index_build_seconds
+    answers = [built.verify(q) for q in quotes]
+    del built
+    gc.collect()
+
+    opened = restart(data_dir)
+    assert opened["source"] == "snapshot", opened
+    reopened = Verbatim(store, snapshot=snapshot_path(data_dir))
+    same = [reopened.verify(q) for q in quotes] == answers
+    del reopened
+    gc.collect()
+
+    late = [
+        Article(id=f"late-{n:05d}", title=f"Late {n}", text=f"Report {n}: the council met again.")
+        for n in range(LATE_WRITES)
+    ]
+    store.bulk_upsert(late)
+    caught_up = restart(data_dir)
+    snapshot_mb = snapshot_path(data_dir).stat().st_size / 2**20
+    snapshot_path(data_dir).unlink()
+    rebuilt = restart(data_dir)  # the baseline: a restart that has to build the index
+    assert rebuilt["source"] == "built", rebuilt
+    return {
+        "size": size,
+        "text_mb": text_mb,
+        "build_s": build_s,
+        "first_start_s": first_start,
+        "rate": size / build_s,
+        "snapshot_mb": snapshot_mb,
+        "rebuild_restart_s": rebuilt["ready_s"],
+        "restart_s": opened["ready_s"],
+        "restart_rss_mb": opened["rss_mb"],
+        "restart_after_writes_s": caught_up["ready_s"],
+        "same_answers": same,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    args = parser.parse_args()
+    print(
+        "| articles | text | index build | build rate | first start (build + save) "
+        "| snapshot on disk | restart without snapshot | restart with snapshot | speed-up "
+        "| restart RSS "
+        f"| restart after {LATE_WRITES} writes | same answers |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in (int(s) for s in args.sizes.split(",")):
+            r = run_size(size, Path(tmp))
+            print(
+                f"| {r['size']:,} | {r['text_mb']:.0f} MB | {r['build_s']:.1f} s "
+                f"| {r['rate']:,.0f}/s | {r['first_start_s']:.1f} s | {r['snapshot_mb']:.0f} MB "
+                f"| {r['rebuild_restart_s']:.1f} s | {r['restart_s']:.2f} s "
+                f"| {r['rebuild_restart_s'] / r['restart_s']:.1f}x "
+                f"| {r['restart_rss_mb']:.0f} MB | {r['restart_after_writes_s']:.2f} s "
+                f"| {'yes' if r['same_answers'] else 'NO'} |",
+                flush=True,
+            )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"(peak RSS of this process: {peak:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
