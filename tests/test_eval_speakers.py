@@ -1,0 +1,62 @@
+"""The canonical-name scorer: what counts as the same person, and how predictions are scored."""
+
+from __future__ import annotations
+
+from bench.eval_speakers import Score, normalise_name, same_name, score_quotes
+from service.models import Mention, QuoteSpan, SpeakerAttribution
+
+TEXT = (
+    "Mayor Ana Ruiz opened the bridge.\n"
+    '"It took ten years," Ruiz said. Locals call it "the Snake".\n'
+    '"We are proud," said the council. "Open," a sign read.\n'
+)
+
+
+def _span(quote: str) -> dict:
+    start = TEXT.index(quote)
+    return {"start": start, "end": start + len(quote), "quote": quote}
+
+
+def _predicted(quote: str, name: str | None, method: str = "explicit") -> QuoteSpan:
+    at = _span(quote)
+    speaker = None
+    if name is not None:
+        speaker = SpeakerAttribution(name, Mention(name, 0, 1), 0.9, method)
+    return QuoteSpan(quote, at["start"], at["end"], "direct", speaker)
+
+
+GOLD = {
+    "article": "bridge",
+    "quotes": [
+        {**_span("It took ten years,"), "kind": "direct", "speaker": "Ana Ruiz"},
+        {**_span("the Snake"), "kind": "scare", "speaker": None},
+        {**_span("We are proud,"), "kind": "direct", "speaker": "Harbour City Council"},
+    ],
+}
+
+
+def test_names_are_compared_without_titles_accents_or_case() -> None:
+    assert normalise_name("President Vladimir Putin") == "vladimir putin"
+    assert normalise_name("Dr. José  Núñez") == "jose nunez"
+    assert normalise_name("Mr") == "mr"  # a title alone stays: it names nobody else
+    assert same_name("Prime Minister Keir Starmer", "Keir Starmer")
+    assert not same_name("Starmer", "Keir Starmer")
+    assert not same_name(None, "Keir Starmer")
+    assert same_name(None, None)
+
+
+def test_predictions_are_scored_by_name_with_spurious_attributions_counted() -> None:
+    score = Score()
+    predicted = [
+        _predicted("It took ten years,", "Mayor Ana Ruiz"),
+        _predicted("the Snake", "Ana Ruiz", "pronoun"),  # a scare quote given a speaker
+        _predicted("We are proud,", "council", "descriptor"),
+        _predicted("Open,", "Ana Ruiz", "carry"),  # a sign: no gold quote at all
+    ]
+    score_quotes(TEXT, predicted, GOLD, score)
+    assert (score.articles, score.gold_quotes, score.gold_unattributable) == (1, 2, 1)
+    assert (score.found, score.with_speaker, score.right) == (2, 2, 1)
+    assert (score.spurious, score.predicted) == (2, 4)
+    assert dict(score.by_method) == {"explicit": 1, "descriptor": 1}
+    assert dict(score.right_by_method) == {"explicit": 1}
+    assert [e[0] for e in score.errors] == ["spurious", "spurious", "descriptor"]
