@@ -131,8 +131,9 @@ def compute_differences(
                 diff = Difference(diff.op, diff.quote, diff.original, (*diff.flags, OUTSIDE_QUOTE))
         diffs.append(diff)
 
+    edge = tokens.starts[alignment.first_col + col_offset]
     for run in _split_brackets(leading, rows):
-        _emit_run(run, rows, emit, diffs, quote)
+        _emit_run(run, rows, emit, diffs, quote, lambda b: _bracket_near(b, text, edge, edge))
     pending_rows: list[int] = []
     pending_cols: list[int] = []
     fuzzy_only = True
@@ -207,8 +208,9 @@ def compute_differences(
     flush_outside()
     diffs[:0] = _edge_contraction(quote, rows, alignment, text, tokens, col_offset, first=True)
     diffs += _edge_contraction(quote, rows, alignment, text, tokens, col_offset, first=False)
+    edge = tokens.ends[alignment.last_col + col_offset]
     for run in _split_brackets(trailing, rows):
-        _emit_run(run, rows, emit, diffs, quote)
+        _emit_run(run, rows, emit, diffs, quote, lambda b: _bracket_near(b, text, edge, edge))
     return tuple(diffs)
 
 
@@ -252,13 +254,19 @@ def _edge_contraction(
 def _copied_bracket(bracket: str, text: str, tokens: Tokens, a0: int, a1: int) -> bool:
     """Whether the article itself has `bracket` (brackets included) where the quote's bracket
     aligned: between the article words before and after the words it stands for."""
-    lo = tokens.ends[a0 - 1] if a0 > 0 else max(0, tokens.starts[min(a0, len(tokens) - 1)] - 90)
-    if a1 + 1 < len(tokens):
-        hi = tokens.starts[a1 + 1]
-    else:
-        hi = min(len(text), tokens.ends[max(a1, 0)] + 90)
+    n = len(tokens)
+    lo = tokens.ends[a0 - 1] if 0 < a0 <= n else tokens.starts[min(max(a0, 0), n - 1)]
+    hi = tokens.starts[a1 + 1] if 0 <= a1 + 1 < n else tokens.ends[min(max(a1, 0), n - 1)]
+    return _bracket_near(bracket, text, lo, hi)
+
+
+def _bracket_near(bracket: str, text: str, lo: int, hi: int) -> bool:
+    """Whether the article text around characters [lo, hi) holds `bracket` literally (case and
+    spacing aside): within the bracket's own length either side, so a bracket the aligner let
+    an ellipsis or an edge absorb ("[...] [The dispatcher] was") still counts as copied."""
+    reach = len(bracket) + 2
     wanted = " ".join(bracket.split()).casefold()
-    return wanted in " ".join(text[lo:hi].split()).casefold()
+    return wanted in " ".join(text[max(0, lo - reach) : hi + reach].split()).casefold()
 
 
 def _bracket_flags(bracket: str, text: str, tokens: Tokens, cols: range) -> tuple[str, ...]:
@@ -291,9 +299,11 @@ def _split_brackets(indices: list[int], rows: Sequence[Row]) -> list[list[int]]:
     return runs
 
 
-def _emit_run(run, rows, emit, diffs, quote) -> None:
+def _emit_run(run, rows, emit, diffs, quote, copied) -> None:
     if rows[run[0]].kind == "bracket":
         row = rows[run[0]]
+        if copied(quote[row.start : row.end]):
+            return  # the article has this very bracket there ("facts[.]"): a copy, not an edit
         diffs.append(Difference("insert", quote[row.start : row.end], "", ("editorial",)))
     else:
         emit(_Group(tuple(run), (), False))

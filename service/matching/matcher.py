@@ -32,6 +32,7 @@ from service.matching.passages import (
 from service.matching.query import Query, quote_rows
 from service.matching.scoring import (
     MatchFeatures,
+    distinctive,
     load_calibration,
     source_confidence,
 )
@@ -133,8 +134,10 @@ class Matcher:
             )
             p_source = calibration.probability(features)
             # Below `accept` the passage is more likely not a source: report it only when the
-            # words are verbatim (then it *is* one, however generic, with its low confidence).
-            if p_source < calibration.accept and match.verdict != "verbatim":
+            # words are verbatim (then it *is* one, however generic, with its low confidence)
+            # or a distinctive word sequence holds the quote's changes inside it.
+            below = p_source < calibration.accept and match.verdict != "verbatim"
+            if below and not distinctive(features):
                 continue
             confidence = source_confidence(p_source, features)
             match = with_place(match, match.article_id, match.start, round(confidence, 4))

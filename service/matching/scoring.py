@@ -47,6 +47,28 @@ FEATURES = (
 class MatchFeatures:
     values: tuple[float, ...]  # one per FEATURES name
     ties: int = 0  # other articles holding an equally good passage
+    # The passage holds the quote's first and last words: what the quote lacks is inside it.
+    whole: bool = False
+
+
+# A passage is distinctive when it holds the quote's first and last words, matches at least
+# this share of the quote's weight, and the words matched side by side form a sequence at least
+# this rare (summed IDF of the matched word pairs: about two pairs found in one article).
+DISTINCTIVE_COVERAGE = 0.5
+DISTINCTIVE_PHRASE_INFO = 10.0
+
+
+def distinctive(features: MatchFeatures) -> bool:
+    """Whether a passage is reported whatever its calibrated probability: a rare word sequence
+    of the quote, found in order, with the quote's changes inside it ("…with things, at the
+    end of the day, especially" for "…with things, especially"). Two real halves spliced from
+    different places leave one end unexplained and are left to the probability."""
+    values = features.values
+    return (
+        features.whole
+        and values[FEATURES.index("quote_coverage")] >= DISTINCTIVE_COVERAGE
+        and values[FEATURES.index("log_phrase_info")] >= math.log1p(DISTINCTIVE_PHRASE_INFO)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +82,8 @@ class QuoteStats:
     n_words: int
     content: int
     pair_info: dict[int, float]  # first row of a pair of adjacent quote words -> the pair's IDF
+    first_word: int  # rows of the quote's first and last words
+    last_word: int
 
 
 def quote_stats(
@@ -74,6 +98,8 @@ def quote_stats(
         n_words=len(word_rows),
         content=sum(content),
         pair_info=pair_info or {},
+        first_word=next((i for i, r in enumerate(rows) if r.kind == "word"), 0),
+        last_word=max((i for i, r in enumerate(rows) if r.kind == "word"), default=0),
     )
 
 
@@ -125,6 +151,7 @@ def extract_features(
             stats.content / max(1, n_words),
         ),
         ties,
+        alignment.first_row == stats.first_word and alignment.last_row == stats.last_word,
     )
 
 

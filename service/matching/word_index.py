@@ -34,6 +34,7 @@ MAX_DF_FRACTION = 0.2
 MAX_QUERY_WORDS = 48
 MAX_POSTINGS = 300_000
 COMPACT_DEAD_FRACTION = 0.25
+PAIR_IDF_MIN_DOCS = 1000
 # Retrieval stops admitting new documents only when they would fall short by more than this
 # (scores are compared after rounding to 9 decimal places).
 PRUNE_MARGIN = 1e-6
@@ -156,8 +157,10 @@ class WordIndex:
         return math.log((n + 1) / (self.document_frequency(word) + 0.5))
 
     def pair_idf(self, df: int) -> float:
-        """The inverse document frequency of a word pair held by `df` documents."""
-        return math.log((max(1, len(self._doc_of)) + 1) / (df + 0.5))
+        """The inverse document frequency of a word pair held by `df` documents, counted as if
+        the corpus had at least PAIR_IDF_MIN_DOCS: a pair in one article of three is as rare as
+        a pair can be there, and rarity should not wait for the corpus to grow."""
+        return math.log((max(PAIR_IDF_MIN_DOCS, len(self._doc_of)) + 1) / (df + 0.5))
 
     def candidates(
         self, words: Iterable[str], limit: int, pairs: Iterable[np.ndarray] = ()
