@@ -81,7 +81,7 @@ class Matcher:
         self._articles[article.id] = article
         words = set(self._tokens.add(article.id, article.text))
         words.update(word_set(article.title))
-        pairs = pair_keys(self._tokens.get(article.id).ids)
+        pairs = pair_keys(self._tokens.get(article.id).ids, self._tokens.vocabulary.function)
         self._index.add(article.id, "", article.published, words=words, pairs=pairs)
 
     def remove(self, article_id: str) -> None:
@@ -234,7 +234,7 @@ class Matcher:
         lo, hi = run
         ids = np.array(query.row_ids[lo:hi], dtype=np.int32)
         keys = [k for i, k in query.pairs if lo <= i < hi - 1]
-        docs = self._index.phrase_documents(keys, [query.rows[lo].word])
+        docs = self._index.phrase_documents(keys, [r.word for r in query.rows[lo:hi]])
         whole = lo == 0 and hi == len(query.rows)
         if not whole and len(docs) > PHRASE_CHECKED:
             return []  # a part of the quote, and a common one: no help in finding the source

@@ -365,7 +365,15 @@ def describe(
     tokens = item.doc.view(view_lo, view_hi, vocabulary)
     alignment = extend_over_insertions(rows, in_view, tokens.words)
     alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
-    outside = _outside_quote_marks(text, tokens, alignment.first_col, alignment.last_col)
+    # A quote that itself has quote marks between its words is a copy of text with quotations
+    # in it (narration and all), not speech run past its marks.
+    words = [r for r in rows if r.kind == "word"]
+    marked = bool(words) and any(ch in _MARKS for ch in quote[words[0].end : words[-1].start])
+    outside = (
+        frozenset()
+        if marked
+        else _outside_quote_marks(text, tokens, alignment.first_col, alignment.last_col)
+    )
     differences = compute_differences(
         quote, rows, alignment, text, tokens, query.layout, outside=outside
     )

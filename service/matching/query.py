@@ -25,7 +25,7 @@ from service.matching.differences import (
     QuoteLayout,
     quote_layout,
 )
-from service.matching.lexicon import is_function_word
+from service.matching.lexicon import is_function_word, is_negation
 from service.matching.normalise import split_quote
 from service.matching.occurrences import QuoteWords, first_copy
 from service.matching.scoring import (
@@ -77,10 +77,14 @@ class Query:
         get = dict.get  # (TokenStore.word_id, without a Python call per row)
         self.row_ids = [get(vocabulary, r.word, -1) if r.kind == "word" else -1 for r in rows]
         # Adjacent known quote words: (first row, pair key), the phrase evidence retrieval uses.
+        # Only pairs with a function word or negation are indexed (`shingles.pair_keys`).
+        indexed = [
+            r.kind == "word" and (is_function_word(r.word) or is_negation(r.word)) for r in rows
+        ]
         self.pairs = [
             (i, (a << 32) | b)
             for i, (a, b) in enumerate(zip(self.row_ids, self.row_ids[1:], strict=False))
-            if a >= 0 and b >= 0
+            if a >= 0 and b >= 0 and (indexed[i] or indexed[i + 1])
         ]
         # The document frequency of each pair, filled in by the matcher (0 = unknown pair).
         self.pair_df: dict[int, int] = {}

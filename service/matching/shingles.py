@@ -16,6 +16,9 @@ incremental adds stay cheap and lookups stay two binary searches per pair.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+
 import numpy as np
 
 # Pending postings are folded into the main segment once they exceed this share of it (so
@@ -25,13 +28,19 @@ MERGE_MIN = 1 << 18
 MERGE_SHARE = 0.5
 
 
-def pair_keys(ids: np.ndarray) -> np.ndarray:
-    """Distinct word-pair keys of a sequence of word ids, sorted (uint64)."""
+def pair_keys(ids: np.ndarray, indexed: np.ndarray | None = None) -> np.ndarray:
+    """Distinct word-pair keys of a sequence of word ids, sorted (uint64). With `indexed` (a
+    flag per word id), only pairs with at least one flagged word: a pair of two content words
+    is already told apart by those words' own rarity, so only pairs with a function word need
+    postings (about half the memory)."""
     if len(ids) < 2:
         return np.zeros(0, dtype=np.uint64)
-    a = ids[:-1].astype(np.uint64)
-    b = ids[1:].astype(np.uint64)
-    return np.unique((a << np.uint64(32)) | b)
+    a = ids[:-1]
+    b = ids[1:]
+    if indexed is not None:
+        keep = indexed[a] | indexed[b]
+        a, b = a[keep], b[keep]
+    return np.unique((a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64))
 
 
 def pair_key(a: int, b: int) -> int:
@@ -70,6 +79,12 @@ class _Segment:
             else:
                 out.append(self.docs[:0])
         return out
+
+
+def _trim_heap() -> None:
+    # (Not glibc: nothing to hand back this way.)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 _EMPTY_KEYS = np.zeros(0, dtype=np.uint64)
@@ -111,9 +126,12 @@ class ShingleIndex:
         return found
 
     def flush(self) -> None:
-        """Fold pending postings into the main segment (after a bulk load)."""
+        """Fold pending postings into the main segment (after a bulk load), and hand the
+        sorts' temporaries back to the system (glibc keeps freed heap otherwise, and gunicorn
+        workers would inherit it)."""
         if self._pending_n:
             self._merge()
+        _trim_heap()
 
     def remap(self, remap: np.ndarray) -> None:
         """Renumber documents (`remap[old]`, -1 = removed), as `WordIndex` compaction does."""
