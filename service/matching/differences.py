@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from service.matching.align import Alignment, Row
 from service.matching.lexicon import is_function_word, is_negation, is_number
-from service.matching.normalise import Tokens, normalise_word
+from service.matching.normalise import Tokens, normalise_word, tokenize
 from service.models import Difference
 
 # Called for every word of every described passage; the answer depends on the word alone.
@@ -22,6 +22,13 @@ SPELLING = "spelling"  # a typo or spelling variant of the same word (not meanin
 CONTRACTION = "contraction"
 # A capitalised word up to three characters after one of these starts a sentence (not a name).
 SENTENCE_ENDS = '.!?\n“"'
+# Article words the quote spans that sit outside the article's quote marks (narration, an
+# attribution clause) while others sit inside: the quote credits narration as speech.
+OUTSIDE_QUOTE = "outside_quote"
+# Article words a quote skipped between two parts of a quotation (its attribution, "he added"):
+# joining a split quote is legitimate, and the skip is reported rather than counted as a change.
+ATTRIBUTION = "attribution"
+MAX_ATTRIBUTION_WORDS = 20
 # The other reading of a contraction's second half: normalisation expands "'s" and "'d" after a
 # pronoun to "is" and "would", but "it's been" is "it has been" and "he'd gone" "he had gone".
 OTHER_READING = {"is": "has", "would": "had"}
@@ -101,10 +108,12 @@ def compute_differences(
     tokens: Tokens,
     layout: QuoteLayout,
     col_offset: int = 0,
+    outside: frozenset[int] = frozenset(),
 ) -> tuple[Difference, ...]:
     """Differences turning the article's words (`tokens`, window starting at `col_offset`) into
     the quote's, including quote words left outside the aligned passage; `layout` is
-    `quote_layout(rows)`, made once per query."""
+    `quote_layout(rows)`, made once per query. `outside` holds the columns of article words
+    outside quote marks when the passage also has words inside them."""
     diffs: list[Difference] = []
     word_rows = layout.word_rows
     leading = [i for i in word_rows if i < alignment.first_row]
@@ -113,10 +122,18 @@ def compute_differences(
     def emit(group: _Group) -> None:
         if not group.rows and not group.cols:
             return
-        diffs.append(_difference(quote, rows, group, text, tokens, col_offset, layout))
+        diff = _difference(quote, rows, group, text, tokens, col_offset, layout)
+        if outside and any(c in outside for c in group.cols):
+            skipped = not group.rows and len(group.cols) <= MAX_ATTRIBUTION_WORDS
+            if skipped and all(c in outside for c in group.cols):
+                diff = Difference(diff.op, diff.quote, diff.original, (ATTRIBUTION,))
+            if ATTRIBUTION not in diff.flags:
+                diff = Difference(diff.op, diff.quote, diff.original, (*diff.flags, OUTSIDE_QUOTE))
+        diffs.append(diff)
 
+    edge = tokens.starts[alignment.first_col + col_offset]
     for run in _split_brackets(leading, rows):
-        _emit_run(run, rows, emit, diffs, quote)
+        _emit_run(run, rows, emit, diffs, quote, lambda b: _bracket_near(b, text, edge, edge))
     pending_rows: list[int] = []
     pending_cols: list[int] = []
     fuzzy_only = True
@@ -134,7 +151,24 @@ def compute_differences(
         emit(_Group(tuple(pending_rows), tuple(pending_cols), fuzzy_only, contraction_only))
         pending_rows, pending_cols, fuzzy_only, contraction_only = [], [], True, True
 
+    out_rows: list[int] = []  # quote words matched to article words outside the quote marks
+    out_cols: list[int] = []
+
+    def flush_outside() -> None:
+        if out_rows:
+            q_text = quote[rows[out_rows[0]].start : rows[out_rows[-1]].end]
+            a_text = text[tokens.starts[out_cols[0]] : tokens.ends[out_cols[-1]]]
+            diffs.append(Difference("replace", q_text, a_text, (OUTSIDE_QUOTE,)))
+            out_rows.clear()
+            out_cols.clear()
+
     for step in alignment.steps:
+        if outside and step.kind in ("match", "fuzzy") and step.col + col_offset in outside:
+            flush()
+            out_rows.append(step.row)
+            out_cols.append(step.col + col_offset)
+            continue
+        flush_outside()
         if step.kind == "match":
             if (step.row in halves_rows) != (step.col in halves_cols):
                 if matched is None:
@@ -156,9 +190,13 @@ def compute_differences(
             flush()
             row = rows[step.row]
             a0, a1 = step.col + col_offset, step.col_end - 1 + col_offset
+            bracket = quote[row.start : row.end]
+            if _copied_bracket(bracket, text, tokens, a0, a1):
+                continue  # the article has these very brackets: a copy, not an edit
             original = text[tokens.starts[a0] : tokens.ends[a1]] if a1 >= a0 else ""
             op = "replace" if original else "insert"
-            diffs.append(Difference(op, quote[row.start : row.end], original, ("editorial",)))
+            flags = _bracket_flags(bracket, text, tokens, range(a0, a1 + 1))
+            diffs.append(Difference(op, bracket, original, ("editorial", *flags)))
         else:
             if step.row is not None:
                 pending_rows.append(step.row)
@@ -167,9 +205,87 @@ def compute_differences(
             fuzzy_only = fuzzy_only and step.kind == "fuzzy"
             contraction_only = False
     flush()
+    flush_outside()
+    diffs[:0] = _edge_contraction(quote, rows, alignment, text, tokens, col_offset, first=True)
+    diffs += _edge_contraction(quote, rows, alignment, text, tokens, col_offset, first=False)
+    edge = tokens.ends[alignment.last_col + col_offset]
     for run in _split_brackets(trailing, rows):
-        _emit_run(run, rows, emit, diffs, quote)
+        _emit_run(run, rows, emit, diffs, quote, lambda b: _bracket_near(b, text, edge, edge))
     return tuple(diffs)
+
+
+def _edge_contraction(
+    quote: str,
+    rows: Sequence[Row],
+    alignment: Alignment,
+    text: str,
+    tokens: Tokens,
+    col_offset: int,
+    first: bool,
+) -> list[Difference]:
+    """A passage that starts or ends on half of a contraction ("…when I do" for "…when I
+    don't"): the passage's characters are the whole word, so the half the quote left out is a
+    difference (flagged when it is the "not")."""
+    steps = alignment.steps
+    if not steps:
+        return []
+    step = steps[0] if first else steps[-1]
+    if step.kind != "match":
+        return []
+    col = step.col + col_offset
+    partner = col - 1 if first else col + 1
+    starts = tokens.starts
+    if not (0 <= partner < len(starts)) or starts[partner] != starts[col]:
+        return []
+    row = rows[step.row]
+    neighbour = step.row - 1 if first else step.row + 1
+    if 0 <= neighbour < len(rows) and rows[neighbour].word == tokens.words[partner]:
+        return []  # (the quote has the other half too, left unaligned: reported elsewhere)
+    halves = sorted((col, partner))
+    a_words = [tokens.words[c] for c in halves]
+    flags = meaning_flags([row.word], a_words, set(), set())
+    return [
+        Difference(
+            "replace", quote[row.start : row.end], text[starts[col] : tokens.ends[col]], flags
+        )
+    ]
+
+
+def _copied_bracket(bracket: str, text: str, tokens: Tokens, a0: int, a1: int) -> bool:
+    """Whether the article itself has `bracket` (brackets included) where the quote's bracket
+    aligned: between the article words before and after the words it stands for."""
+    n = len(tokens)
+    lo = tokens.ends[a0 - 1] if 0 < a0 <= n else tokens.starts[min(max(a0, 0), n - 1)]
+    hi = tokens.starts[a1 + 1] if 0 <= a1 + 1 < n else tokens.ends[min(max(a1, 0), n - 1)]
+    return _bracket_near(bracket, text, lo, hi)
+
+
+def _bracket_near(bracket: str, text: str, lo: int, hi: int) -> bool:
+    """Whether the article text around characters [lo, hi) holds `bracket` literally (case and
+    spacing aside): within the bracket's own length either side, so a bracket the aligner let
+    an ellipsis or an edge absorb ("[...] [The dispatcher] was") still counts as copied."""
+    reach = len(bracket) + 2
+    wanted = " ".join(bracket.split()).casefold()
+    return wanted in " ".join(text[max(0, lo - reach) : hi + reach].split()).casefold()
+
+
+def _bracket_flags(bracket: str, text: str, tokens: Tokens, cols: range) -> tuple[str, ...]:
+    """Meaning changes an [editorial] insertion makes to the words it stands for: a negation or
+    number added or dropped, or a bare name put for another bare name ("[Macron]" for "Merz").
+    A name for a pronoun ("[Trump] said" for "he said") or for a phrase ("[Britain]" for "the
+    UK") is what brackets are for."""
+    inner = tokenize(bracket[1:-1])
+    a_words = [tokens.words[c] for c in cols]
+    a_names = _names(text, tokens, cols)
+    if any(is_function_word(w) for w in a_words):
+        a_names = set()
+    q_names = {
+        w
+        for w, s, e in zip(inner.words, inner.starts, inner.ends, strict=True)
+        if _is_name_token(bracket[1:-1][s:e], False)
+    }
+    flags = meaning_flags(list(inner.words), a_words, q_names if a_names else set(), a_names)
+    return flags
 
 
 def _split_brackets(indices: list[int], rows: Sequence[Row]) -> list[list[int]]:
@@ -183,9 +299,11 @@ def _split_brackets(indices: list[int], rows: Sequence[Row]) -> list[list[int]]:
     return runs
 
 
-def _emit_run(run, rows, emit, diffs, quote) -> None:
+def _emit_run(run, rows, emit, diffs, quote, copied) -> None:
     if rows[run[0]].kind == "bracket":
         row = rows[run[0]]
+        if copied(quote[row.start : row.end]):
+            return  # the article has this very bracket there ("facts[.]"): a copy, not an edit
         diffs.append(Difference("insert", quote[row.start : row.end], "", ("editorial",)))
     else:
         emit(_Group(tuple(run), (), False))

@@ -21,6 +21,7 @@ from service.matching.align import (
     AlignedBatch,
 )
 from service.matching.normalise import word_set
+from service.matching.occurrences import first_copy
 from service.matching.passages import (
     AlignedPassage,
     DescribedPassage,
@@ -31,28 +32,33 @@ from service.matching.passages import (
 from service.matching.query import Query, quote_rows
 from service.matching.scoring import (
     MatchFeatures,
+    distinctive,
     load_calibration,
     source_confidence,
 )
+from service.matching.shingles import pair_keys
 from service.matching.similarity import FUZZY_MIN_RATIO, window_bounds
 from service.matching.token_store import DocTokens, TokenStore
 from service.matching.word_index import WordIndex
 from service.models import Article, SpanMatch
 
-# Candidate articles aligned per query beyond `limit`: the true source is almost always first, the
-# extra ones catch syndicated copies and re-ranking after alignment.
-EXTRA_CANDIDATES = 6
-# ... and only those sharing at least this fraction of the best candidate's rare-word evidence.
+# Candidates retrieved per query, whatever `limit` asks for (`limit` only decides how many
+# answers are returned, so the top match and its verdict never depend on it).
+CANDIDATES = 24
+# Candidates aligned at least while no strong answer is in hand (the API's largest `limit`).
+MIN_ALIGNED = 10
+# ... and only those sharing at least this fraction of the best candidate's evidence.
 CANDIDATE_SCORE_FLOOR = 0.35
-# Once `limit` passages are aligned, only near-copies of the best candidate are still worth a look.
+# Near-copies of the best candidate are always aligned together.
 NEAR_COPY = 0.8
 # An aligned passage covering this share of the quote's weight is a strong answer: weaker
 # candidates are then skipped (they could not outrank it and would rarely pass `accept`).
 STRONG_COVERAGE = 0.75
-# Unknown quote words of at least this length (likely typos) are looked up among known words of
-# similar spelling, at most this many per query, each adding this many known words to retrieval.
-TYPO_MIN_LENGTH = 4
-MAX_TYPO_LOOKUPS = 6
+# Articles holding the quote's longest run of words verbatim that are checked word for word, and
+# aligned (earliest published first); beyond them the phrase is anything but distinctive and
+# only the count matters.
+PHRASE_CHECKED = 400
+PHRASE_ALIGNED = 12
 TYPO_NEIGHBOURS = 2
 
 
@@ -65,6 +71,7 @@ class Matcher:
         self._tokens = TokenStore()
         for article in articles:
             self.add(article)
+        self._index.flush()
 
     def __len__(self) -> int:
         return len(self._articles)
@@ -74,7 +81,8 @@ class Matcher:
         self._articles[article.id] = article
         words = set(self._tokens.add(article.id, article.text))
         words.update(word_set(article.title))
-        self._index.add(article.id, "", article.published, words=words)
+        pairs = pair_keys(self._tokens.get(article.id).ids, self._tokens.vocabulary.function)
+        self._index.add(article.id, "", article.published, words=words, pairs=pairs)
 
     def remove(self, article_id: str) -> None:
         """Forget an article; unknown ids are ignored."""
@@ -90,10 +98,28 @@ class Matcher:
         """Memory held by the tokenised articles (for benchmarks)."""
         return self._tokens.nbytes()
 
+    def index_bytes(self) -> int:
+        """Memory held by the word-pair postings (for benchmarks)."""
+        return self._index.pair_nbytes()
+
+    def _query(self, quote: str) -> Query:
+        vocabulary = self._tokens.vocabulary
+        query = Query(
+            quote_rows(quote),
+            self._tokens,
+            self._index.idf,
+            near=lambda w: vocabulary.near(w, FUZZY_MIN_RATIO, TYPO_NEIGHBOURS),
+        )
+        keys = sorted({k for _, k in query.pairs})
+        query.pair_lists = self._index.pair_postings(keys)
+        query.pair_df = {k: len(p) for k, p in zip(keys, query.pair_lists, strict=True)}
+        query.pair_idf = self._index.pair_idf
+        return query
+
     def find(self, quote: str, limit: int = 3) -> list[SpanMatch]:
         """Passages this quote may come from, best first, one per article; [] = not found."""
         calibration = load_calibration()
-        query = Query(quote_rows(quote), self._tokens, self._index.idf)
+        query = self._query(quote)
         aligned = self._align_candidates(query, limit)
         found: list[tuple[SpanMatch, str]] = []
         described: dict[tuple, list[DescribedPassage]] = {}
@@ -102,29 +128,35 @@ class Matcher:
         # Best alignment first; differences and features only for passages that may be reported.
         for item in aligned:
             copies = described if same_score[item.score] > 1 else None
+            ties = count_ties(item, aligned, query.copies_at(item.score))
             match, features = describe(
-                quote, query, self._tokens.vocabulary.words, item, count_ties(item, aligned), copies
+                quote, query, self._tokens.vocabulary.words, item, ties, copies
             )
             p_source = calibration.probability(features)
             # Below `accept` the passage is more likely not a source: report it only when the
-            # words are verbatim (then it *is* one, however generic, with its low confidence).
-            if p_source < calibration.accept and match.verdict != "verbatim":
+            # words are verbatim (then it *is* one, however generic, with its low confidence)
+            # or a distinctive word sequence holds the quote's changes inside it.
+            below = p_source < calibration.accept and match.verdict != "verbatim"
+            if below and not distinctive(features):
                 continue
             confidence = source_confidence(p_source, features)
             match = with_place(match, match.article_id, match.start, round(confidence, 4))
-            found.append((match, item.article.published))
+            found.append(match)
             if len(found) >= limit:
                 break
-        found.sort(key=lambda f: (-f[0].score, -f[0].confidence, f[1] or "", f[0].article_id))
-        return [match for match, _ in found]
+        # (In alignment order: best score first, then the earliest published among equals.)
+        return found
 
     def analyse(self, quote: str, limit: int = 3) -> list[tuple[SpanMatch, MatchFeatures, str]]:
         """Every candidate alignment with its features and publication date, unfiltered and
         without confidence (what calibration fits on), best alignment score first."""
-        query = Query(quote_rows(quote), self._tokens, self._index.idf)
+        query = self._query(quote)
         aligned = self._align_candidates(query, limit)
+        words = self._tokens.vocabulary.words
         described = (
-            describe(quote, query, self._tokens.vocabulary.words, item, count_ties(item, aligned))
+            describe(
+                quote, query, words, item, count_ties(item, aligned, query.copies_at(item.score))
+            )
             for item in aligned
         )
         return [
@@ -138,7 +170,7 @@ class Matcher:
         rows = quote_rows(quote)
         if article is None or not any(r.kind == "word" for r in rows):
             return None
-        query = Query(rows, self._tokens, self._index.idf)
+        query = self._query(quote)
         found = self._align_articles(query, [article_id])
         return (
             describe(quote, query, self._tokens.vocabulary.words, found[0], 0)[0] if found else None
@@ -147,56 +179,77 @@ class Matcher:
     def _align_candidates(self, query: Query, limit: int) -> list[AlignedPassage]:
         """Best alignment in each candidate article, best score first (earliest among equals).
 
-        Near-copies of the best candidate are aligned in one batch; weaker candidates only while
-        no strong answer is in hand.
+        Candidates: the articles holding the quote's longest run of words verbatim (an exact
+        phrase search over the whole corpus, earliest published first), then the articles
+        ranked by shared rare words and word pairs. Near-copies of the best are aligned in one
+        batch, weaker candidates only while no strong answer is in hand. Nothing here depends
+        on `limit`.
         """
         rows = query.rows
         if limit <= 0 or not any(r.kind == "word" for r in rows):
             return []
-        words = [r.word for r in rows if r.kind == "word"]
-        words += self._near_known_words(query)
-        candidates = self._index.candidates(words, limit + EXTRA_CANDIDATES)
-        if not candidates:
+        phrase = self._phrase_sources(query)
+        words = [r.word for r in rows if r.kind == "word"] + query.near_words
+        ranked = self._index.candidates(words, CANDIDATES, query.pair_lists)
+        if not ranked and not phrase:
             return []
-        top = candidates[0][1]
-        eligible = [aid for aid, score in candidates if score >= CANDIDATE_SCORE_FLOOR * top]
-        taken = max(1, sum(1 for _, score in candidates if score >= NEAR_COPY * top))
-        aligned = self._align_articles(query, eligible[:taken])
-        # Weaker candidates only while no strong answer is in hand and `limit` is not filled.
+        top = ranked[0][1] if ranked else 0.0
+        first = phrase[:PHRASE_ALIGNED]
+        seen = set(first)
+        near = [aid for aid, score in ranked if score >= NEAR_COPY * top and aid not in seen]
+        first += near
+        seen.update(near)
+        rest = [
+            aid for aid, score in ranked if score >= CANDIDATE_SCORE_FLOOR * top and aid not in seen
+        ]
+        aligned = self._align_articles(query, first)
+        taken = 0
         while (
-            taken < len(eligible)
-            and len(aligned) < limit
+            taken < len(rest)
+            and len(aligned) < MIN_ALIGNED
             and query.cells_left > 0
             and (
                 not aligned
                 or query.coverage(max(aligned, key=lambda a: a.score).alignment) < STRONG_COVERAGE
             )
         ):
-            more = limit - len(aligned)
-            aligned += self._align_articles(query, eligible[taken : taken + more])
+            more = MIN_ALIGNED - len(aligned)
+            aligned += self._align_articles(query, rest[taken : taken + more])
             taken += more
         aligned.sort(key=lambda a: (-a.score, a.article.published or "", a.article.id))
         return aligned
 
-    def _near_known_words(self, query: Query) -> list[str]:
-        """Known words that a mistyped quote word may stand for, as extra retrieval evidence.
+    def _phrase_sources(self, query: Query) -> list[str]:
+        """Articles holding the quote's longest run of known words verbatim, earliest published
+        first; `query.copies` is set to how many hold the whole quote (an exact copy's ties).
 
-        A typo in a rare word (often a name) would otherwise remove the very word that tells the
-        source from its syndicated copies; the aligner still scores the typo as a near miss.
+        The candidates are the documents holding every word pair of the run (intersected
+        postings, rarest first), checked word for word: the word pairs of a short quote of
+        common words are rare enough together that this touches few documents at any size.
         """
-        vocabulary = self._tokens.vocabulary
-        unknown = sorted(
-            {
-                r.word
-                for r, known in zip(query.rows, query.row_ids, strict=True)
-                if r.kind == "word" and known < 0 and len(r.word) >= TYPO_MIN_LENGTH
-                if r.word.isalpha()
-            }
-        )
-        near: list[str] = []
-        for word in unknown[:MAX_TYPO_LOOKUPS]:
-            near += vocabulary.near(word, FUZZY_MIN_RATIO, TYPO_NEIGHBOURS)
-        return near
+        run = query.longest_run()
+        query.copies = 0
+        if run is None:
+            return []
+        lo, hi = run
+        ids = np.array(query.row_ids[lo:hi], dtype=np.int32)
+        keys = [k for i, k in query.pairs if lo <= i < hi - 1]
+        docs = self._index.phrase_documents(keys, [r.word for r in query.rows[lo:hi]])
+        whole = lo == 0 and hi == len(query.rows)
+        if not whole and len(docs) > PHRASE_CHECKED:
+            return []  # a part of the quote, and a common one: no help in finding the source
+        found = []
+        for doc in docs[:PHRASE_CHECKED].tolist():
+            article_id = self._index.article_of(doc)
+            if article_id is None:
+                continue
+            tokens = self._tokens.get(article_id).ids
+            if first_copy(tokens, 0, len(tokens), ids) >= 0:
+                found.append((self._index.published_of(doc), article_id))
+        found.sort()
+        if whole:
+            query.copies = len(found) + max(0, len(docs) - PHRASE_CHECKED)
+        return [article_id for _, article_id in found]
 
     def _align_articles(self, query: Query, article_ids: Sequence[str]) -> list[AlignedPassage]:
         """The best alignment in each article over every occurrence window of the quote's words.

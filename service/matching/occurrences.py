@@ -14,9 +14,10 @@ from service.matching.compiled import first_at_least, kernel
 # Article words added on each side of where the quote's first and last rows would sit if it
 # aligned without gaps: room for words the quote dropped outside its first/last shared word.
 WINDOW_SLACK = 10
-# Occurrence clusters aligned per article at most (a phrase repeated in one article needs all
-# of them looked at; the aligner's upper-bound test makes the extra ones cheap).
-MAX_WINDOWS = 8
+# Occurrence clusters per article at most: in effect every one (a long interview may hold the
+# true passage in its hundredth cluster; the aligner's per-window bound and cell budget decide
+# which are aligned, and the cap only stops a pathological article).
+MAX_WINDOWS = 256
 # Occurrences of one quote word looked at per article (a word repeated 100,000 times must not
 # cost 100,000 steps).
 MAX_HITS_PER_WORD = 200

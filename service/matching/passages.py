@@ -161,13 +161,57 @@ def _passage_text(item: AlignedPassage, lo: int, hi: int) -> tuple[int, tuple]:
     text = item.article.text
     lookback = text[max(0, char_lo - 3) : char_lo]
     sentence_start = any(ch in lookback for ch in SENTENCE_ENDS)
-    return char_lo, (halves, sentence_start, text[char_lo:char_hi])
+    # Whether the passage starts inside quote marks decides which of its words are outside.
+    paragraph = text.rfind("\n", 0, char_lo) + 1
+    inside = _inside_after(text[paragraph:char_lo], False)
+    return char_lo, (halves, sentence_start, inside, text[char_lo:char_hi])
 
 
-def count_ties(item: AlignedPassage, aligned: Sequence[AlignedPassage]) -> int:
-    """Other aligned candidates scoring at least as high: generic phrases ("thank you very
-    much") and syndicated copies align equally well in many articles."""
-    return sum(1 for other in aligned if other is not item and other.score >= item.score)
+# Quote marks that open, close, or (straight ones) do either, as the article's paragraphs use them.
+_OPENING = "“«„"
+_CLOSING = "”»"
+_EITHER = '"'
+_MARKS = _OPENING + _CLOSING + _EITHER
+
+
+def _inside_after(segment: str, inside: bool) -> bool:
+    for ch in segment:
+        if ch in _OPENING:
+            inside = True
+        elif ch in _CLOSING:
+            inside = False
+        elif ch in _EITHER:
+            inside = not inside
+    return inside
+
+
+def _outside_quote_marks(text: str, tokens: Tokens, first: int, last: int) -> frozenset[int]:
+    """Columns of the passage's words [first, last] that sit outside the article's quote marks,
+    when others sit inside them (empty when the passage is all quotation or all narration).
+
+    Quote marks are counted from the start of the paragraph (a quotation continuing into the
+    next paragraph opens again there)."""
+    starts, ends = tokens.starts, tokens.ends
+    if not any(ch in _MARKS for ch in text[starts[first] : ends[last]]):
+        return frozenset()
+    paragraph = text.rfind("\n", 0, starts[first]) + 1
+    inside = _inside_after(text[paragraph : starts[first]], False)
+    flags = [inside]
+    for c in range(first + 1, last + 1):
+        if starts[c] != starts[c - 1]:  # (the halves of a contraction share one word)
+            inside = _inside_after(text[ends[c - 1] : starts[c]], inside)
+        flags.append(inside)
+    if all(flags) or not any(flags):
+        return frozenset()
+    return frozenset(first + k for k, f in enumerate(flags) if not f)
+
+
+def count_ties(item: AlignedPassage, aligned: Sequence[AlignedPassage], copies: int = 0) -> int:
+    """Other articles with a passage at least as good: generic phrases ("thank you very much")
+    and syndicated copies align equally well in many articles. `copies` counts the articles
+    holding the whole quote word for word (the exact-phrase search), most never aligned."""
+    aligned_ties = sum(1 for other in aligned if other is not item and other.score >= item.score)
+    return max(aligned_ties, copies - 1)
 
 
 def extend_over_insertions(
@@ -321,7 +365,18 @@ def describe(
     tokens = item.doc.view(view_lo, view_hi, vocabulary)
     alignment = extend_over_insertions(rows, in_view, tokens.words)
     alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
-    differences = compute_differences(quote, rows, alignment, text, tokens, query.layout)
+    # A quote that itself has quote marks between its words is a copy of text with quotations
+    # in it (narration and all), not speech run past its marks.
+    words = [r for r in rows if r.kind == "word"]
+    marked = bool(words) and any(ch in _MARKS for ch in quote[words[0].end : words[-1].start])
+    outside = (
+        frozenset()
+        if marked
+        else _outside_quote_marks(text, tokens, alignment.first_col, alignment.last_col)
+    )
+    differences = compute_differences(
+        quote, rows, alignment, text, tokens, query.layout, outside=outside
+    )
     features = extract_features(query.stats, alignment, differences, ties)
     match = SpanMatch(
         article_id=item.article.id,

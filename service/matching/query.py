@@ -25,7 +25,7 @@ from service.matching.differences import (
     QuoteLayout,
     quote_layout,
 )
-from service.matching.lexicon import is_function_word
+from service.matching.lexicon import is_function_word, is_negation
 from service.matching.normalise import split_quote
 from service.matching.occurrences import QuoteWords, first_copy
 from service.matching.scoring import (
@@ -34,6 +34,11 @@ from service.matching.scoring import (
 )
 from service.matching.similarity import QuerySimilarity
 from service.matching.token_store import DocTokens, TokenStore
+
+# Unknown quote words of at least this length (likely typos) are looked up among known words of
+# similar spelling, at most this many per query.
+TYPO_MIN_LENGTH = 4
+MAX_TYPO_LOOKUPS = 6
 
 # Quote rows beyond this are ignored (the HTTP layer caps quotes at 2,000 characters, ~350 words).
 MAX_QUOTE_ROWS = 400
@@ -60,13 +65,33 @@ class Query:
     alignments of windows already seen, and the remaining aligner budget."""
 
     def __init__(
-        self, rows: Sequence[Row], tokens: TokenStore, idf: Callable[[str], float]
+        self,
+        rows: Sequence[Row],
+        tokens: TokenStore,
+        idf: Callable[[str], float],
+        near: Callable[[str], list[str]] | None = None,
     ) -> None:
         self.rows = rows
         self._idf = idf
         vocabulary = tokens.vocabulary
         get = dict.get  # (TokenStore.word_id, without a Python call per row)
         self.row_ids = [get(vocabulary, r.word, -1) if r.kind == "word" else -1 for r in rows]
+        # Adjacent known quote words: (first row, pair key), the phrase evidence retrieval uses.
+        # Only pairs with a function word or negation are indexed (`shingles.pair_keys`).
+        indexed = [
+            r.kind == "word" and (is_function_word(r.word) or is_negation(r.word)) for r in rows
+        ]
+        self.pairs = [
+            (i, (a << 32) | b)
+            for i, (a, b) in enumerate(zip(self.row_ids, self.row_ids[1:], strict=False))
+            if a >= 0 and b >= 0 and (indexed[i] or indexed[i + 1])
+        ]
+        # The document frequency of each pair, filled in by the matcher (0 = unknown pair).
+        self.pair_df: dict[int, int] = {}
+        self.pair_idf: Callable[[int], float] = lambda df: 0.0
+        self.pair_lists: list[np.ndarray] = []
+        # Articles holding the whole quote word for word (set by the exact-phrase search).
+        self.copies = 0
         self.similarity = QuerySimilarity(
             rows, self.row_ids, vocabulary.words, vocabulary.fuzzable, vocabulary.letters
         )
@@ -78,7 +103,23 @@ class Query:
         self.perfect = weight + 2 * END_BONUS
         content = [i for i in word_rows if not is_function_word(rows[i].word)]
         span: dict[int, tuple[int, int]] = {}
-        for i in content or word_rows:
+        # Known spellings a mistyped content word may stand for (`near`) are window seeds too:
+        # a quote whose only content word is misspelt still has somewhere to look.
+        self.near_words: list[str] = []
+        if near is not None:
+            typos = [
+                i
+                for i in content
+                if self.row_ids[i] < 0 and len(rows[i].word) >= TYPO_MIN_LENGTH
+                if rows[i].word.isalpha()
+            ]
+            for i in typos[:MAX_TYPO_LOOKUPS]:
+                for w in near(rows[i].word):
+                    self.near_words.append(w)
+                    first, last = span.get(vocabulary[w], (i, i))
+                    span[vocabulary[w]] = (min(first, i), max(last, i))
+        seeds = [i for i in content if self.row_ids[i] >= 0]
+        for i in seeds if seeds or span else word_rows:
             if (known := self.row_ids[i]) >= 0:
                 first, last = span.get(known, (i, i))
                 span[known] = (min(first, i), max(last, i))
@@ -89,13 +130,34 @@ class Query:
         plain = 0 < len(word_rows) == len(rows) and -1 not in self.row_ids
         self.plain_ids = self.similarity.q_ids.astype(np.int32) if plain else None
 
+    def copies_at(self, score: float) -> int:
+        """Word-for-word copies of the quote that a passage scoring `score` ties with."""
+        return self.copies if score >= self.perfect else 0
+
+    def longest_run(self) -> tuple[int, int] | None:
+        """Rows [lo, hi) of the longest run of consecutive known quote words (at least two, or
+        the whole quote when it is one known word): what an exact-phrase search looks for."""
+        best: tuple[int, int] | None = None
+        lo = None
+        for i, known in enumerate([*self.row_ids, -1]):
+            if known >= 0 and lo is None:
+                lo = i
+            elif known < 0 and lo is not None:
+                if best is None or i - lo > best[1] - best[0]:
+                    best = (lo, i)
+                lo = None
+        if best is not None and best[1] - best[0] < 2 and len(self.rows) > 1:
+            return None
+        return best
+
     @cached_property
     def layout(self) -> QuoteLayout:
         return quote_layout(self.rows)
 
     @cached_property
     def stats(self) -> QuoteStats:
-        return quote_stats(self.rows, self._idf)
+        pair_info = {i: self.pair_idf(self.pair_df.get(k, 0)) for i, k in self.pairs}
+        return quote_stats(self.rows, self._idf, pair_info)
 
     def spend(self, cells: int) -> bool:
         """Take `cells` from the budget; the first window is always aligned, whatever its size."""

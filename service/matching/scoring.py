@@ -32,17 +32,43 @@ FEATURES = (
     "span_precision",  # share of the passage's words the quote matched
     "score_ratio",  # alignment score / score of a perfect match
     "log_info",  # log(1 + summed IDF of matched content words)
-    "log_words",  # log(1 + number of quote words)
+    # log(1 + summed IDF of the word pairs matched side by side in both): how rare the matched
+    # word *sequence* is, so common words in a rare order count, whatever the quote's length
+    "log_phrase_info",
     "edit_rate",  # differences per quote word
     "meaning_changes",  # negation/number/name flags
     "content_share",  # share of quote words that are content words
-    "log_ties",  # log(1 + other candidate articles aligning as well): generic or syndicated words
 )
+# Not a feature: how many other articles align as well only divides the probability
+# (`source_confidence`), so more ties can never raise it.
 
 
 @dataclass(frozen=True, slots=True)
 class MatchFeatures:
-    values: tuple[float, ...]
+    values: tuple[float, ...]  # one per FEATURES name
+    ties: int = 0  # other articles holding an equally good passage
+    # The passage holds the quote's first and last words: what the quote lacks is inside it.
+    whole: bool = False
+
+
+# A passage is distinctive when it holds the quote's first and last words, matches at least
+# this share of the quote's weight, and the words matched side by side form a sequence at least
+# this rare (summed IDF of the matched word pairs: about two pairs found in one article).
+DISTINCTIVE_COVERAGE = 0.5
+DISTINCTIVE_PHRASE_INFO = 10.0
+
+
+def distinctive(features: MatchFeatures) -> bool:
+    """Whether a passage is reported whatever its calibrated probability: a rare word sequence
+    of the quote, found in order, with the quote's changes inside it ("…with things, at the
+    end of the day, especially" for "…with things, especially"). Two real halves spliced from
+    different places leave one end unexplained and are left to the probability."""
+    values = features.values
+    return (
+        features.whole
+        and values[FEATURES.index("quote_coverage")] >= DISTINCTIVE_COVERAGE
+        and values[FEATURES.index("log_phrase_info")] >= math.log1p(DISTINCTIVE_PHRASE_INFO)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +81,14 @@ class QuoteStats:
     total_weight: float
     n_words: int
     content: int
+    pair_info: dict[int, float]  # first row of a pair of adjacent quote words -> the pair's IDF
+    first_word: int  # rows of the quote's first and last words
+    last_word: int
 
 
-def quote_stats(rows: Sequence[Row], idf: Callable[[str], float]) -> QuoteStats:
+def quote_stats(
+    rows: Sequence[Row], idf: Callable[[str], float], pair_info: dict[int, float] | None = None
+) -> QuoteStats:
     word_rows = [r for r in rows if r.kind == "word"]
     content = [r.kind == "word" and not is_function_word(r.word) for r in rows]
     return QuoteStats(
@@ -66,6 +97,9 @@ def quote_stats(rows: Sequence[Row], idf: Callable[[str], float]) -> QuoteStats:
         total_weight=sum(r.weight for r in word_rows) * MATCH or 1.0,
         n_words=len(word_rows),
         content=sum(content),
+        pair_info=pair_info or {},
+        first_word=next((i for i, r in enumerate(rows) if r.kind == "word"), 0),
+        last_word=max((i for i, r in enumerate(rows) if r.kind == "word"), default=0),
     )
 
 
@@ -81,8 +115,14 @@ def extract_features(
     matched = 0
     info = 0.0
     span_words = 0
+    phrase = 0.0
+    pair_info = stats.pair_info
+    last_row = last_col = -2
     for kind, row, col, col_end in alignment.steps:
         if kind == "match":
+            if row == last_row + 1 and col == last_col + 1:
+                phrase += pair_info.get(last_row, 0.0)
+            last_row, last_col = row, col
             matched += 1
             matched_weight += weights[row] * MATCH
             info += infos[row]
@@ -105,12 +145,13 @@ def extract_features(
             matched / max(1, span_words),
             alignment.score / total_weight,
             math.log1p(info),
-            math.log1p(n_words),
+            math.log1p(phrase),
             len(edits) / max(1, n_words),
             float(meaning),
             stats.content / max(1, n_words),
-            math.log1p(ties),
-        )
+        ),
+        ties,
+        alignment.first_row == stats.first_word and alignment.last_row == stats.last_word,
     )
 
 
@@ -121,20 +162,24 @@ def source_confidence(p_source: float, features: MatchFeatures) -> float:
     Why: "thank you very much" is verbatim in many articles; each is a source of those words but
     none is likely to be *the* one, so generic and widely syndicated words never look certain.
     """
-    ties = math.expm1(features.values[FEATURES.index("log_ties")])
-    return p_source / (1.0 + ties)
+    return p_source / (1.0 + features.ties)
 
 
 def decide_verdict(differences: Sequence[Difference]) -> Verdict:
     """verbatim / close / altered from the differences alone (never not_found: that is a
     confidence decision made by the matcher)."""
-    if not differences:
-        return "verbatim"
+    if all(d.flags == ("attribution",) for d in differences):
+        return "verbatim"  # (nothing, or only the skipped attribution of a split quote)
     trivial_edits = 0
     for d in differences:
-        if "editorial" in d.flags or d.flags in (("spelling",), ("contraction",)):
-            continue
+        # A meaning change is never trivial, inside [editorial] brackets too.
         if any(f in MEANING_FLAGS for f in d.flags):
+            return "altered"
+        if d.flags in (("editorial",), ("spelling",), ("contraction",)):
+            continue
+        if d.flags == ("attribution",):
+            continue  # the skipped attribution of a split quote: reported, not a change
+        if "outside_quote" in d.flags:
             return "altered"
         words = [normalise_word(w) for w in (d.quote + " " + d.original).split()]
         words = [w.strip(".,;:!?\"'“”‘’()") for w in words]

@@ -14,6 +14,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from service.matching.compiled import kernel
+from service.matching.lexicon import is_function_word, is_negation
 from service.matching.normalise import Tokens, tokenize
 from service.matching.similarity import LetterCounts, may_be_near_miss
 
@@ -33,6 +34,8 @@ class Vocabulary(dict[str, int]):
         self.words: list[str] = []
         # 1 where the word may be a near miss of another (aligned by id: one byte per word).
         self.fuzzable = bytearray()
+        # True for function words and negations (word pairs with one are indexed: `shingles`).
+        self._function = np.zeros(1024, dtype=np.bool_)
         self.letters = LetterCounts()
         self._buckets: dict[tuple[str, int], list[str]] = {}
 
@@ -41,9 +44,17 @@ class Vocabulary(dict[str, int]):
         self[word] = new_id
         self.words.append(word)
         self.fuzzable.append(may_be_near_miss(word))
+        if new_id >= len(self._function):
+            self._function = np.concatenate((self._function, np.zeros_like(self._function)))
+        self._function[new_id] = is_function_word(word) or is_negation(word)
         self.letters.append(word)
         self._buckets.setdefault((word[:1], len(word)), []).append(word)
         return new_id
+
+    @property
+    def function(self) -> np.ndarray:
+        """One bool per word id (and spare zeros beyond): function word or negation."""
+        return self._function
 
     def near(self, word: str, min_ratio: float, limit: int) -> list[str]:
         """Up to `limit` known words of similar length and the same first letter, best first."""

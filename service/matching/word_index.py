@@ -23,15 +23,18 @@ import numpy as np
 
 from service.matching.compiled import kernel
 from service.matching.normalise import word_set
+from service.matching.shingles import ShingleIndex
 
 # Words in more than this share of documents are not read at query time (unless the quote has
 # nothing rarer): their posting lists are long and they say nothing about which article it is.
 MAX_DF_FRACTION = 0.2
-# At most this many distinct query words are looked up (the rarest first), and at most this many
-# postings read in total, so a 2,000-character quote of common words stays cheap at any scale.
-MAX_QUERY_WORDS = 24
+# At most this many distinct query terms (words and word pairs) are looked up (the rarest
+# first), and at most this many postings read in total, so a 2,000-character quote of common
+# words stays cheap at any scale.
+MAX_QUERY_WORDS = 48
 MAX_POSTINGS = 300_000
 COMPACT_DEAD_FRACTION = 0.25
+PAIR_IDF_MIN_DOCS = 1000
 # Retrieval stops admitting new documents only when they would fall short by more than this
 # (scores are compared after rounding to 9 decimal places).
 PRUNE_MARGIN = 1e-6
@@ -52,6 +55,7 @@ class WordIndex:
         self._alive = np.zeros(0, dtype=bool)
         self._dead = 0
         self._local = threading.local()
+        self._pairs = ShingleIndex()
 
     def __len__(self) -> int:
         return len(self._doc_of)
@@ -70,9 +74,10 @@ class WordIndex:
         text: str,
         published: str | None = None,
         words: Iterable[str] | None = None,
+        pairs: np.ndarray | None = None,
     ) -> None:
         """Index (or re-index) one article: the words of `text`, or `words` when the caller
-        has already tokenised it."""
+        has already tokenised it, and its word-pair keys (`shingles.pair_keys`) if given."""
         if article_id in self._doc_of:
             self.remove(article_id)
         doc = len(self._ids)
@@ -88,6 +93,8 @@ class WordIndex:
             self._day = days
         self._alive[doc] = True
         self._day[doc] = _day_number(published or "")
+        if pairs is not None:
+            self._pairs.add(doc, pairs)
         postings = self._postings
         for word in word_set(text) if words is None else words:
             plist = postings.get(word)
@@ -112,33 +119,95 @@ class WordIndex:
         plist = self._postings.get(word)
         return 0 if plist is None else len(plist)
 
+    def flush(self) -> None:
+        """Sort pending word-pair postings in (after a bulk load, before forking)."""
+        self._pairs.flush()
+
+    def pair_nbytes(self) -> int:
+        return self._pairs.nbytes()
+
+    def pair_postings(self, keys: list[int]) -> list[np.ndarray]:
+        """Documents holding each word pair (removed ones included; see `phrase_documents`)."""
+        if not keys:
+            return []
+        return self._pairs.lookup(np.array(keys, dtype=np.uint64))
+
+    def phrase_documents(self, keys: list[int], words: list[str]) -> np.ndarray:
+        """Live documents holding every given word pair (or, with no pairs, every given word):
+        the only documents that can hold a phrase made of them, ascending."""
+        lists = (
+            self.pair_postings(sorted(set(keys)))
+            if keys
+            else [
+                np.frombuffer(self._postings.get(w, array("i")), dtype=np.int32) for w in set(words)
+            ]
+        )
+        if not lists:
+            return np.zeros(0, dtype=np.int32)
+        lists.sort(key=len)
+        common = lists[0]
+        for other in lists[1:]:
+            if not len(common):
+                break
+            at = np.minimum(np.searchsorted(other, common), len(other) - 1)
+            common = common[other[at] == common] if len(other) else common[:0]
+        return common[self._alive[common]]
+
+    def article_of(self, doc: int) -> str | None:
+        return self._ids[doc]
+
+    def published_of(self, doc: int) -> str:
+        return self._published[doc]
+
     def idf(self, word: str) -> float:
         """Smoothed inverse document frequency; unseen words get the maximum."""
         n = max(1, len(self._doc_of))
         return math.log((n + 1) / (self.document_frequency(word) + 0.5))
 
-    def candidates(self, words: Iterable[str], limit: int) -> list[tuple[str, float]]:
-        """Up to `limit` (article id, retrieval score) pairs, best first.
+    def pair_idf(self, df: int) -> float:
+        """The inverse document frequency of a word pair held by `df` documents, counted as if
+        the corpus had at least PAIR_IDF_MIN_DOCS: a pair in one article of three is as rare as
+        a pair can be there, and rarity should not wait for the corpus to grow."""
+        return math.log((max(PAIR_IDF_MIN_DOCS, len(self._doc_of)) + 1) / (df + 0.5))
 
-        Documents scoring the same are ordered by earlier publication date, then id, so that among
-        syndicated copies the earliest is aligned first.
+    def candidates(
+        self, words: Iterable[str], limit: int, pairs: Iterable[np.ndarray] = ()
+    ) -> list[tuple[str, float]]:
+        """Up to `limit` (article id, retrieval score) pairs, best first: the summed IDF of the
+        shared words and of the shared word pairs (`pairs`: the `pair_postings` of the distinct
+        pairs of adjacent quote words).
+
+        The document-frequency cut applies to words and pairs alike: "going" and "problem" are
+        each in a fifth of the articles, "a problem" and "think it" in far fewer, so a quote of
+        common words in a rare order still has evidence. Documents scoring the same are ordered
+        by earlier publication date, then id, so that among syndicated copies the earliest is
+        aligned first.
         """
         n = len(self._doc_of)
         if n == 0 or limit <= 0:
             return []
         df_cap = MAX_DF_FRACTION * n
-        known = sorted((len(self._postings[w]), w) for w in set(words) if w in self._postings)
-        if not known:
+        terms: list[tuple[int, int, object]] = [
+            (len(self._postings[w]), 0, w) for w in set(words) if w in self._postings
+        ]
+        for plist in pairs:
+            if len(plist):
+                terms.append((len(plist), 1, plist))
+        if not terms:
             return []
-        chosen = [(df, w) for df, w in known if df <= df_cap][:MAX_QUERY_WORDS]
+        terms.sort(key=lambda t: (t[0], t[1], str(t[2]) if t[1] == 0 else ""))
+        chosen = [t for t in terms if t[0] <= df_cap][:MAX_QUERY_WORDS]
         if not chosen:
-            chosen = known[:3]  # only common words: still look, the scorer will judge genericness
+            chosen = terms[:3]  # only common words: still look, the scorer will judge genericness
         lists, weights, budget = [], [], MAX_POSTINGS
-        for df, w in chosen:
+        for df, is_pair, term in chosen:
             if df > budget and lists:
                 break
             budget -= df
-            lists.append(np.frombuffer(self._postings[w], dtype=np.int32))
+            if is_pair:
+                lists.append(np.ascontiguousarray(term, dtype=np.int32))
+            else:
+                lists.append(np.frombuffer(self._postings[term], dtype=np.int32))
             weights.append(math.log((n + 1) / (df + 0.5)))
         hit, hit_scores = _best_documents(
             np.concatenate(lists),
@@ -187,6 +256,7 @@ class WordIndex:
         self._alive = np.zeros(max(1024, len(live)), dtype=bool)
         self._alive[: len(live)] = True
         self._dead = 0
+        self._pairs.remap(remap)
 
 
 def _day_number(published: str) -> int:

@@ -137,8 +137,11 @@ def test_fabricated_quote_is_not_found(matcher) -> None:
 
 
 def test_generic_phrases_are_never_confident(matcher) -> None:
-    for phrase in ("thank you very much", "we will see", "I think so"):
-        assert all(m.confidence < 0.5 for m in matcher.find(phrase))
+    # Each is verbatim in several bundled articles: the confidence is shared among them.
+    for phrase in ("thank you very much", "we will see"):
+        found = matcher.find(phrase, limit=10)
+        assert len(found) > 2
+        assert all(m.confidence < 0.5 for m in found)
 
 
 def test_same_words_in_several_articles_earliest_first(seed) -> None:

@@ -1,0 +1,175 @@
+"""Word-pair (shingle) postings: which documents hold two given words side by side.
+
+A quote of everyday words ("I don't think it's going to be a problem") shares every single word
+with thousands of articles, but its word *pairs* in that order are rare: "a problem", "think it"
+and "be a" together name a handful. The document-frequency cut is applied to these pairs, so
+common words in a rare order still count as evidence, and an exact phrase can be looked for by
+intersecting the postings of all its pairs before any article is scanned.
+
+A pair is the two word ids packed into one 64-bit key (exact: no hashing, no collisions). Postings
+live in sorted numpy segments (keys, offsets, documents) rather than a dict of small arrays: at
+100,000 articles there are tens of millions of postings, which a dict of Python objects would hold
+at ten times the memory. New documents go to a pending list; they are sorted into a small second
+segment on the next lookup, and folded into the main one once they are a fair share of it, so
+incremental adds stay cheap and lookups stay two binary searches per pair.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+
+import numpy as np
+
+# Pending postings are folded into the main segment once they exceed this share of it (so
+# building from scratch sorts each posting a few times, not once per add); a lookup folds them in
+# as soon as they exceed MERGE_MIN, so sorting the pending ones per lookup stays cheap.
+MERGE_MIN = 1 << 18
+MERGE_SHARE = 0.5
+
+
+def pair_keys(ids: np.ndarray, indexed: np.ndarray | None = None) -> np.ndarray:
+    """Distinct word-pair keys of a sequence of word ids, sorted (uint64). With `indexed` (a
+    flag per word id), only pairs with at least one flagged word: a pair of two content words
+    is already told apart by those words' own rarity, so only pairs with a function word need
+    postings (about half the memory)."""
+    if len(ids) < 2:
+        return np.zeros(0, dtype=np.uint64)
+    a = ids[:-1]
+    b = ids[1:]
+    if indexed is not None:
+        keep = indexed[a] | indexed[b]
+        a, b = a[keep], b[keep]
+    return np.unique((a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64))
+
+
+def pair_key(a: int, b: int) -> int:
+    """The key of one word pair (both ids known, >= 0)."""
+    return (a << 32) | b
+
+
+class _Segment:
+    """Sorted keys, offsets into `docs`, and the documents of each key (ascending)."""
+
+    __slots__ = ("docs", "keys", "offsets")
+
+    def __init__(self, keys: np.ndarray, docs: np.ndarray) -> None:
+        """From parallel (key, doc) arrays, in any order; docs ascending within a key is kept by
+        a stable sort when the input lists them in document order."""
+        order = np.argsort(keys, kind="stable")
+        keys, docs = keys[order], docs[order]
+        if len(keys):
+            starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        else:
+            starts = np.zeros(0, dtype=np.int64)
+        self.keys = keys[starts]
+        self.offsets = np.append(starts, len(keys)).astype(np.int64)
+        self.docs = np.ascontiguousarray(docs, dtype=np.int32)
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        counts = np.diff(self.offsets)
+        return np.repeat(self.keys, counts), self.docs
+
+    def lookup(self, keys: np.ndarray) -> list[np.ndarray]:
+        at = np.searchsorted(self.keys, keys)
+        out = []
+        for k, i in zip(keys.tolist(), at.tolist(), strict=True):
+            if i < len(self.keys) and int(self.keys[i]) == k:
+                out.append(self.docs[self.offsets[i] : self.offsets[i + 1]])
+            else:
+                out.append(self.docs[:0])
+        return out
+
+
+def _trim_heap() -> None:
+    # (Not glibc: nothing to hand back this way.)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+_EMPTY_KEYS = np.zeros(0, dtype=np.uint64)
+_EMPTY_DOCS = np.zeros(0, dtype=np.int32)
+
+
+class ShingleIndex:
+    """Document postings per word pair, for documents numbered by the caller (`WordIndex`)."""
+
+    def __init__(self) -> None:
+        self._main = _Segment(_EMPTY_KEYS, _EMPTY_DOCS)
+        self._pending_keys: list[np.ndarray] = []
+        self._pending_docs: list[int] = []
+        self._pending_n = 0
+        self._recent: _Segment | None = None  # the pending postings, sorted on first lookup
+
+    def add(self, doc: int, keys: np.ndarray) -> None:
+        """Postings for a new document number (higher than any added before)."""
+        if not len(keys):
+            return
+        self._pending_keys.append(keys)
+        self._pending_docs.append(doc)
+        self._pending_n += len(keys)
+        self._recent = None
+        if self._pending_n > max(MERGE_MIN, MERGE_SHARE * len(self._main.docs)):
+            self._merge()
+
+    def lookup(self, keys: np.ndarray) -> list[np.ndarray]:
+        """The documents holding each pair (ascending; removed ones included until `remap`)."""
+        if self._pending_n > MERGE_MIN:
+            self._merge()
+        found = self._main.lookup(keys)
+        if self._pending_n:
+            recent = self._recent_segment().lookup(keys)
+            found = [
+                a if not len(b) else np.concatenate((a, b))
+                for a, b in zip(found, recent, strict=True)
+            ]
+        return found
+
+    def flush(self) -> None:
+        """Fold pending postings into the main segment (after a bulk load), and hand the
+        sorts' temporaries back to the system (glibc keeps freed heap otherwise, and gunicorn
+        workers would inherit it)."""
+        if self._pending_n:
+            self._merge()
+        _trim_heap()
+
+    def remap(self, remap: np.ndarray) -> None:
+        """Renumber documents (`remap[old]`, -1 = removed), as `WordIndex` compaction does."""
+        keys, docs = self._all_pairs()
+        new = remap[docs]
+        keep = new >= 0
+        self._main = _Segment(keys[keep], new[keep].astype(np.int32))
+        self._clear_pending()
+
+    def nbytes(self) -> int:
+        m = self._main
+        return m.keys.nbytes + m.offsets.nbytes + m.docs.nbytes + 12 * self._pending_n
+
+    def _recent_segment(self) -> _Segment:
+        if self._recent is None:
+            keys = np.concatenate(self._pending_keys)
+            docs = np.repeat(
+                np.array(self._pending_docs, dtype=np.int32),
+                [len(k) for k in self._pending_keys],
+            )
+            self._recent = _Segment(keys, docs)
+        return self._recent
+
+    def _all_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        keys, docs = self._main.pairs()
+        if self._pending_n:
+            recent_keys, recent_docs = self._recent_segment().pairs()
+            keys = np.concatenate((keys, recent_keys))
+            docs = np.concatenate((docs, recent_docs))
+        return keys, docs
+
+    def _merge(self) -> None:
+        # Main-segment documents are all numbered below pending ones, so a stable sort by key
+        # keeps every key's documents ascending.
+        keys, docs = self._all_pairs()
+        self._main = _Segment(keys, docs)
+        self._clear_pending()
+
+    def _clear_pending(self) -> None:
+        self._pending_keys, self._pending_docs, self._pending_n = [], [], 0
+        self._recent = None
