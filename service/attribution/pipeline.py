@@ -1,23 +1,25 @@
 """Quote extraction and speaker attribution: who said each quotation in a news text.
 
-Pipeline, one pass over the article in reading order:
-1. quote_marks finds the quoted segments of every paragraph (linear, never crosses a paragraph);
-2. speech_frame tokenises each paragraph with every quoted segment as one token;
-3. each segment is classed as a direct quotation (starts a sentence or follows "said:" / ",")
-   or a partial quote embedded in a sentence, and its speaker phrase is read off the frame:
+Pipeline, one pass over the article in reading order, one module per stage:
+1. quote_marks: the quoted segments of every paragraph (linear, never crosses a paragraph);
+2. speech_frame + cues: each paragraph tokenised with every quoted segment as one token, and
+   the cue verbs / triggers / speech nouns indexed (`_Extractor._paragraph`);
+3. classify: each segment is a direct quotation (starts a sentence or follows "said:" / ","),
+   a partial quote embedded in a sentence, or a scare quote / title;
+4. evidence + subjects: the speaker phrase read off the frame beside the quote:
    "Q," X said / "Q," said X / X said: "Q" / X said ... "Q" / according to X;
-4. quotes with no speaker phrase inherit one: another quote of the same paragraph, a previous
-   paragraph ending "X said:", or the previous paragraph's speaker (carry-over, ~30% of quotes
-   in annotated news);
-5. the speaker phrase ("he", "the US President", "Trump") is resolved to a canonical name
+5. resolution: the speaker phrase ("he", "the US President", "Trump") to a canonical name
    clustered across the article (names.NameIndex);
-6. sentences "X said (that) CLAUSE" / "CLAUSE, X said." give indirect (unquoted) speech.
-Transcripts with labelled turns bypass 3-6: every turn belongs to its label.
+6. carry_over: quotes with no speaker phrase inherit one: another quote of the same paragraph,
+   a previous paragraph ending "X said:", or the previous paragraph's speaker (~30% of quotes
+   in annotated news), else the nearest speaker;
+7. indirect: sentences "X said (that) CLAUSE" / "CLAUSE, X said." give indirect speech.
+Transcripts with labelled turns bypass 3-7: every turn belongs to its label.
 
-Modules, in stage order: quote_marks (1), speech_frame and cues (2), classify (3),
-evidence and subjects (4), resolution (5), carry_over (6), indirect (7); common holds the
-`_Evidence` record, constants and token helpers they share. `_Extractor` below composes
-the stage mixins and drives them paragraph by paragraph.
+Stages 3-7 are mixins over one state (`text`, `names`, `history`, `para_last`, `out` and the
+per-paragraph cue indexes), composed by `_Extractor` below, which drives them paragraph by
+paragraph; `common` holds the `_Evidence` record, `METHOD_CONFIDENCE`, the tuning constants
+and the token helpers the stages share.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Stage 4, local evidence (continued): the subject a cue verb or clause belongs to
 ('X, who ..., said', participle openers, 'with X saying', governing subjects of pronouns).
-Reads the paragraph's tokens and `_cues`; returns `_Evidence` through resolution and writes
-no state.
+Reads the paragraph's tokens, `_cues`, `_triggers` and `names`; returns `_Evidence` through
+resolution and writes no state.
 """
 
 from __future__ import annotations
