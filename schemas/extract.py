@@ -2,14 +2,15 @@
 
 from marshmallow import Schema, fields, validate
 
+from schemas.articles import Utf8String
 from schemas.quotes import QuoteSchema
 
 MAX_EXTRACT_CHARS = 200_000
 
 
 class ExtractRequestSchema(Schema):
-    text = fields.String(required=True, validate=validate.Length(min=1, max=MAX_EXTRACT_CHARS))
-    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    text = Utf8String(required=True, validate=validate.Length(min=1, max=MAX_EXTRACT_CHARS))
+    title = Utf8String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
 
 class ExtractResponseSchema(Schema):

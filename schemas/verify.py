@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
-from schemas.articles import ArticleRefSchema
+from schemas.articles import ArticleRefSchema, Utf8String
 from schemas.quotes import QUOTE_KINDS, SpeakerSchema
 
 MAX_QUOTE_CHARS = 2000
@@ -11,12 +11,12 @@ VERDICTS = ("verbatim", "close", "altered", "not_found")
 
 
 class VerifyRequestSchema(Schema):
-    quote = fields.String(
+    quote = Utf8String(
         required=True,
         validate=validate.Length(min=1, max=MAX_QUOTE_CHARS),
         metadata={"description": "The candidate quote, 1-2,000 characters after trimming"},
     )
-    speaker = fields.String(
+    speaker = Utf8String(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=200),

@@ -7,14 +7,14 @@ from typing import Any
 
 from flask import Flask, Response, g, json, request
 from flask_smorest import Api
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from schemas.errors import ProblemSchema
 
 PROBLEM_MIME = "application/problem+json"
 log = logging.getLogger("verbatim.errors")
 
-_DETAILS = {
+STATUS_DETAILS = {
     400: "The request body is not valid JSON.",
     404: "There is nothing at this URL.",
     405: "This URL does not accept that method.",
@@ -23,6 +23,10 @@ _DETAILS = {
     422: "The request is well-formed JSON but some fields are invalid; see `errors`.",
     500: "Something went wrong on our side. The request id identifies it in our logs.",
 }
+# Werkzeug's `name` and `description` are properties: read on the class they are property
+# objects, whose repr ("<property object at 0x...>") once leaked into every 500's title.
+INTERNAL_ERROR_TITLE = "Internal Server Error"
+_SERVER_ERROR_DETAIL = "The service could not answer this request. Try again later."
 
 
 def problem_response(status: int, title: str, detail: str | None = None, **extra: Any) -> Response:
@@ -54,15 +58,30 @@ class ProblemApi(Api):
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         status = error.code or 500
         data = getattr(error, "data", None) or {}
-        detail = data.get("message") or _DETAILS.get(status) or error.description
         errors = data.get("errors") or data.get("messages")
-        response = problem_response(status, error.name, detail, errors=errors)
+        if status >= 500:
+            # A server error never echoes an exception's own description: it may carry internals.
+            # Only a message the service wrote on purpose (abort(..., message=...)) goes out.
+            detail = data.get("message") or STATUS_DETAILS.get(status) or _SERVER_ERROR_DETAIL
+        else:
+            detail = (
+                data.get("message") or STATUS_DETAILS.get(status) or str(error.description or "")
+            )
+        response = problem_response(status, _title(error), detail, errors=errors)
         for key, value in (data.get("headers") or {}).items():
             response.headers[key] = value
         for key, value in error.get_headers():  # only 405 carries one: the methods allowed
             if key.lower() == "allow":
                 response.headers["Allow"] = value
         return response
+
+
+def _title(error: HTTPException) -> str:
+    """The status phrase, always a plain string."""
+    name = error.name if isinstance(error, HTTPException) else None
+    if isinstance(name, str) and name:
+        return name
+    return INTERNAL_ERROR_TITLE if (error.code or 500) >= 500 else "Bad Request"
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -72,4 +91,4 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:
         log.exception("unhandled error", extra={"request_id": g.get("request_id")})
-        return problem_response(500, InternalServerError.name, _DETAILS[500])
+        return problem_response(500, INTERNAL_ERROR_TITLE, STATUS_DETAILS[500])

@@ -8,10 +8,14 @@ the rest. Writes through this process apply themselves inside the engine.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import io
+import json
+import re
+
+from flask import Flask, Response, current_app, request
 
 from service.api.context import current_engine
-from service.api.errors import problem_response
+from service.api.errors import STATUS_DETAILS, problem_response
 from service.engine import SYNC_STEP
 
 # Re-indexing a request may do before it is answered: one step, so a bulk import into a running
@@ -37,6 +41,88 @@ def require_json_body() -> Response | None:
     return None
 
 
+# Cheap triggers for the full parse in `reject_unparseable_json`: without this many brackets a
+# body cannot nest deep enough to exhaust the recursion limit, and without a run of more than
+# 4,300 digits no number can exceed Python's int conversion limit.
+DEEP_NESTING_BRACKETS = 200
+LONG_DIGITS = re.compile(rb"[0-9]{%d}" % (4300 + 1))
+CHUNK_READ = 64 * 1024
+
+
+def limit_streamed_body() -> Response | None:
+    """A chunked body (no Content-Length) over VERBATIM_MAX_BODY is refused with 413.
+
+    Werkzeug caps such a stream at the limit but then returns what it read, so a long body was
+    silently cut short (and could even answer 200). Read it here, one byte past the limit at
+    most, and hand the rest of the request the buffered body with a real Content-Length.
+    """
+    environ = request.environ
+    if (
+        request.content_length is not None
+        or "chunked" not in request.headers.get("Transfer-Encoding", "").lower()
+    ):
+        return None
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    stream = environ["wsgi.input"]
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while limit is None or size <= limit:
+            want = CHUNK_READ if limit is None else min(CHUNK_READ, limit + 1 - size)
+            chunk = stream.read(want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except Exception:  # the server's chunk parser: a malformed chunk size or early end
+        return problem_response(
+            400, "Bad Request", "The chunked request body is malformed or ended early."
+        )
+    if limit is not None and size > limit:
+        return problem_response(413, "Request Entity Too Large", STATUS_DETAILS[413])
+    body = b"".join(chunks)
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    request.__dict__.pop("stream", None)  # not read yet; drop it if anything cached it
+    return None
+
+
+def reject_unparseable_json() -> Response | None:
+    """Valid JSON that Python cannot load is a 400 naming why, not a 500.
+
+    Nesting thousands deep raises RecursionError and a number of more than 4,300 digits raises
+    ValueError (int conversion limit) inside the JSON decoder; neither is a JSONDecodeError, so
+    the argument parser would let both escape. Syntax errors are left to it (its 400 says so).
+    """
+    if not (
+        request.path.startswith("/v1/")
+        and request.method in JSON_BODY_METHODS
+        and request.mimetype == "application/json"
+    ):
+        return None
+    data = request.get_data(cache=True)
+    if (
+        data.count(b"[") + data.count(b"{") < DEEP_NESTING_BRACKETS
+        and LONG_DIGITS.search(data) is None
+    ):
+        return None
+    try:
+        json.loads(data)
+    except RecursionError:
+        return problem_response(
+            400, "Bad Request", "The JSON body is nested too deeply to be read."
+        )
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None  # the argument parser answers malformed JSON and bad UTF-8 with a 400
+    except ValueError:
+        return problem_response(
+            400,
+            "Bad Request",
+            "A number in the JSON body has more than 4,300 digits; no field accepts one that long.",
+        )
+    return None
+
+
 def refresh_index() -> None:
     """Apply other processes' writes before answering from the corpus."""
     if request.path.startswith(FRESH_PREFIXES):
@@ -47,4 +133,6 @@ def refresh_index() -> None:
 
 def register_request_hooks(app: Flask) -> None:
     app.before_request(require_json_body)
+    app.before_request(limit_streamed_body)
+    app.before_request(reject_unparseable_json)
     app.before_request(refresh_index)
