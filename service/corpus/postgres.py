@@ -63,6 +63,8 @@ CONNECT_TIMEOUT = 3  # seconds; libpq's connect_timeout
 # A statement (or lock wait) running longer than this is a wedged database, not a slow one.
 STATEMENT_TIMEOUT_MS = 30_000
 DEFAULT_POOL_SIZE = 4
+# psycopg_pool stops re-opening connections after reconnect_timeout (0 would mean at once).
+RECONNECT_FOREVER = 365 * 24 * 3600.0
 # One number for the migration lock (pg_advisory_xact_lock): 'verbatim' in ASCII.
 MIGRATION_LOCK = 0x7665726261746D
 
@@ -175,7 +177,7 @@ class PostgresArticleStore:
                     configure=self._configure,
                     check=ConnectionPool.check_connection,
                     timeout=POOL_TIMEOUT,
-                    reconnect_timeout=0,  # never give up reconnecting: outages end
+                    reconnect_timeout=RECONNECT_FOREVER,  # outages end: never give up
                     name=f"verbatim-{pid}",
                     open=True,
                 )
