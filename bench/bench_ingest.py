@@ -1,15 +1,19 @@
 """How fast the corpus grows, and what keeping every worker fresh costs.
 
-    .venv/bin/python bench/bench_ingest.py            # full run (about a minute)
+    .venv/bin/python bench/bench_ingest.py            # full run, both backends (a few minutes)
     .venv/bin/python bench/bench_ingest.py --quick    # small sizes, a few seconds
+    .venv/bin/python bench/bench_ingest.py --backend postgresql
 
-Measures, on real SQLite files in a temporary folder:
+Measures, for each backend: real SQLite files in a temporary folder, and a throw-away PostgreSQL
+server (tests/postgres.py: initdb on a loopback port, fsync on, as in production):
 - store: `bulk_upsert` (batched transactions) and `create` (one fsync'd transaction each);
 - `verbatim import`: files -> validation -> store, articles/s (what a newsroom's bulk load sees);
 - the API: POST /v1/articles against real gunicorn workers, concurrent clients, articles/s
   (includes authentication, validation, the write, the writer's index update and quote extraction);
 - freshness: the per-request `engine.sync()` when nothing changed (the cost every request pays),
-  and the cost of applying one change made by another process.
+  and the time until a change made by another process is applied (PostgreSQL: includes NOTIFY);
+- across replicas: two gunicorn servers on one store (SQLite: one data directory on one host;
+  PostgreSQL: one database), the delay from a 201 on one to a matching /v1/verify on the other.
 Articles are Wikinews texts from the bundled corpus, re-used under fresh ids.
 """
 
@@ -29,10 +33,48 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from service.corpus.importer import import_paths, load_articles  # noqa: E402
-from service.corpus.store import ArticleStore, store_path  # noqa: E402
+from service.corpus.store import ArticleStore, Store  # noqa: E402
 from service.models import Article  # noqa: E402
 
 WIKINEWS = ROOT / "corpus" / "wikinews"
+
+
+class SqliteBackend:
+    """Stores are files in the bench folder; a server's store is its data directory's file."""
+
+    name = "sqlite"
+
+    def store(self, folder: Path, name: str) -> Store:
+        return ArticleStore(folder / name / "verbatim.sqlite3")
+
+    def server_env(self, folder: Path, name: str, replica: str) -> dict[str, str]:
+        return {"VERBATIM_DATA_DIR": str(folder / name)}  # replicas share the file (one host)
+
+
+class PostgresBackend:
+    """Stores are databases on one PostgreSQL server, one per `name`."""
+
+    name = "postgresql"
+
+    def __init__(self, cluster) -> None:
+        self.cluster = cluster
+        self._urls: dict[str, str] = {}
+
+    def url(self, name: str) -> str:
+        if name not in self._urls:
+            self._urls[name] = self.cluster.new_database()
+        return self._urls[name]
+
+    def store(self, folder: Path, name: str) -> Store:
+        from service.corpus.postgres import PostgresArticleStore
+
+        return PostgresArticleStore(self.url(name))
+
+    def server_env(self, folder: Path, name: str, replica: str) -> dict[str, str]:
+        return {
+            "VERBATIM_DATABASE_URL": self.url(name),
+            "VERBATIM_DATA_DIR": str(folder / f"{name}-{replica}"),
+        }
 
 
 def sample_articles(count: int) -> list[Article]:
@@ -41,9 +83,10 @@ def sample_articles(count: int) -> list[Article]:
     return [replace(base[n % len(base)], id=f"bench-{n:06d}") for n in range(count)]
 
 
-def bench_store(folder: Path, count: int) -> dict[str, float]:
+def bench_store(folder: Path, count: int, backend=None) -> dict[str, float]:
+    backend = backend or SqliteBackend()
     articles = sample_articles(count)
-    bulk = ArticleStore(folder / "bulk.sqlite3")
+    bulk = backend.store(folder, "bulk")
     started = time.perf_counter()
     bulk.bulk_upsert(articles)
     bulk_rate = count / (time.perf_counter() - started)
@@ -51,7 +94,7 @@ def bench_store(folder: Path, count: int) -> dict[str, float]:
     bulk.bulk_upsert(articles)
     unchanged_rate = count / (time.perf_counter() - started)
 
-    single = ArticleStore(folder / "single.sqlite3")
+    single = backend.store(folder, "single")
     few = articles[: max(1, count // 10)]
     started = time.perf_counter()
     for article in few:
@@ -64,12 +107,13 @@ def bench_store(folder: Path, count: int) -> dict[str, float]:
     }
 
 
-def bench_import(folder: Path, count: int) -> dict[str, float]:
-    source = folder / "import.jsonl"
+def bench_import(folder: Path, count: int, backend=None) -> dict[str, float]:
+    backend = backend or SqliteBackend()
+    source = folder / f"import-{backend.name}.jsonl"
     with source.open("w", encoding="utf-8") as handle:
         for article in sample_articles(count):
             handle.write(json.dumps(asdict(article), ensure_ascii=False) + "\n")
-    store = ArticleStore(store_path(folder / "import-data"))
+    store = backend.store(folder, "import-data")
     started = time.perf_counter()
     report = import_paths(store, [source])
     elapsed = time.perf_counter() - started
@@ -84,15 +128,17 @@ def bench_import(folder: Path, count: int) -> dict[str, float]:
     }
 
 
-def bench_freshness(folder: Path, corpus_size: int, calls: int) -> dict[str, float]:
-    """Per-request cost of checking the store for changes, and of applying one change."""
+def bench_freshness(folder: Path, corpus_size: int, calls: int, backend=None) -> dict[str, float]:
+    """Per-request cost of checking the store for changes, and the time until one change made
+    elsewhere is applied (from the other store's commit to this engine serving it)."""
     from service.engine import Verbatim
 
-    path = store_path(folder / "fresh-data")
-    store = ArticleStore(path)
+    backend = backend or SqliteBackend()
+    store = backend.store(folder, "fresh-data")
     store.bulk_upsert(sample_articles(corpus_size))
     engine = Verbatim(store)
     engine.sync()
+    time.sleep(0.2)  # PostgreSQL: let the change listener connect (otherwise sync reads the db)
 
     started = time.perf_counter()
     for _ in range(calls):
@@ -103,12 +149,14 @@ def bench_freshness(folder: Path, corpus_size: int, calls: int) -> dict[str, flo
         engine.sync()
     idle_sync_us = (time.perf_counter() - started) / calls * 1e6
 
-    other_process = ArticleStore(path)  # another worker's connection
+    other_process = backend.store(folder, "fresh-data")  # another worker's or replica's
     apply_ms: list[float] = []
     for n, article in enumerate(sample_articles(20)):
         other_process.create(replace(article, id=f"fresh-{n}"))
+        target = other_process.generation()
         started = time.perf_counter()
-        engine.sync()
+        while engine.generation < target:
+            engine.sync()
         apply_ms.append((time.perf_counter() - started) * 1e3)
     return {
         "freshness_generation_read_us": round(generation_us, 1),
@@ -118,17 +166,20 @@ def bench_freshness(folder: Path, corpus_size: int, calls: int) -> dict[str, flo
     }
 
 
-def bench_api(folder: Path, seconds: float, clients: int, workers: int) -> dict[str, float]:
+def bench_api(
+    folder: Path, seconds: float, clients: int, workers: int, backend=None
+) -> dict[str, float]:
     import requests
 
     from tests.server import start_server
 
+    backend = backend or SqliteBackend()
     corpus = folder / "api-corpus"
-    corpus.mkdir()
+    corpus.mkdir(exist_ok=True)
     key = "bench-key"
     server = start_server(
         {
-            "VERBATIM_DATA_DIR": str(folder / "api-data"),
+            **backend.server_env(folder, "api-data", "a"),
             "VERBATIM_CORPUS_DIR": str(corpus if seconds < 2 else WIKINEWS),
             "VERBATIM_API_KEY": key,
             "LOG_LEVEL": "warning",
@@ -176,29 +227,106 @@ def bench_api(folder: Path, seconds: float, clients: int, workers: int) -> dict[
     }
 
 
-def run(quick: bool) -> dict[str, float]:
+def bench_replicas(folder: Path, writes: int, backend) -> dict[str, float]:
+    """Two servers on one store: delay from a 201 on A to /v1/verify on B matching it."""
+    import requests
+
+    from tests.server import start_server
+
+    corpus = folder / "replica-corpus"
+    corpus.mkdir(exist_ok=True)
+    key = "bench-key"
+    servers = []
+    try:
+        for replica in ("a", "b"):
+            env = {
+                **backend.server_env(folder, "replicas", replica),
+                "VERBATIM_CORPUS_DIR": str(corpus),
+                "VERBATIM_API_KEY": key,
+                "LOG_LEVEL": "warning",
+            }
+            servers.append(start_server(env, workers=1))
+        writer, reader = servers
+        delays: list[float] = []
+        for n, article in enumerate(sample_articles(writes)):
+            body = {k: v for k, v in asdict(article).items() if v is not None}
+            body["id"] = f"replica-{n}"
+            quote = " ".join(article.text.split()[20:32])
+            reply = requests.post(
+                f"{writer.url}/v1/articles",
+                json=body,
+                headers={"Authorization": f"Bearer {key}"},
+                timeout=60,
+            )
+            assert reply.status_code == 201, reply.text
+            acknowledged = time.perf_counter()
+            while True:
+                answer = requests.post(
+                    f"{reader.url}/v1/verify", json={"quote": quote, "limit": 10}, timeout=60
+                ).json()
+                ids = [answer["match"]["article"]["id"]] if answer["match"] else []
+                ids += [alt["article"]["id"] for alt in answer.get("alternatives", [])]
+                if body["id"] in ids:
+                    break
+                if time.perf_counter() - acknowledged > 30:
+                    raise RuntimeError(f"{body['id']} not matched on the other replica in 30 s")
+                time.sleep(0.005)
+            delays.append((time.perf_counter() - acknowledged) * 1e3)
+    finally:
+        for server in servers:
+            server.stop()
+    delays.sort()
+    return {
+        "replicas_write_to_match_ms_median": round(statistics.median(delays), 1),
+        "replicas_write_to_match_ms_max": round(delays[-1], 1),
+    }
+
+
+def run_backend(folder: Path, backend, quick: bool) -> dict[str, float]:
     sizes = {
         "store": 500 if quick else 5000,
         "import": 300 if quick else 5000,
         "fresh_corpus": 50 if quick else 295,
         "fresh_calls": 2000 if quick else 50000,
         "api_seconds": 1.0 if quick else 10.0,
+        "replica_writes": 5 if quick else 30,
     }
+    folder.mkdir(parents=True, exist_ok=True)
+    results: dict[str, float] = {}
+    results.update(bench_store(folder, sizes["store"], backend))
+    results.update(bench_import(folder, sizes["import"], backend))
+    results.update(bench_freshness(folder, sizes["fresh_corpus"], sizes["fresh_calls"], backend))
+    results.update(bench_api(folder, sizes["api_seconds"], clients=4, workers=2, backend=backend))
+    results.update(bench_replicas(folder, sizes["replica_writes"], backend))
+    return {f"{backend.name}.{name}": value for name, value in results.items()}
+
+
+def run(quick: bool, backends: tuple[str, ...] = ("sqlite", "postgresql")) -> dict[str, float]:
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        results.update(bench_store(folder, sizes["store"]))
-        results.update(bench_import(folder, sizes["import"]))
-        results.update(bench_freshness(folder, sizes["fresh_corpus"], sizes["fresh_calls"]))
-        results.update(bench_api(folder, sizes["api_seconds"], clients=4, workers=2))
+        if "sqlite" in backends:
+            results.update(run_backend(folder / "sqlite", SqliteBackend(), quick))
+        if "postgresql" in backends:
+            from tests.postgres import start_cluster
+
+            cluster = start_cluster(fsync=True)
+            try:
+                results.update(run_backend(folder / "postgresql", PostgresBackend(cluster), quick))
+            finally:
+                cluster.destroy()
     return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
+    parser.add_argument(
+        "--backend", choices=["sqlite", "postgresql", "both"], default="both", help="store(s)"
+    )
     args = parser.parse_args()
-    for name, value in run(args.quick).items():
+    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    for name, value in run(args.quick, backends).items():
         print(f"{name:48s} {value}")
 
 

@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from tests.api.test_web_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.server import start_server  # noqa: E402
-from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # An altered quote, so the picture shows the differences as well as the verdict and the source.
 DEFAULT_QUOTE = (

@@ -10,25 +10,35 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 
 from service.api import articles, docs_assets, extract, health, verify, web
 from service.api.context import install_engine
-from service.api.errors import ProblemApi, register_error_handlers
+from service.api.errors import ProblemApi, problem_response, register_error_handlers
 from service.api.hooks import register_request_hooks
 from service.api.observability import init_observability
 from service.config import load_config
 from service.corpus.importer import import_paths
-from service.corpus.store import ArticleStore, store_path
+from service.corpus.store import StoreUnavailable, open_store
 from service.engine import Verbatim
 from service.index_snapshot import snapshot_path
 
 log = logging.getLogger("verbatim")
 
 
-def open_engine(data_dir: str | Path, corpus_dir: str | Path) -> Verbatim:
-    """Open the store (seeding an empty one from the corpus folder) and index it."""
-    store = ArticleStore(store_path(data_dir))
+# Seconds a client should wait before retrying while the store is unreachable.
+STORE_RETRY_AFTER = 2
+
+
+def open_engine(
+    data_dir: str | Path,
+    corpus_dir: str | Path,
+    database_url: str | None = None,
+    database_wait: float = 0.0,
+) -> Verbatim:
+    """Open the store (PostgreSQL when `database_url` is set, else SQLite in `data_dir`; an empty
+    one is seeded from the corpus folder) and index it."""
+    store = open_store(data_dir, database_url, wait_seconds=database_wait)
     if store.is_empty():
         # The same reader and validation as `verbatim import` and the API: one set of rules.
         report = import_paths(store, [corpus_dir])
@@ -49,7 +59,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["verbatim_api"] = api
     register_error_handlers(app)
 
-    engine = open_engine(app.config["VERBATIM_DATA_DIR"], app.config["VERBATIM_CORPUS_DIR"])
+    engine = open_engine(
+        app.config["VERBATIM_DATA_DIR"],
+        app.config["VERBATIM_CORPUS_DIR"],
+        app.config.get("VERBATIM_DATABASE_URL"),
+        app.config.get("VERBATIM_DATABASE_WAIT", 0),
+    )
     install_engine(app, engine)
     init_observability(app)  # request ids, JSON request log, /metrics: before other hooks
 
@@ -59,4 +74,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(web.blp)  # the journalists' page at /
 
     register_request_hooks(app)
+    app.register_error_handler(StoreUnavailable, store_unavailable)
     return app
+
+
+def store_unavailable(error: StoreUnavailable) -> Response:
+    """The database is down or restarting: a 503 the client can retry, never a 500 or a hang."""
+    log.warning("store unavailable: %s", error)
+    response = problem_response(
+        503,
+        "Service Unavailable",
+        "The article store is unreachable (the database is down or restarting). "
+        "Retry in a few seconds.",
+    )
+    response.headers["Retry-After"] = str(STORE_RETRY_AFTER)
+    return response

@@ -3,9 +3,13 @@
     verbatim import PATH...          files or folders (.txt .md .json .jsonl .html)
     verbatim export [-o FILE]        every article as JSON Lines (stdout by default)
 
-Both use the store in `--data-dir`, else `$VERBATIM_DATA_DIR`, else `./var` - the same store the
-server reads, so articles imported while it runs are served on the next request.
-Exit status: 0 on success, 1 if any file or record was skipped, 2 on a usage error.
+Both use the PostgreSQL database in `--database-url`, else `$VERBATIM_DATABASE_URL`; without one,
+the SQLite store in `--data-dir`, else `$VERBATIM_DATA_DIR`, else `./var` - the store the server
+reads, so articles imported while it runs are served on the next request (on every replica).
+Moving from SQLite to PostgreSQL: `verbatim export -o corpus.jsonl`, then
+`verbatim --database-url postgresql://... import corpus.jsonl` (idempotent, re-runnable).
+Exit status: 0 on success, 1 if any file or record was skipped, 2 on a usage error, 3 if the
+store cannot be reached.
 """
 
 from __future__ import annotations
@@ -21,15 +25,27 @@ from tqdm import tqdm
 
 from service.corpus.formats import find_article_files
 from service.corpus.importer import import_paths
-from service.corpus.store import DEFAULT_BATCH_SIZE, ArticleStore, article_fields, store_path
+from service.corpus.store import (
+    DEFAULT_BATCH_SIZE,
+    Store,
+    StoreUnavailable,
+    article_fields,
+    open_store,
+)
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data_dir or os.environ.get("VERBATIM_DATA_DIR") or "var")
 
 
+def _open(args: argparse.Namespace) -> Store:
+    """The store the server would use with the same settings (the flag wins over the env)."""
+    url = args.database_url or os.environ.get("VERBATIM_DATABASE_URL") or None
+    return open_store(_data_dir(args), url)
+
+
 def run_import(args: argparse.Namespace) -> int:
-    store = ArticleStore(store_path(_data_dir(args)))
+    store = _open(args)
     files, _ = find_article_files(args.paths)
     # tqdm hides itself when stderr is not a terminal (disable=None), so logs and pipes stay clean.
     with tqdm(
@@ -47,13 +63,13 @@ def run_import(args: argparse.Namespace) -> int:
     print(
         f"added {counts['added']}, updated {counts['updated']}, "
         f"unchanged {counts['unchanged']}, skipped {counts['skipped']} "
-        f"(store: {store.count()} articles in {store.path})"
+        f"(store: {store.count()} articles in {store.location})"
     )
     return 1 if report.skipped else 0
 
 
 def run_export(args: argparse.Namespace) -> int:
-    store = ArticleStore(store_path(_data_dir(args)))
+    store = _open(args)
     if args.output in (None, "-"):
         count = _write_jsonl(store, sys.stdout)
         print(f"exported {count} articles", file=sys.stderr)
@@ -76,7 +92,7 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_jsonl(store: ArticleStore, handle) -> int:
+def _write_jsonl(store: Store, handle) -> int:
     count = 0
     for article in store.iter_all():
         handle.write(json.dumps(article_fields(article), ensure_ascii=False) + "\n")
@@ -91,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir",
         help="folder holding verbatim.sqlite3 (default: $VERBATIM_DATA_DIR or ./var)",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="postgresql://user:pass@host:port/db: use this PostgreSQL store instead "
+        "(default: $VERBATIM_DATABASE_URL; unset means the SQLite store)",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -121,7 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "batch_size", 1) < 1:
         parser.error("--batch-size must be at least 1")
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except StoreUnavailable as exc:
+        print(f"verbatim: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 | variable | default | meaning |
 |---|---|---|
-| VERBATIM_DATA_DIR | ./var | where the SQLite store lives |
+| VERBATIM_DATA_DIR | ./var | where the SQLite store (and the index snapshot) live |
+| VERBATIM_DATABASE_URL | unset | postgresql://user:pass@host:port/db: shared store (else SQLite) |
+| VERBATIM_DATABASE_WAIT | 30 | seconds to wait at start for a database that is not up yet |
 | VERBATIM_CORPUS_DIR | bundled corpus/ | articles loaded into an empty store on first start |
 | VERBATIM_API_KEY | unset | bearer key for write endpoints; unset = writes refused |
 | VERBATIM_MAX_BODY | 5242880 | request body limit in bytes (413 above it) |
@@ -17,6 +19,9 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = PROJECT_ROOT / "corpus"
 DEFAULT_MAX_BODY = 5 * 1024 * 1024
+# Replicas and their database are usually started together (compose, Kubernetes): wait this long
+# for it at start instead of failing the first worker boot.
+DEFAULT_DATABASE_WAIT = 30
 
 
 def _int_env(name: str, default: int) -> int:
@@ -24,7 +29,7 @@ def _int_env(name: str, default: int) -> int:
     try:
         return int(raw) if raw.strip() else default
     except ValueError as exc:
-        raise RuntimeError(f"{name} must be an integer number of bytes, got {raw!r}") from exc
+        raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
 
 
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -33,6 +38,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "VERBATIM_DATA_DIR": os.environ.get("VERBATIM_DATA_DIR", "var"),
         "VERBATIM_CORPUS_DIR": os.environ.get("VERBATIM_CORPUS_DIR", str(BUNDLED_CORPUS)),
         "VERBATIM_API_KEY": os.environ.get("VERBATIM_API_KEY") or None,
+        # Several replicas on several hosts share one PostgreSQL database; unset, one SQLite file.
+        "VERBATIM_DATABASE_URL": os.environ.get("VERBATIM_DATABASE_URL") or None,
+        "VERBATIM_DATABASE_WAIT": _int_env("VERBATIM_DATABASE_WAIT", DEFAULT_DATABASE_WAIT),
         "VERBATIM_MAX_BODY": _int_env("VERBATIM_MAX_BODY", DEFAULT_MAX_BODY),
         # flask-smorest / OpenAPI
         "API_TITLE": "Verbatim",

@@ -17,7 +17,7 @@ from pathlib import Path
 from service.attribution import extract_quotes
 from service.attribution.names import same_person
 from service.corpus.paragraphs import paragraph_around
-from service.corpus.store import ArticleStore
+from service.corpus.store import Store
 from service.index_snapshot import load_snapshot, save_snapshot
 from service.matching.matcher import Matcher
 from service.models import (
@@ -105,7 +105,7 @@ def locate_in_quotes(
 class Verbatim:
     """Store + index + attribution, refreshed from the store's generation counter."""
 
-    def __init__(self, store: ArticleStore, snapshot: Path | None = None) -> None:
+    def __init__(self, store: Store, snapshot: Path | None = None) -> None:
         """Index the store: open the `snapshot` of the index when it can be trusted and apply
         the writes made since; otherwise build it (and save a new snapshot)."""
         self.store = store
@@ -184,7 +184,8 @@ class Verbatim:
             return not self._pending
 
     def _collect_changes(self) -> None:
-        if self.store.generation() == self._seen:
+        # observed_generation: a read for SQLite; for PostgreSQL the NOTIFY-fed value, no I/O.
+        if self.store.observed_generation() == self._seen:
             return
         with self._pending_lock:
             current, changed = self.store.changes_since(self._seen)
@@ -223,7 +224,8 @@ class Verbatim:
 
     def _refresh_forever(self) -> None:
         while True:
-            time.sleep(REFRESH_SECONDS)
+            # Returns early when the store is told of a write (PostgreSQL NOTIFY); SQLite sleeps.
+            self.store.wait_for_change(self._seen, REFRESH_SECONDS)
             try:
                 self.sync()
             except Exception:  # a store hiccup must not end freshness for good

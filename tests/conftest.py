@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from service import create_app
 from service.config import BUNDLED_CORPUS
+from tests.postgres import PostgresCluster, start_cluster
 
 SEED_ID = "itv-2025-08-19-trump-rules-out-sending-troops-to-ukraine"
 SEED_PATH = BUNDLED_CORPUS / "seed" / "000_905687e090b6f006.txt"
@@ -44,3 +45,19 @@ def make_app(tmp_path: Path) -> Callable[..., Flask]:
         return create_app(settings)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PostgresCluster]:
+    """One throw-away PostgreSQL server for the session (tests/postgres.py), stopped at the end."""
+    cluster = start_cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PostgresCluster) -> str:
+    """The URL of a fresh, empty database on the session's server."""
+    return pg_cluster.new_database()

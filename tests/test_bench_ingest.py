@@ -37,3 +37,15 @@ def test_ingest_benchmark_runs_at_small_sizes(tmp_path):
         "freshness_corpus_size",
     }
     assert all(value > 0 for value in results.values())
+
+
+def test_ingest_benchmark_runs_on_postgresql(tmp_path, pg_cluster):
+    bench = load_bench()
+    backend = bench.PostgresBackend(pg_cluster)
+    results = {
+        **bench.bench_store(tmp_path, 40, backend),
+        **bench.bench_import(tmp_path, 30, backend),
+        **bench.bench_freshness(tmp_path, corpus_size=10, calls=100, backend=backend),
+    }
+    assert len(results) == 9
+    assert all(value > 0 for value in results.values())

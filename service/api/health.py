@@ -32,13 +32,32 @@ class Liveness(MethodView):
 @blp.route("/readyz")
 class Readiness(MethodView):
     @blp.response(200, ReadinessSchema)
-    @blp.alt_response(503, schema=None, description="The corpus is not indexed yet")
-    def get(self) -> dict:
-        """Ready to answer queries: the corpus is loaded and indexed."""
+    @blp.alt_response(
+        503, schema=ReadinessSchema, description="The store is unreachable (or not indexed yet)"
+    )
+    def get(self) -> tuple[dict, int]:
+        """Ready to answer queries: the store is reachable and the corpus indexed. The store
+        (backend, reachable, schema version) and the index are reported separately."""
         engine = engine_of(current_app)
         if engine is None:
             abort(503, message="The corpus is not indexed yet.")
-        return {"status": "ready", "articles": len(engine)}
+        store = engine.store.status()
+        body = {
+            "status": "ready" if store.reachable else "unavailable",
+            "articles": len(engine),
+            "store": {
+                "backend": store.backend,
+                "reachable": store.reachable,
+                "schema_version": store.schema_version,
+                **({"error": store.error} if store.error else {}),
+            },
+            "index": {
+                "articles": len(engine),
+                "generation": engine.generation,
+                "pending": engine.pending,
+            },
+        }
+        return body, 200 if store.reachable else 503
 
 
 @blp.route("/version")

@@ -16,8 +16,9 @@ The change log keeps one row per article id ever written (its latest generation)
 by the number of distinct ids and `changes_since` is always complete, however old the caller's
 generation: deletions stay visible as ids whose `get()` returns None.
 
-This module never imports Flask; a PostgreSQL implementation can replace it behind the same methods
-(see docs/scaling.md).
+The schema is versioned (`service.corpus.migrations`, shared with the PostgreSQL backend in
+`service.corpus.postgres`); `open_store` picks the backend from the configuration. This module never
+imports Flask.
 """
 
 from __future__ import annotations
@@ -28,11 +29,14 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
+from typing import Protocol
 
+from service.corpus.migrations import MIGRATIONS, VERSION_TABLE, Migration, pending, statements
 from service.models import Article
 
 # Writers wait this long for the write lock before giving up. Long enough to outlast a large import
@@ -47,33 +51,6 @@ DATABASE_FILENAME = "verbatim.sqlite3"
 
 _ARTICLE_COLUMNS = tuple(f.name for f in fields(Article))
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id          TEXT PRIMARY KEY,
-    title       TEXT NOT NULL,
-    text        TEXT NOT NULL,
-    source      TEXT,
-    url         TEXT,
-    published   TEXT,
-    licence     TEXT,
-    credit      TEXT,
-    digest      TEXT NOT NULL,   -- sha256 of all fields: lets re-imports skip unchanged articles
-    created_at  REAL NOT NULL,
-    updated_at  REAL NOT NULL
-);
--- One row per id ever written, with the generation of its latest change (create/replace/delete).
-CREATE TABLE IF NOT EXISTS changes (
-    article_id  TEXT PRIMARY KEY,
-    generation  INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS changes_by_generation ON changes (generation);
-CREATE TABLE IF NOT EXISTS meta (
-    key    TEXT PRIMARY KEY,
-    value  INTEGER NOT NULL
-);
-INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0);
-"""
-
 
 def article_fields(article: Article) -> dict[str, str | None]:
     """An article's fields as a plain dict (its fields are all strings or None)."""
@@ -83,6 +60,62 @@ def article_fields(article: Article) -> dict[str, str | None]:
 def store_path(data_dir: str | os.PathLike) -> Path:
     """Where the store lives inside a data directory."""
     return Path(data_dir) / DATABASE_FILENAME
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached right now (database down, restarting, network): retry later.
+
+    Raised instead of the driver's own errors so the HTTP layer can answer 503, not 500.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStatus:
+    """What /readyz says about the store, apart from the index built from it."""
+
+    backend: str
+    reachable: bool
+    schema_version: int | None
+    error: str | None = None
+
+
+class Store(Protocol):
+    """The methods every backend provides (docs/scaling.md lists who calls which)."""
+
+    backend: str
+
+    @property
+    def location(self) -> str: ...
+    def is_empty(self) -> bool: ...
+    def generation(self) -> int: ...
+    def observed_generation(self) -> int: ...
+    def wait_for_change(self, known: int, timeout: float) -> None: ...
+    def schema_version(self) -> int: ...
+    def status(self) -> StoreStatus: ...
+    def get(self, article_id: str) -> Article | None: ...
+    def list(self, offset: int = 0, limit: int = 50) -> tuple[list[Article], int]: ...
+    def count(self) -> int: ...
+    def iter_all(self) -> Iterator[Article]: ...
+    def changes_since(self, generation: int) -> tuple[int, list[str]]: ...
+    def create(self, article: Article) -> Article: ...
+    def upsert(self, article: Article) -> bool: ...
+    def delete(self, article_id: str) -> bool: ...
+    def bulk_upsert(
+        self, articles: Iterable[Article], batch_size: int = DEFAULT_BATCH_SIZE
+    ) -> BulkResult: ...
+    def close(self) -> None: ...
+
+
+def open_store(
+    data_dir: str | os.PathLike, database_url: str | None = None, *, wait_seconds: float = 0.0
+) -> Store:
+    """The store the configuration names: PostgreSQL when `database_url` is set, else the SQLite
+    file in `data_dir`. `wait_seconds`: how long to wait for a database that is still starting."""
+    if database_url:
+        from service.corpus.postgres import PostgresArticleStore  # psycopg only when used
+
+        return PostgresArticleStore(database_url, wait_seconds=wait_seconds)
+    return ArticleStore(store_path(data_dir))
 
 
 class ArticleExists(Exception):
@@ -125,7 +158,11 @@ def article_digest(article: Article) -> str:
 class ArticleStore:
     """Articles in one SQLite file, safe to share between threads and gunicorn worker processes."""
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    backend = "sqlite"
+
+    def __init__(
+        self, path: str | os.PathLike, migrations: Sequence[Migration] = MIGRATIONS
+    ) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
@@ -142,8 +179,25 @@ class ArticleStore:
                 time.sleep(0.05)
         if str(mode).lower() != "wal":
             raise RuntimeError(f"SQLite refused WAL mode for {self.path} (got {mode!r})")
+        self._migrate(migrations)
+
+    def _migrate(self, migrations: Sequence[Migration]) -> None:
+        """Apply the migrations this file lacks, under the write lock (see migrations.py)."""
         with self._write() as tx:
-            tx.executescript_in_tx(_SCHEMA)
+            tx.conn.execute(VERSION_TABLE)
+            current = tx.conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0]
+            for migration in pending(current or 0, migrations):
+                for statement in statements(migration.sqlite):
+                    tx.conn.execute(statement)
+                tx.conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, datetime.now(UTC).isoformat()),
+                )
+
+    @property
+    def location(self) -> str:
+        """Where the articles are, for messages."""
+        return str(self.path)
 
     # -- connections and transactions -------------------------------------------------------------
 
@@ -191,6 +245,27 @@ class ArticleStore:
             self._connection().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         )
         return int(row[0])
+
+    def observed_generation(self) -> int:
+        """The generation as cheaply as this backend can tell it: for a local file, the read."""
+        return self.generation()
+
+    def wait_for_change(self, known: int, timeout: float) -> None:
+        """Block up to `timeout` s for a write after `known`. SQLite has no notifications, so
+        this just sleeps and the caller polls."""
+        time.sleep(timeout)
+
+    def schema_version(self) -> int:
+        """The newest migration applied to this file."""
+        row = self._connection().execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    def status(self) -> StoreStatus:
+        """Reachable and at which schema version; never raises (it answers /readyz)."""
+        try:
+            return StoreStatus(self.backend, True, self.schema_version())
+        except sqlite3.Error as exc:
+            return StoreStatus(self.backend, False, None, str(exc))
 
     def get(self, article_id: str) -> Article | None:
         row = (
@@ -334,12 +409,6 @@ class _WriteTransaction:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
-
-    def executescript_in_tx(self, script: str) -> None:
-        # executescript() would COMMIT first; run the statements one by one inside our transaction.
-        for statement in script.split(";"):
-            if statement.strip():
-                self.conn.execute(statement)
 
     def exists(self, article_id: str) -> bool:
         row = self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()

@@ -5,7 +5,11 @@ def test_livez_and_readyz(client: FlaskClient) -> None:
     assert client.get("/livez").get_json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.get_json() == {"status": "ready", "articles": 300}
+    body = ready.get_json()
+    assert (body["status"], body["articles"]) == ("ready", 300)
+    assert body["store"] == {"backend": "sqlite", "reachable": True, "schema_version": 1}
+    assert body["index"]["articles"] == 300
+    assert body["index"]["pending"] == 0
 
 
 def test_version_reports_corpus_size_and_generation(client: FlaskClient) -> None:

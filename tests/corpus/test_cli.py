@@ -246,3 +246,38 @@ def test_bad_batch_size_is_a_usage_error(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         main(["--data-dir", str(tmp_path), "import", "--batch-size", "0", "x.txt"])
     assert info.value.code == 2
+
+
+def test_sqlite_to_postgres_migration_by_export_and_import(tmp_path, corpus, capsys, pg_url):
+    """The documented move: export from SQLite, import into PostgreSQL (re-runnable), and the
+    PostgreSQL store exports the very same lines."""
+    sqlite_dir = str(tmp_path / "sqlite")
+    run(capsys, "--data-dir", sqlite_dir, "import", str(corpus))
+    dump = tmp_path / "corpus.jsonl"
+    assert run(capsys, "--data-dir", sqlite_dir, "export", "-o", str(dump))[0] == 0
+
+    status, out, _ = run(capsys, "--database-url", pg_url, "import", str(dump))
+    assert (status, out.split(" (")[0]) == (0, "added 8, updated 0, unchanged 0, skipped 0")
+    assert "articles in postgresql://verbatim@127.0.0.1:" in out
+    status, out, _ = run(capsys, "--database-url", pg_url, "import", str(dump))
+    assert (status, out.split(" (")[0]) == (0, "added 0, updated 0, unchanged 8, skipped 0")
+
+    again = tmp_path / "from-postgres.jsonl"
+    assert run(capsys, "--database-url", pg_url, "export", "-o", str(again))[0] == 0
+    assert again.read_bytes() == dump.read_bytes()
+
+
+def test_database_url_from_the_environment_and_an_unreachable_one(
+    tmp_path, corpus, capsys, monkeypatch, pg_url
+):
+    from tests.server import free_port
+
+    monkeypatch.setenv("VERBATIM_DATABASE_URL", pg_url)
+    status, out, _ = run(capsys, "import", str(corpus / "itv-troops.txt"))
+    assert (status, out.split(" (")[0]) == (0, "added 1, updated 0, unchanged 0, skipped 0")
+    assert not (tmp_path / "var").exists()
+    down = f"postgresql://verbatim:secret@127.0.0.1:{free_port()}/nowhere"
+    status, _, err = run(capsys, "--database-url", down, "export")
+    assert status == 3
+    assert "is unavailable" in err
+    assert "secret" not in err

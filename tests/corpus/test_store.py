@@ -1,15 +1,21 @@
-"""ArticleStore against real SQLite files: transactions, generations, change log, concurrency."""
+"""Both store backends against real databases (a SQLite file; a throw-away PostgreSQL server):
+transactions, generations, change log, concurrency. Every test taking `store` or `reopen` runs
+once per backend."""
 
 from __future__ import annotations
 
 import multiprocessing
 import sqlite3
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 
+import psycopg
 import pytest
 
-from service.corpus.store import ArticleExists, ArticleStore, BulkResult
+from service.corpus.postgres import PostgresArticleStore
+from service.corpus.store import ArticleExists, ArticleStore, BulkResult, Store, open_store
 from service.models import Article
 
 TRUMP = Article(
@@ -32,11 +38,31 @@ STARMER = Article(
 )
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, str | None]:
+    """(data dir, database URL or None): what `open_store` takes, one backend per param."""
+    if request.param == "sqlite":
+        return tmp_path / "data", None
+    return tmp_path / "data", request.getfixturevalue("pg_url")
+
+
 @pytest.fixture
-def store(tmp_path):
-    store = ArticleStore(tmp_path / "data" / "verbatim.sqlite3")
-    yield store
-    store.close()
+def reopen(location: tuple[Path, str | None]) -> Iterator[Callable[[], Store]]:
+    """Opens another store on the same data, as another worker or replica would."""
+    opened: list[Store] = []
+
+    def open_another() -> Store:
+        opened.append(open_store(*location))
+        return opened[-1]
+
+    yield open_another
+    for each in opened:
+        each.close()
+
+
+@pytest.fixture
+def store(reopen: Callable[[], Store]) -> Store:
+    return reopen()
 
 
 def test_new_store_creates_file_in_wal_mode_and_is_empty(tmp_path):
@@ -166,15 +192,14 @@ def test_failed_batch_rolls_back_whole_batch(store):
 
 
 def test_invalid_row_rolls_back(store):
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
         store.bulk_upsert([TRUMP, replace(STARMER, title=None)])
     assert store.is_empty()
     assert store.generation() == 0
 
 
-def test_second_store_on_same_file_sees_writes(tmp_path):
-    path = tmp_path / "verbatim.sqlite3"
-    writer, reader = ArticleStore(path), ArticleStore(path)
+def test_second_store_on_same_data_sees_writes(reopen):
+    writer, reader = reopen(), reopen()
     assert reader.generation() == 0
     writer.create(TRUMP)
     assert reader.generation() == 1
@@ -205,28 +230,27 @@ def test_threads_share_one_store_without_losing_writes(store):
     assert sorted(ids) == sorted(f"t{w}-{n}" for w in range(6) for n in range(25))
 
 
-def _process_writer(path: str, worker: int, count: int) -> None:
-    store = ArticleStore(path)
+def _process_writer(location: tuple[Path, str | None], worker: int, count: int) -> None:
+    store = open_store(*location)
     for n in range(count):
         store.upsert(replace(TRUMP, id=f"p{worker}-{n}", text=f"Article {n} from {worker}."))
 
 
-def test_processes_write_concurrently_and_generation_counts_every_commit(tmp_path):
-    path = str(tmp_path / "verbatim.sqlite3")
+def test_processes_write_concurrently_and_generation_counts_every_commit(location, reopen):
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_process_writer, args=(path, w, 30)) for w in range(4)]
+    workers = [context.Process(target=_process_writer, args=(location, w, 30)) for w in range(4)]
     for process in workers:
         process.start()
     for process in workers:
         process.join(timeout=60)
         assert process.exitcode == 0
-    store = ArticleStore(path)
+    store = reopen()
     assert store.count() == 120
     assert store.generation() == 120
     assert len(store.changes_since(0)[1]) == 120
 
 
-def test_connection_is_reopened_after_fork(tmp_path):
+def test_sqlite_connection_is_reopened_after_fork(tmp_path):
     """gunicorn's preload_app forks after the store was opened: the child must not reuse the
     parent's SQLite connection."""
     store = ArticleStore(tmp_path / "verbatim.sqlite3")
@@ -242,3 +266,105 @@ def test_connection_is_reopened_after_fork(tmp_path):
     process.start()
     process.join(timeout=30)
     assert queue.get(timeout=5) == (True, True)
+
+
+def test_fork_gives_the_child_its_own_connections_and_leaves_the_parents_working(reopen):
+    """Both backends: a forked child (a gunicorn worker after preload) reads and writes through
+    connections of its own, and the parent's keep working afterwards."""
+    store = reopen()
+    store.create(TRUMP)
+    store.observed_generation()  # the PostgreSQL listener is running in the parent
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+
+    def child() -> None:
+        store.create(STARMER)
+        queue.put((store.get(TRUMP.id) == TRUMP, store.generation()))
+
+    process = context.Process(target=child)
+    process.start()
+    process.join(timeout=30)
+    assert queue.get(timeout=5) == (True, 2)
+    assert process.exitcode == 0
+    assert store.get(STARMER.id) == STARMER
+    assert store.generation() == 2
+
+
+def test_the_schema_version_is_reported(store):
+    from service.corpus.migrations import LATEST_VERSION
+
+    assert store.schema_version() == LATEST_VERSION
+    status = store.status()
+    assert (status.reachable, status.schema_version) == (True, LATEST_VERSION)
+    assert status.backend in ("sqlite", "postgresql")
+
+
+def test_observed_generation_catches_up_with_another_stores_write(reopen):
+    """The cheap per-request read (a NOTIFY-fed value on PostgreSQL) converges on the counter."""
+    import time
+
+    writer, reader = reopen(), reopen()
+    start = reader.observed_generation()
+    writer.create(TRUMP)
+    deadline = time.monotonic() + 3
+    while reader.observed_generation() == start and time.monotonic() < deadline:
+        reader.wait_for_change(start, 0.1)
+    assert reader.observed_generation() == writer.generation() == start + 1
+
+
+def test_concurrent_creates_of_one_id_from_two_stores_make_one_article(reopen):
+    stores = [reopen(), reopen()]
+    outcomes: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def create(n: int) -> None:
+        barrier.wait()
+        try:
+            stores[n % 2].create(replace(TRUMP, title=f"version {n}"))
+            outcomes.append("created")
+        except ArticleExists:
+            outcomes.append("exists")
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["created"] + ["exists"] * 7
+    assert stores[0].count() == 1
+    assert stores[1].generation() == 1
+
+
+def test_concurrent_replaces_of_one_id_leave_the_last_writer_and_one_change_row(reopen):
+    stores = [reopen(), reopen()]
+    stores[0].create(TRUMP)
+    barrier = threading.Barrier(6)
+
+    def replace_many(n: int) -> None:
+        barrier.wait()
+        for k in range(10):
+            stores[n % 2].upsert(replace(TRUMP, title=f"writer {n} round {k}"))
+
+    threads = [threading.Thread(target=replace_many, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert stores[1].count() == 1
+    assert stores[1].get(TRUMP.id).title.endswith("round 9")
+    assert stores[0].generation() == 61
+    assert stores[0].changes_since(0) == (61, [TRUMP.id])
+
+
+def test_postgres_connection_failures_are_store_unavailable(tmp_path):
+    """A database that is not there is a StoreUnavailable (the API's 503), raised quickly."""
+    import time
+
+    from service.corpus.store import StoreUnavailable
+    from tests.server import free_port
+
+    url = f"postgresql://nobody@127.0.0.1:{free_port()}/none"
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable, match="unavailable"):
+        PostgresArticleStore(url)
+    assert time.monotonic() - started < 10
