@@ -34,10 +34,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_adversarial.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_real_quotes.py
+	$(BIN)/python bench/eval_speakers.py
+	$(BIN)/python bench/bench_scale.py
 
 # The long fuzzing run: random (not derandomised) and 25x the examples `make test` uses.
 fuzz: $(STAMP)
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/test_fuzz_api.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/api/test_fuzz_api.py
 
 openapi: $(STAMP)
 	$(BIN)/python -m service.api.openapi_export > openapi.json
