@@ -46,6 +46,8 @@ def open_engine(
         report = import_paths(store, [corpus_dir])
         for error in report.skipped:
             log.error("corpus file skipped: %s: %s", error.path, error.reason)
+        for notice in report.notices:
+            log.warning("corpus file: %s: %s", notice.path, notice.message)
         log.info("seeded the store with %d articles from %s", len(report.added), corpus_dir)
     return Verbatim(store, snapshot=snapshot_path(data_dir))
 
