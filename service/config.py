@@ -26,6 +26,15 @@ DEFAULT_MAX_BODY = 5 * 1024 * 1024
 DEFAULT_DATABASE_WAIT = 30
 
 
+API_DESCRIPTION = (
+    "Find the verbatim source of a quote in a corpus of news articles, who said it, and how sure "
+    "the service is. Errors are RFC 9457 problems (application/problem+json) whose `status` "
+    "repeats the HTTP status: each operation lists the ones it can answer. Besides those, any "
+    "path answers 405 (with `Allow`) to a method it does not accept, and 404 when it does not "
+    "exist. The service sets no rate limit (no 429): put one in the reverse proxy in front of it."
+)
+
+
 def _int_env(name: str, default: int) -> int:
     raw = os.environ.get(name, "")
     try:
@@ -87,6 +96,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "API_TITLE": "Verbatim",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
+        "API_SPEC_OPTIONS": {"info": {"description": API_DESCRIPTION}},
         "OPENAPI_URL_PREFIX": "/",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "docs",
