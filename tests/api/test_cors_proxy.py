@@ -9,8 +9,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.config import parse_proxy_fix
+from service.config import BUNDLED_CORPUS, parse_proxy_fix
 from tests.conftest import SEED_ID, TEST_API_KEY
+
+# Only the seed story: these tests are about headers, and indexing 300 articles per app is slow.
+SEED_CORPUS = str(BUNDLED_CORPUS / "seed")
 
 TOOL = "https://tool.newsroom.example"
 OTHER = "https://other.example"
@@ -35,6 +38,7 @@ def cors_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     return create_app(
         {
             "VERBATIM_DATA_DIR": str(tmp_path_factory.mktemp("cors")),
+            "VERBATIM_CORPUS_DIR": SEED_CORPUS,
             "TESTING": True,
             "VERBATIM_API_KEY": TEST_API_KEY,
             "VERBATIM_CORS_ORIGINS": f"{TOOL}, https://second.example/",
@@ -170,6 +174,7 @@ def proxied_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     return create_app(
         {
             "VERBATIM_DATA_DIR": str(tmp_path_factory.mktemp("proxied")),
+            "VERBATIM_CORPUS_DIR": SEED_CORPUS,
             "TESTING": True,
             "VERBATIM_API_KEY": TEST_API_KEY,
             "VERBATIM_PROXY_FIX": "for=1,proto=1,host=1,prefix=1",
@@ -222,7 +227,7 @@ def test_links_built_by_the_service_carry_the_prefix(proxied_app: Flask) -> None
 def test_forwarded_headers_are_ignored_without_the_setting(
     make_app: Callable[..., Flask],
 ) -> None:
-    client = make_app(VERBATIM_API_KEY=TEST_API_KEY).test_client()
+    client = make_app(VERBATIM_API_KEY=TEST_API_KEY, VERBATIM_CORPUS_DIR=SEED_CORPUS).test_client()
     docs = client.get("/docs", headers=FORWARDED).get_data(as_text=True)
     assert 'url: "/openapi.json"' in docs
     response = client.post(

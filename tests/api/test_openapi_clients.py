@@ -185,7 +185,8 @@ def test_write_examples_are_real_answers(tmp_path: Path, make_app: Callable[...,
 def test_served_document_names_the_proxy_prefix_as_its_server(
     make_app: Callable[..., Flask],
 ) -> None:
-    client = make_app(VERBATIM_PROXY_FIX="prefix=1").test_client()
+    seed_only = str(ROOT / "corpus" / "seed")
+    client = make_app(VERBATIM_PROXY_FIX="prefix=1", VERBATIM_CORPUS_DIR=seed_only).test_client()
     served = client.get("/openapi.json", headers={"X-Forwarded-Prefix": "/verbatim"}).get_json()
     assert served["servers"] == [{"url": "/verbatim"}]
     assert {k: v for k, v in served.items() if k != "servers"} == DOCUMENT

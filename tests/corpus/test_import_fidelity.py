@@ -23,6 +23,13 @@ from tests.conftest import TEST_API_KEY
 AUTH = {"Authorization": f"Bearer {TEST_API_KEY}"}
 
 
+def empty_app(make_app: Callable[..., Flask], tmp_path: Path) -> Flask:
+    """An app whose store starts empty: these tests are about records, not the bundled corpus."""
+    corpus = tmp_path / "empty-corpus"
+    corpus.mkdir(exist_ok=True)
+    return make_app(VERBATIM_API_KEY=TEST_API_KEY, VERBATIM_CORPUS_DIR=str(corpus))
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -99,7 +106,7 @@ def test_api_and_importer_accept_and_refuse_the_same_records(
     imported, skipped = load_articles([feed])
     by_line = {int(e.path.rsplit(":", 1)[1]): e.reason for e in skipped}
 
-    client = make_app(VERBATIM_API_KEY=TEST_API_KEY).test_client()
+    client = empty_app(make_app, tmp_path).test_client()
     api_outcomes: dict[int, str] = {}
     api_stored: dict[str, str | None] = {}
     for line, record in enumerate(RECORDS, start=1):
@@ -250,8 +257,8 @@ def test_a_named_id_is_used_as_given_or_refused(tmp_path: Path) -> None:
     ]
 
 
-def test_api_generates_transliterated_ids(make_app: Callable[..., Flask]) -> None:
-    client = make_app(VERBATIM_API_KEY=TEST_API_KEY).test_client()
+def test_api_generates_transliterated_ids(tmp_path: Path, make_app: Callable[..., Flask]) -> None:
+    client = empty_app(make_app, tmp_path).test_client()
     ids = [
         client.post("/v1/articles", json={"title": title, "text": text}, headers=AUTH).get_json()[
             "id"
