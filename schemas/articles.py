@@ -7,12 +7,12 @@ article the API would accept.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 from schemas.quotes import QuoteSchema
+from service.corpus.dates import DateError, parse_published
 
 # Stored text is capped so one article cannot dominate memory or the index: 1 MiB of UTF-8 is
 # roughly 170,000 words, far beyond the longest news feature or transcript.
@@ -43,18 +43,6 @@ def _validate_text(value: str) -> None:
         raise ValidationError("Text must not be blank.")
     if len(value.encode("utf-8")) > MAX_TEXT_BYTES:
         raise ValidationError(f"Text is larger than {MAX_TEXT_BYTES} bytes of UTF-8.")
-
-
-def _parse_published(value: str) -> date:
-    """An ISO 8601 date, or a datetime whose date we keep (feeds often send timestamps)."""
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        pass
-    try:
-        return datetime.fromisoformat(value).date()
-    except ValueError:
-        raise ValidationError("Not an ISO 8601 date (YYYY-MM-DD).") from None
 
 
 class Utf8String(fields.String):
@@ -93,7 +81,12 @@ class ArticleInSchema(Schema):
     url = fields.Url(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=2000))
     published = Utf8String(
         allow_none=True,
-        metadata={"description": "ISO 8601 date (YYYY-MM-DD); a datetime is cut to its date"},
+        metadata={
+            "description": "Publication date, stored as YYYY-MM-DD. ISO 8601 dates and datetimes "
+            "(cut to the date as written) and unambiguous written forms ('19 August 2025', "
+            "'Tue, 19 Aug 2025 10:00:00 GMT') are read; an ambiguous ('03/04/2025') or "
+            "incomplete ('August 2025') date is refused, never guessed"
+        },
     )
     licence = Utf8String(allow_none=True, validate=validate.Length(max=500))
     credit = Utf8String(allow_none=True, validate=validate.Length(max=1000))
@@ -106,9 +99,9 @@ class ArticleInSchema(Schema):
         data["title"] = title
         if data.get("published") is not None:
             try:
-                data["published"] = _parse_published(data["published"].strip()).isoformat()
-            except ValidationError as exc:
-                raise ValidationError(exc.messages, "published") from None
+                data["published"] = parse_published(data["published"]).isoformat()
+            except DateError as exc:
+                raise ValidationError(str(exc), "published") from None
         return data
 
 

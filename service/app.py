@@ -10,7 +10,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_cors import CORS
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.api import articles, docs_assets, extract, health, verify, web
 from service.api.context import install_engine
@@ -44,6 +46,8 @@ def open_engine(
         report = import_paths(store, [corpus_dir])
         for error in report.skipped:
             log.error("corpus file skipped: %s: %s", error.path, error.reason)
+        for notice in report.notices:
+            log.warning("corpus file: %s: %s", notice.path, notice.message)
         log.info("seeded the store with %d articles from %s", len(report.added), corpus_dir)
     return Verbatim(store, snapshot=snapshot_path(data_dir))
 
@@ -75,7 +79,46 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_request_hooks(app)
     app.register_error_handler(StoreUnavailable, store_unavailable)
+    enable_cors(app)
+    if app.config["VERBATIM_PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, **app.config["VERBATIM_PROXY_FIX"])
     return app
+
+
+# What a browser app on another origin may send and read. No cookies: writes authenticate with
+# the bearer key, which a browser never sends on its own, so CORS cannot turn into CSRF.
+CORS_ALLOW_HEADERS = ["Content-Type", "Authorization", "X-Request-ID"]
+CORS_EXPOSE_HEADERS = ["Location", "Retry-After", "WWW-Authenticate", "X-Request-ID"]
+CORS_MAX_AGE = 600
+
+
+def enable_cors(app: Flask) -> None:
+    """Let the configured origins call the API and read the contract (flask-cors).
+
+    The API and /openapi.json only: the page and /docs are for this origin. Writes still need
+    the key; a preflight (OPTIONS) never reaches the key check, which guards the write itself.
+    """
+    origins = app.config["VERBATIM_CORS_ORIGINS"]
+    if not origins:
+        return
+    CORS(
+        app,
+        resources={r"/v1/*": {}, "/openapi.json": {}},
+        origins=origins,
+        allow_headers=CORS_ALLOW_HEADERS,
+        expose_headers=CORS_EXPOSE_HEADERS,
+        methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+        max_age=CORS_MAX_AGE,
+        supports_credentials=False,
+    )
+
+    @app.after_request
+    def vary_on_origin(response: Response) -> Response:
+        # flask-cors adds Vary only for several origins, but one allowed origin still gets
+        # different headers from every other: a shared cache must key on Origin either way.
+        if request.path.startswith("/v1/") or request.path == "/openapi.json":
+            response.vary.add("Origin")
+        return response
 
 
 def store_unavailable(error: StoreUnavailable) -> Response:

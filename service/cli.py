@@ -8,6 +8,8 @@ the SQLite store in `--data-dir`, else `$VERBATIM_DATA_DIR`, else `./var` - the 
 reads, so articles imported while it runs are served on the next request (on every replica).
 Moving from SQLite to PostgreSQL: `verbatim export -o corpus.jsonl`, then
 `verbatim --database-url postgresql://... import corpus.jsonl` (idempotent, re-runnable).
+Stored-but-changed articles (an id made from a file name, a title slug taken in the same run
+and suffixed) are printed as `notice` lines; they do not change the exit status.
 Exit status: 0 on success, 1 if any file or record was skipped, 2 on a usage error, 3 if the
 store cannot be reached.
 """
@@ -59,10 +61,13 @@ def run_import(args: argparse.Namespace) -> int:
         )
     for error in report.skipped:
         print(f"skipped {error.path}: {error.reason}", file=sys.stderr)
+    for notice in report.notices:
+        print(f"notice {notice.path}: {notice.message}", file=sys.stderr)
     counts = report.counts
+    notices = f", notices {counts['notices']}" if report.notices else ""
     print(
         f"added {counts['added']}, updated {counts['updated']}, "
-        f"unchanged {counts['unchanged']}, skipped {counts['skipped']} "
+        f"unchanged {counts['unchanged']}, skipped {counts['skipped']}{notices} "
         f"(store: {store.count()} articles in {store.location})"
     )
     return 1 if report.skipped else 0

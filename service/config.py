@@ -8,6 +8,8 @@
 | VERBATIM_CORPUS_DIR | bundled corpus/ | articles loaded into an empty store on first start |
 | VERBATIM_API_KEY | unset | bearer key for write endpoints; unset = writes refused |
 | VERBATIM_MAX_BODY | 5242880 | request body limit in bytes (413 above it) |
+| VERBATIM_CORS_ORIGINS | unset | comma-separated origins allowed to call the API from a browser |
+| VERBATIM_PROXY_FIX | unset | trusted proxy hops, e.g. "for=1,proto=1,host=1,prefix=1" (ProxyFix) |
 """
 
 from __future__ import annotations
@@ -24,12 +26,57 @@ DEFAULT_MAX_BODY = 5 * 1024 * 1024
 DEFAULT_DATABASE_WAIT = 30
 
 
+API_DESCRIPTION = (
+    "Find the verbatim source of a quote in a corpus of news articles, who said it, and how sure "
+    "the service is. Errors are RFC 9457 problems (application/problem+json) whose `status` "
+    "repeats the HTTP status: each operation lists the ones it can answer. Besides those, any "
+    "path answers 405 (with `Allow`) to a method it does not accept, and 404 when it does not "
+    "exist. The service sets no rate limit (no 429): put one in the reverse proxy in front of it."
+)
+
+
 def _int_env(name: str, default: int) -> int:
     raw = os.environ.get(name, "")
     try:
         return int(raw) if raw.strip() else default
     except ValueError as exc:
         raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def parse_origins(raw: str) -> list[str]:
+    """`https://a.example, https://b.example` -> the list; blank -> no origin."""
+    return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
+
+
+# VERBATIM_PROXY_FIX keys -> werkzeug ProxyFix arguments: how many proxies set each header.
+PROXY_FIX_KEYS = {
+    "for": "x_for",
+    "proto": "x_proto",
+    "host": "x_host",
+    "port": "x_port",
+    "prefix": "x_prefix",
+}
+
+
+def parse_proxy_fix(raw: str) -> dict[str, int]:
+    """`for=1,proto=1,host=1,prefix=1` -> ProxyFix keyword arguments; blank -> {} (off).
+
+    Off by default: trusting X-Forwarded-* from a client that is not a proxy lets it forge its
+    address and the links the service builds. A typo fails the start, not the first request.
+    """
+    counts: dict[str, int] = {}
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        key = key.strip().lower()
+        if key not in PROXY_FIX_KEYS or not sep or not value.strip().isdigit():
+            raise RuntimeError(
+                f"VERBATIM_PROXY_FIX: {part!r} is not KEY=COUNT with KEY one of "
+                f"{', '.join(PROXY_FIX_KEYS)} (e.g. 'for=1,proto=1,host=1,prefix=1')"
+            )
+        counts[PROXY_FIX_KEYS[key]] = int(value)
+    return counts
 
 
 def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -42,17 +89,27 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "VERBATIM_DATABASE_URL": os.environ.get("VERBATIM_DATABASE_URL") or None,
         "VERBATIM_DATABASE_WAIT": _int_env("VERBATIM_DATABASE_WAIT", DEFAULT_DATABASE_WAIT),
         "VERBATIM_MAX_BODY": _int_env("VERBATIM_MAX_BODY", DEFAULT_MAX_BODY),
+        # Browser apps on these origins may call the API; none by default (same origin only).
+        "VERBATIM_CORS_ORIGINS": parse_origins(os.environ.get("VERBATIM_CORS_ORIGINS", "")),
+        "VERBATIM_PROXY_FIX": parse_proxy_fix(os.environ.get("VERBATIM_PROXY_FIX", "")),
         # flask-smorest / OpenAPI
         "API_TITLE": "Verbatim",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
+        "API_SPEC_OPTIONS": {"info": {"description": API_DESCRIPTION}},
         "OPENAPI_URL_PREFIX": "/",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         # Served from the swagger-ui-bundle package: newsroom networks are often offline.
-        "OPENAPI_SWAGGER_UI_URL": "/docs-assets/",
+        # Relative to /docs, so the page also loads under a proxy's path prefix.
+        "OPENAPI_SWAGGER_UI_URL": "docs-assets/",
         "JSON_SORT_KEYS": False,
     }
     config.update(overrides or {})
+    # Overrides may be written as the environment would spell them.
+    if isinstance(config["VERBATIM_CORS_ORIGINS"], str):
+        config["VERBATIM_CORS_ORIGINS"] = parse_origins(config["VERBATIM_CORS_ORIGINS"])
+    if isinstance(config["VERBATIM_PROXY_FIX"], str):
+        config["VERBATIM_PROXY_FIX"] = parse_proxy_fix(config["VERBATIM_PROXY_FIX"])
     config["MAX_CONTENT_LENGTH"] = config["VERBATIM_MAX_BODY"]
     return config

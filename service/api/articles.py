@@ -23,7 +23,9 @@ from schemas.articles import (
     ArticleSchema,
     is_valid_article_id,
 )
+from service.api import examples
 from service.api.context import current_engine
+from service.api.errors import problems
 from service.corpus.formats import slugify
 from service.corpus.store import ArticleExists
 from service.engine import Verbatim
@@ -156,7 +158,9 @@ class ArticleCollection(MethodView):
     # RAISE: a client sending ?page=2 learns this API pages with offset/limit instead of
     # silently getting the first page again (webargs would otherwise drop unknown query args).
     @blp.arguments(ArticleListArgsSchema, location="query", unknown=RAISE)
-    @blp.response(200, ArticlePageSchema)
+    @blp.response(200, ArticlePageSchema, example=examples.ARTICLE_PAGE_RESPONSE)
+    @problems(blp, 503)
+    @blp.doc(operationId="listArticles")
     def get(self, args: dict) -> ArticlePage:
         """List articles (metadata and quote counts), ordered by id, `offset`/`limit` paging."""
         page, total = current_engine().list_articles(args["offset"], args["limit"])
@@ -167,12 +171,15 @@ class ArticleCollection(MethodView):
             limit=args["limit"],
         )
 
-    @blp.arguments(ArticleInSchema)
-    @blp.response(201, ArticleSchema)
-    @blp.alt_response(401, description="Missing or wrong API key")
-    @blp.alt_response(403, description="Writes are disabled (no API key configured)")
-    @blp.alt_response(409, description="The id is taken, or this article is already stored")
-    @blp.doc(security=_WRITE_SECURITY)
+    @blp.arguments(ArticleInSchema, example=examples.ARTICLE_REQUEST)
+    @blp.response(
+        201,
+        ArticleSchema,
+        example=examples.ARTICLE_RESPONSE,
+        headers={"Location": {"description": "The article's URL", "schema": {"type": "string"}}},
+    )
+    @problems(blp, 400, 401, 403, 409, 413, 415, 503)
+    @blp.doc(security=_WRITE_SECURITY, operationId="createArticle")
     def post(self, data: dict) -> tuple[StoredArticle, dict]:
         """Add an article; without `id`, one is made from the title. Answers with its quotes."""
         engine = current_engine()
@@ -194,7 +201,9 @@ class ArticleCollection(MethodView):
 
 @blp.route("/<article_id>")
 class ArticleItem(MethodView):
-    @blp.response(200, ArticleSchema)
+    @blp.response(200, ArticleSchema, example=examples.ARTICLE_RESPONSE)
+    @problems(blp, 404, 503)
+    @blp.doc(operationId="getArticle")
     def get(self, article_id: str) -> StoredArticle:
         """One article: metadata, the exact text, and the quotes extracted from it."""
         found = current_engine().get_article(article_id)
@@ -202,12 +211,13 @@ class ArticleItem(MethodView):
             abort(404, message=f"No article with id {article_id!r}.")
         return _stored(*found)
 
-    @blp.arguments(ArticleInSchema)
-    @blp.response(200, ArticleSchema, description="Replaced")
-    @blp.alt_response(201, schema=ArticleSchema, description="Created")
-    @blp.alt_response(401, description="Missing or wrong API key")
-    @blp.alt_response(403, description="Writes are disabled (no API key configured)")
-    @blp.doc(security=_WRITE_SECURITY)
+    @blp.arguments(ArticleInSchema, example=examples.ARTICLE_REQUEST)
+    @blp.response(200, ArticleSchema, description="Replaced", example=examples.ARTICLE_RESPONSE)
+    @blp.alt_response(
+        201, schema=ArticleSchema, description="Created", example=examples.ARTICLE_RESPONSE
+    )
+    @problems(blp, 400, 401, 403, 413, 415, 503)
+    @blp.doc(security=_WRITE_SECURITY, operationId="replaceArticle")
     def put(self, data: dict, article_id: str) -> tuple[StoredArticle, int]:
         """Create or replace the article with this id. Answers with its quotes."""
         if not is_valid_article_id(article_id):
@@ -221,11 +231,9 @@ class ArticleItem(MethodView):
         created, quotes = current_engine().upsert_article(article)
         return _stored(article, quotes), 201 if created else 200
 
-    @blp.response(204)
-    @blp.alt_response(401, description="Missing or wrong API key")
-    @blp.alt_response(403, description="Writes are disabled (no API key configured)")
-    @blp.alt_response(404, description="No such article")
-    @blp.doc(security=_WRITE_SECURITY)
+    @blp.response(204, description="Deleted")
+    @problems(blp, 401, 403, 404, 503)
+    @blp.doc(security=_WRITE_SECURITY, operationId="deleteArticle")
     def delete(self, article_id: str) -> None:
         """Delete an article; it stops matching on every worker's next request."""
         if not current_engine().delete_article(article_id):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import http
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Flask, Response, g, json, request
-from flask_smorest import Api
+from flask import Flask, Response, current_app, g, json, request
+from flask_smorest import Api, Blueprint
+from marshmallow import fields
 from werkzeug.exceptions import HTTPException
 
 from schemas.errors import ProblemSchema
+from service.api.examples import PROBLEMS
 
 PROBLEM_MIME = "application/problem+json"
 log = logging.getLogger("verbatim.errors")
@@ -41,19 +45,96 @@ def problem_response(status: int, title: str, detail: str | None = None, **extra
     return Response(json.dumps(ProblemSchema().dump(body)), status=status, mimetype=PROBLEM_MIME)
 
 
+# Headers that go with an error, documented so generated clients expose them.
+PROBLEM_HEADERS: dict[int, dict[str, dict[str, Any]]] = {
+    401: {
+        "WWW-Authenticate": {
+            "description": "The bearer challenge (RFC 6750)",
+            "schema": {"type": "string"},
+        }
+    },
+    503: {
+        "Retry-After": {
+            "description": "Seconds to wait before retrying",
+            "schema": {"type": "integer"},
+        }
+    },
+}
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
+
+
+def problems(blp: Blueprint, *statuses: int) -> Callable[[ViewFunc], ViewFunc]:
+    """Document the error statuses a view can answer, each a reference to its problem response
+    (components.responses, with an example), so client generators know every outcome."""
+
+    def decorate(view: ViewFunc) -> ViewFunc:
+        for status in statuses:
+            view = blp.alt_response(status, response=http.HTTPStatus(status).name)(view)
+        return view
+
+    return decorate
+
+
 class ProblemApi(Api):
     """flask-smorest Api whose error handler speaks problem+json."""
 
     ERROR_SCHEMA = ProblemSchema
 
+    def __init__(self, app: Flask | None = None, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self._type_nullable_references()
+
+    def _type_nullable_references(self) -> None:
+        """A nullable nested object as `allOf: [$ref], nullable: true` (OpenAPI 3.0).
+
+        apispec writes `anyOf: [{type: object, nullable: true}, $ref]`, which generators read as
+        a union with an empty object type that matches any object first (openapi-python-client
+        parsed every `match` as that empty type). The allOf form is one type that may be null.
+        """
+        converter = self.ma_plugin.converter
+        functions = converter.attribute_functions
+        original = next(f for f in functions if f.__name__ == "field2nullable")
+
+        def field2nullable(field: fields.Field, ret: dict, **kwargs: Any) -> dict:
+            if field.allow_none and "$ref" in ret:
+                return {"allOf": [{"$ref": ret.pop("$ref")}], "nullable": True}
+            if field.allow_none and "allOf" in ret:  # a $ref with a description beside it
+                return {"allOf": ret.pop("allOf"), "nullable": True}
+            return original(field, ret=ret, **kwargs)
+
+        functions[functions.index(original)] = field2nullable
+
+    def _openapi_json(self) -> Response:
+        """The document; behind a proxy's path prefix it names the prefix as its server, so
+        /docs' "Try it out" calls the API through the proxy (the committed copy has none)."""
+        document = self.spec.to_dict()
+        if request.script_root:
+            document = {**document, "servers": [{"url": request.script_root}]}
+        return current_app.response_class(
+            json.dumps(document, indent=2, sort_keys=False), mimetype="application/json"
+        )
+
     def _register_responses(self) -> None:
-        """Document error responses with the media type they are sent with (problem+json)."""
-        json_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
-        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_MIME
-        try:
-            super()._register_responses()
-        finally:
-            self.DEFAULT_RESPONSE_CONTENT_TYPE = json_type
+        """One problem+json response per status, with the service's own example and headers;
+        registered lazily, so the document lists only the statuses some operation answers."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                media: dict[str, Any] = {"schema": self.ERROR_SCHEMA}
+                if status in PROBLEMS:
+                    media["example"] = PROBLEMS[status]
+                response["content"] = {PROBLEM_MIME: media}
+                if status in PROBLEM_HEADERS:
+                    response["headers"] = PROBLEM_HEADERS[status]
+            self.spec.components.response(status.name, response, lazy=True)
+        self.spec.components.response(
+            "DEFAULT_ERROR",
+            {
+                "description": "Any other error, such as a server error (500)",
+                "content": {PROBLEM_MIME: {"schema": self.ERROR_SCHEMA, "example": PROBLEMS[500]}},
+            },
+            lazy=True,
+        )
 
     def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
         status = error.code or 500

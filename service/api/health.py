@@ -9,7 +9,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from schemas.health import HealthSchema, ReadinessSchema, VersionSchema
+from service.api import examples
 from service.api.context import current_engine, engine_of
+from service.api.errors import problems
 
 blp = Blueprint("health", __name__, description="Service health")
 
@@ -23,7 +25,8 @@ def package_version() -> str:
 
 @blp.route("/livez")
 class Liveness(MethodView):
-    @blp.response(200, HealthSchema)
+    @blp.response(200, HealthSchema, example=examples.LIVEZ_RESPONSE)
+    @blp.doc(operationId="getLiveness")
     def get(self) -> dict:
         """The process is up (says nothing about the corpus)."""
         return {"status": "ok"}
@@ -31,10 +34,14 @@ class Liveness(MethodView):
 
 @blp.route("/readyz")
 class Readiness(MethodView):
-    @blp.response(200, ReadinessSchema)
+    @blp.response(200, ReadinessSchema, example=examples.READYZ_RESPONSE)
     @blp.alt_response(
-        503, schema=ReadinessSchema, description="The store is unreachable (or not indexed yet)"
+        503,
+        schema=ReadinessSchema,
+        description="The store is unreachable (or not indexed yet)",
+        example=examples.READYZ_UNAVAILABLE_RESPONSE,
     )
+    @blp.doc(operationId="getReadiness")
     def get(self) -> tuple[dict, int]:
         """Ready to answer queries: the store is reachable and the corpus indexed. The store
         (backend, reachable, schema version) and the index are reported separately."""
@@ -62,7 +69,9 @@ class Readiness(MethodView):
 
 @blp.route("/version")
 class Version(MethodView):
-    @blp.response(200, VersionSchema)
+    @blp.response(200, VersionSchema, example=examples.VERSION_RESPONSE)
+    @problems(blp, 503)
+    @blp.doc(operationId="getVersion")
     def get(self) -> dict:
         """Package version, corpus size and index generation."""
         engine = current_engine()

@@ -11,7 +11,9 @@ from schemas.verify import (
     VerifyRequestSchema,
     VerifyResponseSchema,
 )
+from service.api import examples
 from service.api.context import current_engine
+from service.api.errors import problems
 from service.api.observability import count_verdict
 from service.models import VerifyResult
 
@@ -27,8 +29,10 @@ def _verify(item: dict) -> VerifyResult:
 
 @blp.route("")
 class Verify(MethodView):
-    @blp.arguments(VerifyRequestSchema)
-    @blp.response(200, VerifyResponseSchema)
+    @blp.arguments(VerifyRequestSchema, example=examples.VERIFY_REQUEST)
+    @blp.response(200, VerifyResponseSchema, example=examples.VERIFY_RESPONSE)
+    @problems(blp, 400, 413, 415, 503)
+    @blp.doc(operationId="verifyQuote")
     def post(self, item: dict) -> VerifyResult:
         """Find the verbatim original of a quote, who said it, and how sure we are."""
         return _verify(item)
@@ -36,8 +40,10 @@ class Verify(MethodView):
 
 @blp.route("/batch")
 class VerifyBatch(MethodView):
-    @blp.arguments(VerifyBatchRequestSchema)
-    @blp.response(200, VerifyBatchResponseSchema)
+    @blp.arguments(VerifyBatchRequestSchema, example=examples.VERIFY_BATCH_REQUEST)
+    @blp.response(200, VerifyBatchResponseSchema, example=examples.VERIFY_BATCH_RESPONSE)
+    @problems(blp, 400, 413, 415, 503)
+    @blp.doc(operationId="verifyQuotes")
     def post(self, batch: dict) -> dict:
         """Verify up to 100 quotes; results come back in request order."""
         return {"results": [_verify(item) for item in batch["items"]]}

@@ -3,20 +3,24 @@
 Plain text with a short `Key: value` header (single stories dropped by hand), JSON Lines (bulk
 exports), Markdown with a metadata header or `---` front matter, `.json` files (one article object
 or a list) and saved web pages (`.html`, whose title, date and body trafilatura extracts rather
-than hand-written scraping). Every reader returns Articles or LoadErrors: a file that cannot be
-read is reported by name and skipped, so one bad file never stops the rest.
+than hand-written scraping). Every reader returns ArticleRecords (the fields as the file spells
+them, validated later by the API's own schema) or LoadErrors: a file that cannot be read is
+reported by name and skipped, so one bad file never stops the rest. Nothing here rewrites a
+value: dates, ids and unknown fields are judged by the importer, which reports what it changed.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from service.models import Article
+import yaml
+from slugify import slugify as transliterated_slug
 
 # Header keys we recognise in hand-dropped .txt files. Requiring known keys (and a title) keeps a
 # headline that happens to contain a colon ("Ukraine: the talks") from being read as a header.
@@ -37,10 +41,21 @@ HEADER_FIELDS = {
 HEADER_NOTES = {"gold speakers", "content", "notes", "note"}
 
 _HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z _-]{0,30}):[ \t]*(.*)")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_SLUG_DROP = re.compile(r"[^a-z0-9]+")
+# The header ends at the first blank line; CRLF files (saved on Windows) count too.
+_BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
+# `---` front matter, closed by `---` or `...` (YAML's document end), CRLF or LF.
+_FRONT_MATTER = re.compile(r"---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+FRONT_MATTER_ALIASES = {
+    "date": "published",
+    "license": "licence",
+    "link": "url",
+    "outlet": "source",
+}
+ARTICLE_FIELDS = ("id", "title", "text", "source", "url", "published", "licence", "credit")
 
 MAX_SLUG = 80
+# A title with nothing that transliterates (emoji, punctuation) still needs an id.
+FALLBACK_SLUG = "article"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,29 +66,54 @@ class LoadError:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """One article as a file spells it, not yet validated, and where it came from.
+
+    `fields` holds the API's article fields (and any unknown ones, for the schema to refuse);
+    `id` is there only when the file names one. `id_from` is the file name a missing id is made
+    from (None: from the title); `notes` are things the reader left out, to be reported.
+    """
+
+    fields: dict[str, Any]
+    origin: str
+    id_from: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:
-    """Stable, URL-safe id from a title or file name (ASCII, lowercase, hyphens)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = _SLUG_DROP.sub("-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-") or "article"
+    """Stable, URL-safe id from a title or file name: lowercase ASCII words joined by hyphens.
+
+    python-slugify transliterates every script (Cyrillic, Greek, CJK, Arabic; "Straße" ->
+    "strasse") through text-unidecode, so non-Latin titles get readable, distinct ids instead of
+    all collapsing to the same fallback.
+    """
+    slug = transliterated_slug(text, max_length=max_length, lowercase=True)
+    return slug or FALLBACK_SLUG
 
 
-def _iso_date_or_none(value: str | None) -> str | None:
-    """Keep only well-formed ISO dates; 'unknown (2025...)' is not a date we can sort by."""
-    if value and _ISO_DATE.fullmatch(value.strip()):
-        return value.strip()
-    return None
+def read_text_file(path: Path) -> str:
+    """A UTF-8 text file as str; a byte-order mark (Windows tools write one) is dropped, never
+    stored as the article's first character. UTF-16 is refused by name, not read as mojibake."""
+    data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ValueError(
+            "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"
+        )
+    return data.decode("utf-8-sig")
 
 
-def parse_text_article(raw: str, default_id: str) -> Article:
-    """Parse a .txt article: optional `Key: value` header, blank line, then the text.
+def parse_text_article(raw: str) -> dict[str, str]:
+    """Parse a .txt article into fields: optional `Key: value` header, blank line, then the text.
 
     Without a recognised header the whole file is the text (so offsets index the file exactly, as
-    they must for the seed story) and its first non-empty line is the title.
+    they must for the seed story) and its first non-empty line is the title. A blank header
+    value is absent, not an empty string.
     """
-    head, sep, body = raw.partition("\n\n")
+    blank = _BLANK_LINE.search(raw)
+    head, body = (raw[: blank.start()], raw[blank.end() :]) if blank else (raw, "")
     fields: dict[str, str] = {}
-    is_header = bool(sep)
+    is_header = blank is not None
     if is_header:
         for line in head.splitlines():
             found = _HEADER_LINE.fullmatch(line.strip())
@@ -90,79 +130,44 @@ def parse_text_article(raw: str, default_id: str) -> Article:
         is_header = is_header and "title" in fields
     if not is_header:
         title = next((line.strip() for line in raw.splitlines() if line.strip()), "")
-        return Article(id=default_id, title=title, text=raw)
-    return Article(
-        id=slugify(fields.get("id") or default_id),
-        title=fields["title"],
-        text=body,
-        source=fields.get("source"),
-        url=fields.get("url"),
-        published=_iso_date_or_none(fields.get("published")),
-        licence=fields.get("licence"),
-        credit=fields.get("credit"),
-    )
+        return {"title": title, "text": raw}
+    return {**{k: v for k, v in fields.items() if v}, "text": body}
 
 
-def article_from_record(record: object, default_id: str | None = None) -> Article:
-    """Build an Article from one JSON object; raises ValueError naming what is wrong."""
+def _json_record(record: object, origin: str, id_from: str | None = None) -> ArticleRecord:
+    """One JSON object as a record; its fields go to the API's schema exactly as written."""
     if not isinstance(record, dict):
         raise ValueError("expected a JSON object")
-    title, text = record.get("title"), record.get("text")
-    if not isinstance(title, str) or not title.strip():
-        raise ValueError("'title' is required and must be a non-empty string")
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError("'text' is required and must be a non-empty string")
-    optional = {}
-    for key in ("source", "url", "published", "licence", "credit"):
-        value = record.get(key)
-        if value is not None and not isinstance(value, str):
-            raise ValueError(f"'{key}' must be a string")
-        optional[key] = value
-    raw_id = record.get("id")
-    if raw_id is not None and not isinstance(raw_id, str):
-        raise ValueError("'id' must be a string")
-    return Article(
-        id=slugify(raw_id or default_id or title),
-        title=title.strip(),
-        text=text,
-        source=optional["source"],
-        url=optional["url"],
-        published=_iso_date_or_none(optional["published"]),
-        licence=optional["licence"],
-        credit=optional["credit"],
-    )
+    return ArticleRecord(dict(record), origin, id_from)
 
 
-def _apply_sidecar(article: Article, path: Path) -> Article:
+def _apply_sidecar(fields: dict[str, Any], path: Path) -> dict[str, Any]:
     """Merge `<file>.meta.json` metadata, so a file kept byte-identical can still carry a source."""
     sidecar = path.with_name(path.name + ".meta.json")
     if not sidecar.exists():
-        return article
-    meta = json.loads(sidecar.read_text(encoding="utf-8"))
-    merged = {
-        "id": article.id,
-        "title": article.title,
-        "text": article.text,
-        **{k: v for k, v in meta.items() if k != "text"},
-    }
-    return article_from_record(merged)
+        return fields
+    meta = json.loads(read_text_file(sidecar))
+    if not isinstance(meta, dict):
+        raise ValueError(f"{sidecar.name}: expected a JSON object")
+    if "text" in meta:
+        raise ValueError(f"{sidecar.name}: 'text' comes from the article file, not its metadata")
+    return {**fields, **meta}
 
 
-def read_jsonl(path: Path) -> Iterator[Article | LoadError]:
-    """Yield one Article per valid line, a LoadError (with line number) per bad one."""
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield article_from_record(json.loads(line))
-            except ValueError as exc:  # json.JSONDecodeError is a ValueError
-                yield LoadError(f"{path}:{number}", str(exc))
+def read_jsonl(path: Path) -> Iterator[ArticleRecord | LoadError]:
+    """Yield one record per line, a LoadError (with line number) per line that is not JSON."""
+    for number, line in enumerate(read_text_file(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield _json_record(json.loads(line), f"{path}:{number}")
+        except ValueError as exc:  # json.JSONDecodeError is a ValueError
+            yield LoadError(f"{path}:{number}", str(exc))
 
 
-def read_txt(path: Path) -> Article:
-    raw = path.read_text(encoding="utf-8")
-    return _apply_sidecar(parse_text_article(raw, slugify(path.stem)), path)
+def read_txt(path: Path) -> ArticleRecord:
+    fields = _apply_sidecar(parse_text_article(read_text_file(path)), path)
+    return ArticleRecord(fields, str(path), id_from=path.stem)
 
 
 IMPORTABLE_SUFFIXES = (".txt", ".md", ".json", ".jsonl", ".html", ".htm")
@@ -217,7 +222,7 @@ def find_article_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Lo
     return list(dict.fromkeys(found)), errors
 
 
-def read_article_file(path: Path) -> Iterator[Article | LoadError]:
+def read_article_file(path: Path) -> Iterator[ArticleRecord | LoadError]:
     """Every article in one file (a .json list or .jsonl may hold many), or why it failed."""
     try:
         size = path.stat().st_size
@@ -236,59 +241,57 @@ def read_article_file(path: Path) -> Iterator[Article | LoadError]:
         else:
             yield read_html(path)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        # ValueError covers malformed JSON and missing title/text from article_from_record.
+        # ValueError covers malformed JSON or YAML and unclosed front matter.
         yield LoadError(str(path), f"{type(exc).__name__}: {exc}")
 
 
-def read_markdown(path: Path) -> Article:
-    """Markdown with `---` front matter or a `Key: value` header; the body is stored as written.
+def read_markdown(path: Path) -> ArticleRecord:
+    """Markdown with YAML `---` front matter or a `Key: value` header; the body as written.
 
     The Markdown source is kept verbatim (not rendered) so the stored text is exactly what the
     newsroom wrote. Without a title in the header, the first line minus its `#` marks is the title.
+    Front matter keys that are not article fields (tags, layout...) are named in the report.
     """
-    raw = path.read_text(encoding="utf-8")
-    default_id = slugify(path.stem)
-    if raw.startswith("---\n"):
-        end = raw.find("\n---\n", 4)
-        if end == -1:
+    raw = read_text_file(path)
+    if raw.startswith("---"):
+        block = _FRONT_MATTER.match(raw)
+        if block is None:
             raise ValueError("front matter opened with '---' is never closed")
-        record = _front_matter(raw[4:end])
-        record["text"] = raw[end + len("\n---\n") :].lstrip("\n")
-        if not record.get("title"):
-            record["title"] = _first_line_title(record["text"])
-        return article_from_record(record, default_id)
-    article = parse_text_article(raw, default_id)
-    title = article.title.lstrip("#").strip()
-    return article_from_record(
-        {
-            "id": article.id,
-            "title": title,
-            "text": article.text,
-            "source": article.source,
-            "url": article.url,
-            "published": article.published,
-            "licence": article.licence,
-            "credit": article.credit,
-        }
-    )
+        fields, ignored = _front_matter(block.group(1))
+        fields["text"] = raw[block.end() :].lstrip("\r\n")
+        if not fields.get("title"):
+            fields["title"] = _first_line_title(fields["text"])
+        notes = (f"front matter keys not stored: {', '.join(ignored)}",) if ignored else ()
+        return ArticleRecord(fields, str(path), id_from=path.stem, notes=notes)
+    fields = parse_text_article(raw)
+    fields["title"] = fields["title"].lstrip("#").strip()
+    return ArticleRecord(fields, str(path), id_from=path.stem)
 
 
-def _front_matter(block: str) -> dict[str, str]:
-    """`key: value` lines of YAML-style front matter (flat scalars only, optional quotes)."""
-    aliases = {"date": "published", "license": "licence", "link": "url", "outlet": "source"}
-    record: dict[str, str] = {}
-    for number, line in enumerate(block.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
+def _front_matter(block: str) -> tuple[dict[str, Any], list[str]]:
+    """Article fields from YAML front matter, and the keys that are not article fields.
+
+    Parsed by PyYAML with its BaseLoader: the safe loader that builds only strings, lists and
+    mappings, so every value is the text the author wrote (`title: no` stays "no", not False;
+    `date: 2025-08-18` stays the string the date reader judges; 1.10 is not 1.1).
+    """
+    try:
+        data = yaml.load(block, Loader=yaml.BaseLoader) if block.strip() else {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"front matter is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError("front matter must be a mapping of 'key: value' lines")
+    fields: dict[str, Any] = {}
+    ignored: list[str] = []
+    for raw_key, value in data.items():
+        key = FRONT_MATTER_ALIASES.get(str(raw_key).strip().lower(), str(raw_key).strip().lower())
+        if key not in ARTICLE_FIELDS or key == "text":
+            ignored.append(str(raw_key))
             continue
-        key, sep, value = line.partition(":")
-        if not sep:
-            raise ValueError(f"front matter line {number} is not 'key: value'")
-        key = aliases.get(key.strip().lower(), key.strip().lower())
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        record[key] = value
-    return record
+        if value == "":  # `url:` with nothing after it
+            continue
+        fields[key] = value  # a list or mapping is refused by the schema, naming the field
+    return fields, ignored
 
 
 def _first_line_title(text: str) -> str:
@@ -296,22 +299,22 @@ def _first_line_title(text: str) -> str:
     return line.lstrip("#").strip()
 
 
-def read_json(path: Path) -> Iterator[Article | LoadError]:
+def read_json(path: Path) -> Iterator[ArticleRecord | LoadError]:
     """A .json file holds one article object or a list of them (a CMS export)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(read_text_file(path))
     if isinstance(data, dict):
-        yield article_from_record(data, slugify(path.stem))
+        yield _json_record(data, str(path), id_from=path.stem)
         return
     if not isinstance(data, list):
         raise ValueError("expected a JSON object or a list of objects")
     for number, record in enumerate(data, start=1):
         try:
-            yield article_from_record(record)
+            yield _json_record(record, f"{path}[{number}]")
         except ValueError as exc:
             yield LoadError(f"{path}[{number}]", str(exc))
 
 
-def read_html(path: Path) -> Article:
+def read_html(path: Path) -> ArticleRecord:
     """A saved web page: trafilatura separates the article from navigation, ads and footers."""
     import trafilatura  # imported here: it loads lxml and its models, only needed for HTML
 
@@ -323,14 +326,12 @@ def read_html(path: Path) -> Article:
     if document is None or not (document.text or "").strip():
         raise ValueError("no article text found in the page")
     title = (document.title or "").strip() or _first_line_title(document.text)
-    return article_from_record(
-        {
-            "id": slugify(path.stem),
-            "title": title,
-            "text": document.text,
-            "source": document.sitename or document.hostname,
-            "url": document.url,
-            "published": document.date,
-            "licence": document.license,
-        }
-    )
+    fields = {
+        "title": title,
+        "text": document.text,
+        "source": document.sitename or document.hostname,
+        "url": document.url,
+        "published": document.date,
+        "licence": document.license,
+    }
+    return ArticleRecord({k: v for k, v in fields.items() if v}, str(path), id_from=path.stem)

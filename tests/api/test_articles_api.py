@@ -218,7 +218,17 @@ def test_post_normalises_a_datetime_to_its_date_and_accepts_nulls(api):
         ({"title": "   "}, "title", "Title must not be blank."),
         ({"text": " \n "}, "text", "Text must not be blank."),
         ({"text": "x" * (1024 * 1024 + 1)}, "text", "Text is larger than 1048576 bytes of UTF-8."),
-        ({"published": "19 August 2025"}, "published", "Not an ISO 8601 date (YYYY-MM-DD)."),
+        (
+            {"published": "03/04/2025"},
+            "published",
+            "Ambiguous date '03/04/2025' (could be 2025-03-04 or 2025-04-03); write it as "
+            "YYYY-MM-DD.",
+        ),
+        (
+            {"published": "August 2025"},
+            "published",
+            "Incomplete date 'August 2025' (no day); write it as YYYY-MM-DD.",
+        ),
         ({"url": "javascript:alert(1)"}, "url", "Not a valid URL."),
         ({"id": "../../etc/passwd"}, "id", "Not a valid article id."),
         ({"id": "Upper-Case"}, "id", "Not a valid article id."),

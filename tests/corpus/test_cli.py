@@ -101,15 +101,24 @@ def test_import_reads_every_format_and_reports_each_skip(tmp_path, corpus, capsy
     data = tmp_path / "data"
     status, out, err = run(capsys, "--data-dir", str(data), "import", str(corpus))
     assert status == 1  # something was skipped
-    assert out.startswith("added 8, updated 0, unchanged 0, skipped 5 ")
+    assert out.startswith("added 9, updated 0, unchanged 0, skipped 4, notices 1 ")
     skipped = sorted(line for line in err.splitlines() if line.startswith("skipped "))
-    assert len(skipped) == 5
-    joined = "\n".join(skipped)
-    assert f"{corpus / 'broken.json'}: JSONDecodeError" in joined
-    assert f"{corpus / 'cms-export.json'}[3]: 'title' is required" in joined
-    assert f"{corpus / 'feed.jsonl'}:2: " in joined
-    assert f"{corpus / 'feed.jsonl'}: feed-2: url: Not a valid URL." in joined
-    assert "duplicate id 'itv-troops'" in joined
+    assert skipped == sorted(
+        [
+            f"skipped {corpus / 'broken.json'}: JSONDecodeError: Expecting value: "
+            "line 1 column 11 (char 10)",
+            f"skipped {corpus / 'cms-export.json'}[3]: title: Missing data for required field.",
+            f"skipped {corpus / 'feed.jsonl'}:2: Expecting property name enclosed in double "
+            "quotes: line 1 column 2 (char 1)",
+            f"skipped {corpus / 'feed.jsonl'}:3: url: Not a valid URL.",
+        ]
+    )
+    # A second file named like the first is stored under its own id and reported, not dropped.
+    notices = [line for line in err.splitlines() if line.startswith("notice ")]
+    assert notices == [
+        f"notice {corpus / 'resent' / 'itv-troops.txt'}: id 'itv-troops' is already used by "
+        f"{corpus / 'itv-troops.txt'}; stored as 'itv-troops-2'"
+    ]
 
     store = ArticleStore(store_path(data))
     assert [a.id for a in store.iter_all()] == [
@@ -119,6 +128,7 @@ def test_import_reads_every_format_and_reports_each_skip(tmp_path, corpus, capsy
         "front-matter",
         "header",
         "itv-troops",
+        "itv-troops-2",
         "single",
         "trump-page",
     ]
@@ -162,7 +172,7 @@ def test_reimport_is_idempotent_and_detects_edits(tmp_path, corpus, capsys):
 
     status, out, _ = run(capsys, "--data-dir", data, "import", str(corpus))
     assert status == 1
-    assert out.startswith("added 0, updated 0, unchanged 8, skipped 5 ")
+    assert out.startswith("added 0, updated 0, unchanged 9, skipped 4, notices 1 ")
     assert store.generation() == generation  # nothing rewritten, no worker reindexes
 
     write(corpus / "single.json", json.dumps({"title": "Single JSON article", "text": "Edited."}))
@@ -201,7 +211,7 @@ def test_import_rejects_oversized_text_like_the_api(tmp_path, capsys):
     big = write(tmp_path / "big.txt", "Title: Huge\n\n" + "word " * 220_000)
     status, _, err = run(capsys, "--data-dir", str(tmp_path / "data"), "import", str(big))
     assert status == 1
-    assert f"skipped {big}: big: text: Text is larger than 1048576 bytes of UTF-8." in err
+    assert f"skipped {big}: text: Text is larger than 1048576 bytes of UTF-8." in err
 
 
 def test_export_roundtrips_through_import(tmp_path, corpus, capsys):
@@ -210,9 +220,9 @@ def test_export_roundtrips_through_import(tmp_path, corpus, capsys):
     out_file = tmp_path / "out" / "corpus.jsonl"
     status, _, err = run(capsys, "--data-dir", first, "export", "-o", str(out_file))
     assert status == 0
-    assert err.strip() == f"exported 8 articles to {out_file}"
+    assert err.strip() == f"exported 9 articles to {out_file}"
     lines = out_file.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 8
+    assert len(lines) == 9
     assert json.loads(lines[0])["id"] == "cms-1"
     assert set(json.loads(lines[0])) == {
         "id",
@@ -227,7 +237,7 @@ def test_export_roundtrips_through_import(tmp_path, corpus, capsys):
 
     second = str(tmp_path / "second")
     status, out, _ = run(capsys, "--data-dir", second, "import", str(out_file))
-    assert (status, out.split(" (")[0]) == (0, "added 8, updated 0, unchanged 0, skipped 0")
+    assert (status, out.split(" (")[0]) == (0, "added 9, updated 0, unchanged 0, skipped 0")
     assert list(ArticleStore(store_path(second)).iter_all()) == list(
         ArticleStore(store_path(first)).iter_all()
     )
@@ -257,10 +267,10 @@ def test_sqlite_to_postgres_migration_by_export_and_import(tmp_path, corpus, cap
     assert run(capsys, "--data-dir", sqlite_dir, "export", "-o", str(dump))[0] == 0
 
     status, out, _ = run(capsys, "--database-url", pg_url, "import", str(dump))
-    assert (status, out.split(" (")[0]) == (0, "added 8, updated 0, unchanged 0, skipped 0")
+    assert (status, out.split(" (")[0]) == (0, "added 9, updated 0, unchanged 0, skipped 0")
     assert "articles in postgresql://verbatim@127.0.0.1:" in out
     status, out, _ = run(capsys, "--database-url", pg_url, "import", str(dump))
-    assert (status, out.split(" (")[0]) == (0, "added 0, updated 0, unchanged 8, skipped 0")
+    assert (status, out.split(" (")[0]) == (0, "added 0, updated 0, unchanged 9, skipped 0")
 
     again = tmp_path / "from-postgres.jsonl"
     assert run(capsys, "--database-url", pg_url, "export", "-o", str(again))[0] == 0

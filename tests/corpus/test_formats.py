@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from service.config import BUNDLED_CORPUS
-from service.corpus.formats import parse_text_article, slugify
+from service.corpus.formats import LoadError, parse_text_article, slugify
 from service.corpus.importer import load_articles
 from tests.conftest import SEED_ID, SEED_PATH
 
@@ -46,26 +46,29 @@ def test_every_wikinews_article_carries_url_and_credit() -> None:
 
 def test_header_is_parsed_and_notes_are_dropped() -> None:
     raw = "title: Talks in Washington\nsource: Example\ndate: 2025-08-18\nnotes: x\n\nBody text.\n"
-    article = parse_text_article(raw, "fallback-id")
-    assert (article.id, article.title, article.source, article.published) == (
-        "fallback-id",
-        "Talks in Washington",
-        "Example",
-        "2025-08-18",
-    )
-    assert article.text == "Body text.\n"
+    assert parse_text_article(raw) == {
+        "title": "Talks in Washington",
+        "source": "Example",
+        "published": "2025-08-18",
+        "text": "Body text.\n",
+    }
 
 
 def test_headline_with_colon_is_not_mistaken_for_a_header() -> None:
     raw = "Ukraine: what the talks mean\n\nThe leaders met on Monday.\n"
-    article = parse_text_article(raw, "ukraine")
-    assert article.title == "Ukraine: what the talks mean"
-    assert article.text == raw
+    assert parse_text_article(raw) == {"title": "Ukraine: what the talks mean", "text": raw}
 
 
-def test_unusable_date_is_dropped_not_stored() -> None:
-    raw = "title: T\ndate: unknown (2025)\n\nBody.\n"
-    assert parse_text_article(raw, "t").published is None
+def test_unusable_date_is_reported_not_dropped(tmp_path: Path) -> None:
+    (tmp_path / "t.txt").write_text("title: T\ndate: unknown (2025)\n\nBody.\n", encoding="utf-8")
+    articles, errors = load_articles([tmp_path])
+    assert articles == []
+    assert errors == [
+        LoadError(
+            str(tmp_path / "t.txt"),
+            "published: Not a date: 'unknown (2025)'; write it as YYYY-MM-DD.",
+        )
+    ]
 
 
 def test_bad_files_are_named_and_the_rest_still_load(tmp_path: Path) -> None:
@@ -95,4 +98,4 @@ def test_slugs_are_stable_and_safe() -> None:
 
 def test_url_header_keeps_only_the_url_not_an_editors_note() -> None:
     raw = "title: T\nurl: https://www.gov.uk/x (store copy: https://example.org/y)\n\nBody.\n"
-    assert parse_text_article(raw, "t").url == "https://www.gov.uk/x"
+    assert parse_text_article(raw)["url"] == "https://www.gov.uk/x"
