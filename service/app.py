@@ -14,7 +14,7 @@ from flask import Flask, Response, request
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service.api import articles, docs_assets, extract, health, verify, web
+from service.api import articles, check, docs_assets, extract, health, verify, web
 from service.api.context import install_engine
 from service.api.errors import ProblemApi, problem_response, register_error_handlers
 from service.api.hooks import register_request_hooks
@@ -72,7 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     install_engine(app, engine)
     init_observability(app)  # request ids, JSON request log, /metrics: before other hooks
 
-    for module in (health, verify, extract, articles):
+    for module in (health, verify, check, extract, articles):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs_assets.blp)
     app.register_blueprint(web.blp)  # the journalists' page at /

@@ -18,11 +18,13 @@ from service.attribution import extract_quotes
 from service.attribution.names import same_person
 from service.corpus.paragraphs import paragraph_around
 from service.corpus.store import Store
+from service.drafts import check_draft
 from service.index_snapshot import load_snapshot, save_snapshot
 from service.matching.matcher import Matcher
 from service.models import (
     Article,
     ClaimedSpeaker,
+    DraftCheck,
     MatchReport,
     QuoteKind,
     QuoteSpan,
@@ -264,6 +266,10 @@ class Verbatim:
 
     def extract(self, text: str, title: str | None = None) -> list[QuoteSpan]:
         return extract_quotes(text, title)
+
+    def check(self, draft: str, limit: int = 3) -> DraftCheck:
+        """Every quotation of a draft verified with the speaker the draft attributes it to."""
+        return check_draft(draft, self.verify, limit)
 
     def _report(self, found: SpanMatch, article: Article) -> MatchReport:
         """`found` described from `article`, the copy the matcher aligned it in."""

@@ -58,6 +58,9 @@ class QuoteSpan:
     end: int
     kind: QuoteKind
     speaker: SpeakerAttribution | None = None
+    # A scare quote or a title ("the so-called “peace plan”", "Meet the Press"): marks around
+    # words nobody is reported as saying. Kept in the list (the marks are there) but not speech.
+    scare: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,3 +118,37 @@ class VerifyResult:
     claimed_speaker: ClaimedSpeaker | None
     differences: tuple[Difference, ...] = ()
     alternatives: tuple[MatchReport, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedQuote:
+    """One quote of a draft, where it sits in the draft, and its verification."""
+
+    text: str  # exactly draft[start:end], and exactly the quote that was verified
+    start: int
+    end: int
+    kind: QuoteKind  # "direct" or "partial"
+    claimed_speaker: str | None  # the canonical name the draft attributes it to
+    result: VerifyResult
+    misattributed: bool  # found, but the draft names someone other than the original's speaker
+
+
+@dataclass(frozen=True, slots=True)
+class DraftSummary:
+    """Counts over the checked quotes; `misattributed` overlaps the verdict counts."""
+
+    verbatim: int = 0
+    close: int = 0
+    altered: int = 0
+    not_found: int = 0
+    misattributed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DraftCheck:
+    """Every quote of a draft checked, up to a bound: `total` found, `truncated` when cut."""
+
+    quotes: tuple[CheckedQuote, ...]
+    summary: DraftSummary
+    total: int
+    truncated: bool

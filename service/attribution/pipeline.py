@@ -216,7 +216,7 @@ class _Extractor(
             seg = segments[toks[t].seg]
             speaker = ev.attribution() if ev else None
             quoted = self.text[seg.start : seg.end]
-            self.out.append(QuoteSpan(quoted, seg.start, seg.end, kind, speaker))
+            self.out.append(QuoteSpan(quoted, seg.start, seg.end, kind, speaker, scare=t in scare))
             if ev is not None:
                 self._remember(ev)
             if t == q_positions[-1] and seg.closer is None and not explicit:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.api.test_check_api import DRAFT, FABRICATED, MISATTRIBUTED, NEGATED, VERBATIM
 from tests.conftest import SEED_ID
 from tests.server import Server, running_server
 
@@ -86,3 +87,41 @@ def test_a_respawned_worker_catches_up_before_serving(tmp_path: Path) -> None:
         # /version does not sync by itself: only the start-up hook can have applied the write.
         assert again.json()["generation"] == store.generation()
         assert again.json()["articles"] == first.json()["articles"] + 1
+
+
+def test_check_a_draft_over_http(server: Server) -> None:
+    """The draft of tests/api/test_check_api.py through gunicorn: each quote reported right."""
+
+    response = requests.post(f"{server.url}/v1/check", json={"text": DRAFT}, timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    body = response.json()
+    assert [
+        (q["text"], q["claimed_speaker"], q["result"]["verdict"], q["misattributed"])
+        for q in body["quotes"]
+    ] == [
+        (VERBATIM, "Donald Trump", "verbatim", False),
+        (NEGATED, "Donald Trump", "altered", False),
+        (MISATTRIBUTED, "Keir Starmer", "verbatim", True),
+        (FABRICATED, "John Healey", "not_found", False),
+    ]
+    for quote in body["quotes"]:
+        assert DRAFT[quote["start"] : quote["end"]] == quote["text"]
+    assert body["quotes"][1]["result"]["differences"][0]["flags"] == ["negation"]
+    assert body["summary"] == {
+        "verbatim": 2,
+        "close": 0,
+        "altered": 1,
+        "not_found": 1,
+        "misattributed": 1,
+    }
+    assert (body["total"], body["truncated"]) == (4, False)
+    same = requests.post(
+        f"{server.url}/v1/verify",
+        json={"quote": MISATTRIBUTED, "speaker": "Keir Starmer"},
+        timeout=30,
+    )
+    assert same.text.strip() in response.text
+    empty = requests.post(f"{server.url}/v1/check", json={"text": ""}, timeout=10)
+    assert empty.status_code == 422
+    assert empty.headers["Content-Type"] == "application/problem+json"
