@@ -133,7 +133,7 @@ def compute_differences(
 
     edge = tokens.starts[alignment.first_col + col_offset]
     for run in _split_brackets(leading, rows):
-        _emit_run(run, rows, emit, diffs, quote, lambda b: _bracket_near(b, text, edge, edge))
+        _emit_run(run, rows, emit, diffs, quote, lambda b: bracket_near(b, text, edge, edge))
     pending_rows: list[int] = []
     pending_cols: list[int] = []
     fuzzy_only = True
@@ -210,7 +210,7 @@ def compute_differences(
     diffs += _edge_contraction(quote, rows, alignment, text, tokens, col_offset, first=False)
     edge = tokens.ends[alignment.last_col + col_offset]
     for run in _split_brackets(trailing, rows):
-        _emit_run(run, rows, emit, diffs, quote, lambda b: _bracket_near(b, text, edge, edge))
+        _emit_run(run, rows, emit, diffs, quote, lambda b: bracket_near(b, text, edge, edge))
     return tuple(diffs)
 
 
@@ -257,10 +257,10 @@ def _copied_bracket(bracket: str, text: str, tokens: Tokens, a0: int, a1: int) -
     n = len(tokens)
     lo = tokens.ends[a0 - 1] if 0 < a0 <= n else tokens.starts[min(max(a0, 0), n - 1)]
     hi = tokens.starts[a1 + 1] if 0 <= a1 + 1 < n else tokens.ends[min(max(a1, 0), n - 1)]
-    return _bracket_near(bracket, text, lo, hi)
+    return bracket_near(bracket, text, lo, hi)
 
 
-def _bracket_near(bracket: str, text: str, lo: int, hi: int) -> bool:
+def bracket_near(bracket: str, text: str, lo: int, hi: int) -> bool:
     """Whether the article text around characters [lo, hi) holds `bracket` literally (case and
     spacing aside): within the bracket's own length either side, so a bracket the aligner let
     an ellipsis or an edge absorb ("[...] [The dispatcher] was") still counts as copied."""

@@ -25,16 +25,18 @@ from service.matching.occurrences import first_copy
 from service.matching.passages import (
     AlignedPassage,
     DescribedPassage,
+    copied_brackets,
     count_ties,
     describe,
     with_place,
 )
-from service.matching.query import Query, quote_rows
+from service.matching.query import Query, join_split_numbers, quote_rows
 from service.matching.scoring import (
     MatchFeatures,
     distinctive,
     load_calibration,
     source_confidence,
+    spliced,
 )
 from service.matching.shingles import pair_keys
 from service.matching.similarity import FUZZY_MIN_RATIO, window_bounds
@@ -105,7 +107,8 @@ class Matcher:
     def _query(self, quote: str) -> Query:
         vocabulary = self._tokens.vocabulary
         query = Query(
-            quote_rows(quote),
+            quote,
+            join_split_numbers(quote, quote_rows(quote), vocabulary),
             self._tokens,
             self._index.idf,
             near=lambda w: vocabulary.near(w, FUZZY_MIN_RATIO, TYPO_NEIGHBOURS),
@@ -132,6 +135,8 @@ class Matcher:
             match, features = describe(
                 quote, query, self._tokens.vocabulary.words, item, ties, copies
             )
+            if spliced(features):
+                continue  # part of the quote is another sentence: not this passage's words
             p_source = calibration.probability(features)
             # Below `accept` the passage is more likely not a source: report it only when the
             # words are verbatim (then it *is* one, however generic, with its low confidence)
@@ -167,10 +172,11 @@ class Matcher:
     def align_in(self, quote: str, article_id: str) -> SpanMatch | None:
         """The best passage for `quote` in one given article (confidence not computed)."""
         article = self._articles.get(article_id)
-        rows = quote_rows(quote)
-        if article is None or not any(r.kind == "word" for r in rows):
+        if article is None:
             return None
         query = self._query(quote)
+        if not any(r.kind == "word" for r in query.rows):
+            return None
         found = self._align_articles(query, [article_id])
         return (
             describe(quote, query, self._tokens.vocabulary.words, found[0], 0)[0] if found else None
@@ -189,7 +195,7 @@ class Matcher:
         if limit <= 0 or not any(r.kind == "word" for r in rows):
             return []
         phrase = self._phrase_sources(query)
-        words = [r.word for r in rows if r.kind == "word"] + query.near_words
+        words = [r.word for r in rows if r.kind == "word"] + query.near_words + query.bracket_words
         ranked = self._index.candidates(words, CANDIDATES, query.pair_lists)
         if not ranked and not phrase:
             return []
@@ -216,8 +222,32 @@ class Matcher:
             more = MIN_ALIGNED - len(aligned)
             aligned += self._align_articles(query, rest[taken : taken + more])
             taken += more
-        aligned.sort(key=lambda a: (-a.score, a.article.published or "", a.article.id))
+        # Among equal alignments, the article with the quote's own [editorial] text first, and
+        # among word-for-word copies, one with the quote's very characters (case, spacing).
+        if any(r.kind == "bracket" for r in rows):
+            closer = {id(a): copied_brackets(query.quote, rows, a) for a in aligned}
+        else:
+            closer = {id(a): self._same_characters(query, a) for a in aligned}
+        aligned.sort(
+            key=lambda a: (-a.score, -closer[id(a)], a.article.published or "", a.article.id)
+        )
         return aligned
+
+    @staticmethod
+    def _same_characters(query: Query, item: AlignedPassage) -> int:
+        """1 when a word-for-word copy of the quote is also character for character (case,
+        punctuation and spacing), else 0: among syndicated copies, the one the quote was taken
+        from is the better evidence."""
+        if query.plain_ids is None or item.score < query.perfect:
+            return 0
+        alignment = item.alignment
+        starts, _ = item.doc.offsets(
+            item.lo + alignment.first_col, item.lo + alignment.first_col + 1
+        )
+        _, ends = item.doc.offsets(item.lo + alignment.last_col, item.lo + alignment.last_col + 1)
+        rows = query.rows
+        quoted = query.quote[rows[0].start : rows[-1].end]
+        return int(item.article.text[int(starts[0]) : int(ends[0])] == quoted)
 
     def _phrase_sources(self, query: Query) -> list[str]:
         """Articles holding the quote's longest run of known words verbatim, earliest published

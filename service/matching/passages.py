@@ -20,6 +20,7 @@ from service.matching.align import (
 )
 from service.matching.differences import (
     SENTENCE_ENDS,
+    bracket_near,
     compute_differences,
 )
 from service.matching.lexicon import is_function_word
@@ -204,6 +205,29 @@ def _outside_quote_marks(text: str, tokens: Tokens, first: int, last: int) -> fr
     if all(flags) or not any(flags):
         return frozenset()
     return frozenset(first + k for k, f in enumerate(flags) if not f)
+
+
+def copied_brackets(quote: str, rows: Sequence[Row], item: AlignedPassage) -> int:
+    """How many of the quote's [editorial] brackets the article has literally where they aligned.
+
+    A bracket aligns as a wildcard, so syndicated copies that differ only inside it ("Tonight,
+    [Ana] and I" against "Tonight, [Rui] and I") score the same; the one with the quote's own
+    bracket is its source, and this tells them apart."""
+    brackets = [s for s in item.alignment.steps if s.kind == "bracket"]
+    if not brackets:
+        return 0
+    n = len(item.doc.ids)
+    count = 0
+    for step in brackets:
+        lo = max(0, min(n - 1, item.lo + step.col - 1))
+        hi = max(lo + 1, min(n, item.lo + (step.col_end or step.col) + 1))
+        starts, ends = item.doc.offsets(lo, hi)
+        row = rows[step.row]
+        if bracket_near(
+            quote[row.start : row.end], item.article.text, int(starts[0]), int(ends[-1])
+        ):
+            count += 1
+    return count
 
 
 def count_ties(item: AlignedPassage, aligned: Sequence[AlignedPassage], copies: int = 0) -> int:

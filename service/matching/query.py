@@ -6,7 +6,7 @@ what depends on the quote alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from functools import cached_property
 
 import numpy as np
@@ -26,7 +26,7 @@ from service.matching.differences import (
     quote_layout,
 )
 from service.matching.lexicon import is_function_word, is_negation
-from service.matching.normalise import split_quote
+from service.matching.normalise import split_quote, tokenize
 from service.matching.occurrences import QuoteWords, first_copy
 from service.matching.scoring import (
     QuoteStats,
@@ -66,13 +66,23 @@ class Query:
 
     def __init__(
         self,
+        quote: str,
         rows: Sequence[Row],
         tokens: TokenStore,
         idf: Callable[[str], float],
         near: Callable[[str], list[str]] | None = None,
     ) -> None:
+        self.quote = quote
         self.rows = rows
         self._idf = idf
+        # The words inside the quote's [editorial] brackets: not aligned (a bracket is a
+        # wildcard), but evidence for retrieval, since a copy of bracketed text has them.
+        self.bracket_words = [
+            w
+            for r in rows
+            if r.kind == "bracket"
+            for w in tokenize(quote[r.start + 1 : r.end - 1]).words
+        ]
         vocabulary = tokens.vocabulary
         get = dict.get  # (TokenStore.word_id, without a Python call per row)
         self.row_ids = [get(vocabulary, r.word, -1) if r.kind == "word" else -1 for r in rows]
@@ -218,3 +228,30 @@ def quote_rows(quote: str) -> list[Row]:
         if len(rows) >= MAX_QUOTE_ROWS:
             return rows[:MAX_QUOTE_ROWS]
     return rows
+
+
+def join_split_numbers(quote: str, rows: Sequence[Row], known: Container[str]) -> list[Row]:
+    """Numbers a quote wrote with a space where the corpus has a decimal point or a digit-group
+    separator ("26 9" for "26.9", "3 728" for "3,728": punctuation stripped from a pasted
+    quote) become the one number the corpus knows, so a punctuation change stays verbatim.
+
+    Only when the joined number is a known word: two numbers side by side stay two."""
+    out: list[Row] = []
+    for row in rows:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and row.kind == "word"
+            and last.kind == "word"
+            and row.word.isdigit()
+            and last.word.replace(".", "").isdigit()
+            and quote[last.end : row.start] == " "
+        ):
+            grouped = last.word + row.word if len(row.word) == 3 and "." not in last.word else ""
+            decimal = last.word + "." + row.word if "." not in last.word else ""
+            joined = next((w for w in (grouped, decimal) if w and w in known), None)
+            if joined is not None:
+                out[-1] = Row("word", joined, word_weight(joined), last.start, row.end)
+                continue
+        out.append(row)
+    return out

@@ -15,9 +15,10 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
-from service.matching.align import FUZZY, MATCH, Alignment, Row
+from service.matching.align import FUZZY, MATCH, Alignment, Row, Step
 from service.matching.lexicon import TRIVIAL_WORDS, is_function_word
 from service.matching.normalise import normalise_word
 from service.models import Difference, Verdict
@@ -49,6 +50,9 @@ class MatchFeatures:
     ties: int = 0  # other articles holding an equally good passage
     # The passage holds the quote's first and last words: what the quote lacks is inside it.
     whole: bool = False
+    # The longer of the runs of quote words before the passage's first and after its last
+    # matched word: words the passage does not account for at all.
+    unexplained_edge: int = 0
 
 
 # A passage is distinctive when it holds the quote's first and last words, matches at least
@@ -56,6 +60,17 @@ class MatchFeatures:
 # this rare (summed IDF of the matched word pairs: about two pairs found in one article).
 DISTINCTIVE_COVERAGE = 0.5
 DISTINCTIVE_PHRASE_INFO = 10.0
+# A quote that starts or ends with this many words its passage does not have at all is not that
+# passage's words: an edit adds a word or two ("really", "you know") inside or at an end; a run
+# of three or more is another sentence spliced on (half of it from elsewhere, or made up), and
+# the quote as given was never published.
+SPLICE_EDGE_WORDS = 3
+
+
+def spliced(features: MatchFeatures) -> bool:
+    """Whether the passage leaves a run of the quote's first or last words unaccounted for that
+    is long enough to be a sentence of its own: then it is no source of the quote as given."""
+    return features.unexplained_edge >= SPLICE_EDGE_WORDS
 
 
 def distinctive(features: MatchFeatures) -> bool:
@@ -84,6 +99,9 @@ class QuoteStats:
     pair_info: dict[int, float]  # first row of a pair of adjacent quote words -> the pair's IDF
     first_word: int  # rows of the quote's first and last words
     last_word: int
+    words_before: tuple[int, ...]  # per row: how many word rows come before it
+    words_after: tuple[int, ...]  # ... and after it
+    content_rows: tuple[bool, ...]  # per row: a content word
 
 
 def quote_stats(
@@ -98,8 +116,13 @@ def quote_stats(
         n_words=len(word_rows),
         content=sum(content),
         pair_info=pair_info or {},
+        content_rows=tuple(content),
         first_word=next((i for i, r in enumerate(rows) if r.kind == "word"), 0),
         last_word=max((i for i, r in enumerate(rows) if r.kind == "word"), default=0),
+        words_before=tuple(accumulate((r.kind == "word" for r in rows), initial=0))[:-1],
+        words_after=tuple(accumulate((r.kind == "word" for r in reversed(rows)), initial=0))[
+            -2::-1
+        ],
     )
 
 
@@ -152,7 +175,43 @@ def extract_features(
         ),
         ties,
         alignment.first_row == stats.first_word and alignment.last_row == stats.last_word,
+        _unexplained_edge(stats, alignment),
     )
+
+
+def _unexplained_edge(stats: QuoteStats, alignment: Alignment) -> int:
+    """Quote words before the passage's first anchor or after its last, the longer run.
+
+    An anchor is a matched content word, or a matched word next to another matched word or an
+    [editorial] bracket: a lone "the" that the aligner reaches over a substituted word ("…so
+    dry, at the county fair" for "…so dry and the bees came late") explains nothing."""
+    if not stats.words_before:
+        return 0
+    steps = alignment.steps
+    content = stats.content_rows
+
+    def joined(step: Step, other: Step) -> bool:
+        if other.kind == "bracket":
+            return True
+        return (
+            other.kind == "match"
+            and abs(other.row - step.row) == 1
+            and other.col - step.col == other.row - step.row
+        )
+
+    anchors = [
+        step.row
+        for k, step in enumerate(steps)
+        if step.kind in ("match", "fuzzy")
+        and (
+            content[step.row]
+            or (k > 0 and joined(step, steps[k - 1]))
+            or (k + 1 < len(steps) and joined(step, steps[k + 1]))
+        )
+    ]
+    first = anchors[0] if anchors else alignment.first_row
+    last = anchors[-1] if anchors else alignment.last_row
+    return max(stats.words_before[first], stats.words_after[last])
 
 
 def source_confidence(p_source: float, features: MatchFeatures) -> float:

@@ -175,3 +175,109 @@ def test_shingle_index_lookups_match_a_plain_dictionary() -> None:
     want = [[int(remap[d]) for d in expected[k] if remap[d] >= 0] for k in probe]
     assert [g.tolist() for g in got] == want
     assert MERGE_MIN > 0
+
+
+# Two speakers in two articles, for splices of one's words onto the other's.
+HARBOUR = Article(
+    id="harbour",
+    title="Harbour traffic",
+    text=(
+        "The mayor spoke at the quay. “Traffic on the ring road fell by 12.5 percent and 4,250 "
+        "fewer lorries crossed the old bridge last spring,” she said."
+    ),
+    published="2024-03-01",
+)
+ORCHARD = Article(
+    id="orchard",
+    title="Early apples",
+    text=(
+        "The farmer was blunt. “Our apples ripened three weeks early because the summer was so "
+        "dry and the bees came late,” he said."
+    ),
+    published="2024-03-02",
+)
+
+
+def splice_corpus() -> Matcher:
+    return Matcher([HARBOUR, ORCHARD, *(filler(i) for i in range(30))])
+
+
+def test_halves_of_two_quotes_spliced_together_are_not_found() -> None:
+    matcher = splice_corpus()
+    # Most of one quote, then the end of the other: each passage explains only its own part.
+    spliced = (
+        "Traffic on the ring road fell by 12.5 percent and 4,250 fewer lorries crossed the old "
+        "bridge when the bees came late"
+    )
+    assert matcher.find(spliced, limit=5) == []
+    spliced = "The summer was so dry fewer lorries crossed the old bridge last spring"
+    assert matcher.find(spliced, limit=5) == []
+
+
+def test_made_up_words_run_onto_a_real_quote_are_not_found() -> None:
+    matcher = splice_corpus()
+    quote = "Our apples ripened three weeks early because the summer was so dry, at the county fair"
+    assert matcher.find(quote, limit=3) == []
+
+
+def test_a_word_or_two_added_at_an_end_is_still_that_quote_altered() -> None:
+    matcher = splice_corpus()
+    found = matcher.find("Frankly, our apples ripened three weeks early because the summer", 3)
+    assert [(m.article_id, m.verdict) for m in found] == [("orchard", "altered")]
+    assert [(d.op, d.quote, d.original) for d in found[0].differences] == [
+        ("insert", "Frankly", "")
+    ]
+
+
+def test_numbers_split_by_a_stripped_point_or_comma_are_still_verbatim() -> None:
+    matcher = splice_corpus()
+    quote = "traffic on the ring road fell by 12 5 percent and 4 250 fewer lorries crossed"
+    found = matcher.find(quote, limit=3)
+    assert [(m.article_id, m.verdict) for m in found] == [("harbour", "verbatim")]
+    assert found[0].differences == ()
+    text = HARBOUR.text[found[0].start : found[0].end]
+    assert text == "Traffic on the ring road fell by 12.5 percent and 4,250 fewer lorries crossed"
+    # Two numbers the corpus does not have joined stay two numbers, and a changed one is flagged.
+    found = matcher.find("traffic on the ring road fell by 12 6 percent and 4,250 fewer", 3)
+    assert found[0].verdict == "altered"
+    assert [d.flags for d in found[0].differences] == [("number",)]
+
+
+def test_a_copy_of_bracketed_text_finds_the_article_with_those_very_brackets() -> None:
+    # The same wire paragraph in three papers, each with its own name inside the brackets.
+    text = "“Tonight, [{}] and I will walk the whole coast path for the hospice,” the runner said."
+    names = ("Maud", "Ines", "Wilf")
+    papers = [
+        Article(id=f"paper-{n.lower()}", title=n, text=text.format(n), published=f"2024-05-0{k}")
+        for k, n in enumerate(names, start=1)
+    ]
+    matcher = Matcher([*papers, *(filler(i) for i in range(30))])
+    found = matcher.find("Tonight, [Wilf] and I will walk the whole coast path for the hospice", 3)
+    assert [(m.article_id, m.verdict) for m in found[:1]] == [("paper-wilf", "verbatim")]
+    assert found[0].differences == ()
+    # The others are there as alternatives, with the name in the brackets flagged.
+    assert {m.article_id for m in found[1:]} == {"paper-maud", "paper-ines"}
+    assert all(m.verdict == "altered" for m in found[1:])
+
+
+def test_among_word_for_word_copies_the_one_with_the_quotes_own_characters_comes_first() -> None:
+    early = Article(
+        id="early",
+        title="Early",
+        text="The banner read “KEEP THE LIBRARY OPEN ON SUNDAYS” in red paint.",
+        published="2024-04-01",
+    )
+    late = Article(
+        id="late",
+        title="Late",
+        text="Marchers chanted “Keep the library open on Sundays,” the organiser said.",
+        published="2024-04-02",
+    )
+    matcher = Matcher([early, late, *(filler(i) for i in range(30))])
+    found = matcher.find("Keep the library open on Sundays", 3)
+    assert [(m.article_id, m.verdict) for m in found] == [
+        ("late", "verbatim"),
+        ("early", "verbatim"),
+    ]
+    found = matcher.find("keep the library open on sundays", 3)  # neither: earliest first
+    assert [m.article_id for m in found] == ["early", "late"]
