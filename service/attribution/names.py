@@ -23,8 +23,13 @@ from service.attribution.cues import (
     MALE_MARKERS,
     NATIONALITY_ALIASES,
     NON_NAME_WORDS,
+    ORG_HEADS,
+    POST_NOMINALS,
+    ROLE_WORDS,
     TITLE_WORDS,
+    words_of,
 )
+from service.attribution.given_names import given_name_gender
 
 WORD = re.compile(r"\w+(?:[’'.\-]\w+)*\.?")
 _POSSESSIVE = re.compile(r"(?:[’']s?)$")
@@ -57,6 +62,54 @@ def strip_titles(tokens: list[str]) -> tuple[list[str], list[str]]:
     if len(name) == 1 and (fold(name[0]) in HONORIFICS or fold(name[0]) in TITLE_WORDS):
         return tokens, []
     return titles, name
+
+
+_AGE = re.compile(r"^(?:\w+-)+old$", re.IGNORECASE)  # "Fourteen-year-old", "34-year-old"
+_LOWER_PARTICLES = words_of("de da del della di van von der den al el bin ibn bint le la du dos y")
+
+
+def _barrier(word: str) -> bool:
+    """A word that cannot be part of a person's name written after it: a title or role, an
+    organisation's head word, an age ("Fourteen-year-old Zoe"), a lower-case word."""
+    f = fold(word)
+    return (
+        f in TITLE_WORDS
+        or f in ROLE_WORDS
+        or f in HONORIFICS
+        or f in ORG_HEADS
+        or bool(_AGE.match(f))
+        or (word[:1].islower() and f not in _LOWER_PARTICLES)
+    )
+
+
+def split_person_name(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Split a capitalised run into what precedes a person's name and the name itself:
+    "Santa Barbara County Sheriff Bill Brown" -> (["Santa", ..., "Sheriff"], ["Bill", "Brown"]),
+    "First Minister of Scotland Nicola Sturgeon" -> (..., ["Nicola", "Sturgeon"]),
+    "Prosecutor Kama Melly QC" -> (["Prosecutor"], ["Kama", "Melly"]). A run that ends in a
+    title or an organisation's head word ("Prime Minister", "Leeds City Council") has no name
+    part: ([], []) for a title, (tokens, []) for an organisation, as callers expect."""
+    while len(tokens) > 1 and fold(tokens[-1]) in POST_NOMINALS and tokens[-1][1:2].isupper():
+        tokens = tokens[:-1]
+    if not tokens:
+        return [], []
+    if _barrier(tokens[-1]):
+        return tokens, []
+    start = 0
+    for k in range(len(tokens) - 1):
+        if _barrier(tokens[k]) or fold(tokens[k]) == "of":
+            start = k + 1
+    name = tokens[start:]
+    after_of = start > 0 and fold(tokens[start - 1]) == "of"
+    if len(name) > 2 and after_of:
+        # "Minister of Scotland Nicola Sturgeon": the place or organisation after "of" runs
+        # into the name, and capitalisation cannot tell where. The name is its last two words,
+        # plus what binds them ("Mohammad bin Salman", "John G. Roberts").
+        cut = len(name) - 2
+        while cut > 1 and (_is_initial(name[cut]) or name[cut][:1].islower()):
+            cut -= 1
+        start, name = start + cut, name[cut:]
+    return tokens[:start], name
 
 
 def name_tokens(name: str) -> list[str]:
@@ -127,6 +180,9 @@ class PersonCluster:
     full_names: Counter = field(default_factory=Counter)
     first_seen: dict = field(default_factory=dict)
     markers: set = field(default_factory=set)
+    # "org" for a run ending in an organisation's head word ("Leeds City Council"): a
+    # candidate for "it" and "the council", never for "he" or "she".
+    kind: str = "person"
 
     def canonical(self, first: str | None = None) -> str:
         names = [
@@ -159,6 +215,10 @@ class PersonCluster:
                 return "f"
             if first in MALE_FIRST_NAMES:
                 return "m"
+        for first, _ in firsts.most_common():
+            gender = given_name_gender(first)
+            if gender is not None:
+                return gender
         return None
 
 
@@ -223,8 +283,11 @@ class NameIndex:
             tokens, run = tokens[1:], run[1:]
         if not tokens:
             return
-        titles, name = strip_titles(tokens)
+        titles, name = split_person_name(tokens)
         name = [_POSSESSIVE.sub("", t) for t in name]
+        if not name and titles and fold(titles[-1]) in ORG_HEADS:
+            self._add_org([_POSSESSIVE.sub("", t) for t in tokens], run, offset)
+            return
         if not name or len(name) > 4:
             return
         if any(fold(t) in NON_NAME_WORDS for t in name[1:]):
@@ -245,6 +308,20 @@ class NameIndex:
         if titles:
             pos = run[0].start() if offset == 0 else -1
             self.titled.append(TitledMention(pos, normalise_title_words(titles), cluster.key))
+
+    def _add_org(self, words: list[str], run: list[re.Match], offset: int) -> None:
+        """An organisation's whole name is its key: "Leeds City Council" is not a "Council"
+        family to cluster with other councils."""
+        name = " ".join(words)
+        key = fold(name)
+        self._order += 1
+        cluster = self.clusters.get(key)
+        if cluster is None:
+            cluster = self.clusters[key] = PersonCluster(key, kind="org")
+        cluster.surnames[name] += 1
+        cluster.first_seen.setdefault(name, self._order)
+        if offset == 0:
+            self.mentions.append((run[0].start(), cluster))
 
     def _cluster_for(self, key: str, create: bool = False) -> PersonCluster | None:
         if key in self.clusters:
@@ -272,8 +349,8 @@ class NameIndex:
         tokens = WORD.findall(mention)
         if "of" in tokens[1:]:
             tokens = tokens[: tokens.index("of", 1)]  # "Marco Rubio of Florida"
-        _, name = strip_titles(tokens)
-        name = [_POSSESSIVE.sub("", t.rstrip(".")) for t in name]
+        _, name = split_person_name(tokens)
+        name = [_POSSESSIVE.sub("", t.rstrip(".") if not _is_initial(t) else t) for t in name]
         if not name:
             return _tidy_descriptor(mention)
         cluster = self._cluster_for(fold(name[-1]))
@@ -292,7 +369,11 @@ class NameIndex:
         if gender is None and len(toks) >= 2:
             first = fold(toks[0])
             gender = (
-                "f" if first in FEMALE_FIRST_NAMES else "m" if first in MALE_FIRST_NAMES else None
+                "f"
+                if first in FEMALE_FIRST_NAMES
+                else "m"
+                if first in MALE_FIRST_NAMES
+                else given_name_gender(first)
             )
         return gender
 
