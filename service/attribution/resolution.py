@@ -12,6 +12,7 @@ from service.attribution.common import (
     _SURNAME_SUBJECT,
     PRONOUN_HISTORY,
     PRONOUN_SPEAKER_WINDOW,
+    SALIENCE_MENTIONS,
     _Evidence,
 )
 from service.attribution.cues import (
@@ -85,6 +86,11 @@ class ResolutionMixin:
         ]
         if pronoun in PERSONAL_PRONOUNS:
             want = "m" if pronoun == "he" else "f"
+            # A person introduced in this paragraph as a clause's subject is the most salient
+            # antecedent, even before they have spoken; else the latest compatible speaker.
+            subject = self._salient_subject(mention.start, want, pi)
+            if subject is not None:
+                return _Evidence(subject, mention, "pronoun", "person", pi)
             for ev in recent:
                 if ev.kind == "person" and self.names.gender(ev.name) in (want, None):
                     return _Evidence(ev.name, mention, "pronoun", "person", pi)
@@ -103,11 +109,52 @@ class ResolutionMixin:
                 return _Evidence(name, mention, "pronoun", "org", pi)
         return None
 
+    def _salient_subject(self, pos: int, gender: str, pi: int) -> str | None:
+        """The latest person named as a sentence's subject in the pronoun's own paragraph,
+        outside quotes, whose gender fits: 'Aparna Garg opened the fair. "Q," she said.'"""
+        lo = self._para_starts[pi] if pi < len(self._para_starts) else 0
+        k = bisect.bisect_left(self._name_positions, pos)
+        for i in range(k - 1, max(-1, k - SALIENCE_MENTIONS), -1):
+            start, cluster = self.names.mentions[i]
+            if start < lo:
+                break
+            if cluster.kind != "person" or self._inside_quote(start):
+                continue
+            if not self._person_like(cluster) or not self._subject_at(start):
+                continue
+            name = cluster.canonical()
+            if self.names.gender(name) in (gender, None):
+                return name
+        return None
+
+    def _inside_quote(self, pos: int) -> bool:
+        k = bisect.bisect_right(self._quote_starts, pos) - 1
+        return k >= 0 and pos < self._quote_ends[k]
+
+    def _person_like(self, cluster) -> bool:
+        """A name that is a person's: a known given name, a title or honorific before it, or
+        someone already quoted (capitalisation alone also fits places and firms)."""
+        if cluster.markers:
+            return True
+        if any(self.names.gender(n) is not None for n in cluster.full_names):
+            return True
+        return any(ev.kind == "person" and ev.name in cluster.full_names for ev in self.history)
+
+    def _subject_at(self, start: int) -> bool:
+        """The mention opens a sentence or clause: nothing but a title, punctuation or a
+        paragraph break before it in its sentence."""
+        before = self.text[max(0, start - 3) : start].rstrip(" \u00a0")
+        return not before or before[-1] in ".!?\n:;" or before.endswith(("\u201d", '"'))
+
     def _nearest_person_name(self, pos: int, gender: str) -> str | None:
         k = bisect.bisect_left(self._name_positions, pos)
         surname_subject = None
         for i in range(k - 1, max(-1, k - 40), -1):
             start, cluster = self.names.mentions[i]
+            if cluster.kind != "person" or self._inside_quote(start):
+                continue
+            if cluster.full_names and not self._person_like(cluster):
+                continue  # "the Eastern Mediterranean", "Maidan Wardak": no given name
             if not cluster.full_names:
                 # Places and organisations rarely come with a first name; a bare surname is a
                 # person when it is the subject of a verb ("Fiorina opened by ...").
