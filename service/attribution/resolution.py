@@ -55,7 +55,7 @@ class ResolutionMixin:
             ]
             if roles:
                 name_words = name_words[roles[-1] + 1 :]
-            name = self.names.canonical(" ".join(name_words))
+            name = self.names.canonical(" ".join(name_words), start)
             return _Evidence(name, mention, "explicit", "person", pi)
         # Descriptor: a title met earlier with a name, else an organisation or a role.
         resolved = self.names.resolve_descriptor(words, start)

@@ -118,3 +118,29 @@ def test_a_surname_resolves_to_the_full_name_written_after_a_long_title():
         'United States President Donald Trump spoke on Friday. "I can do it if I want," Trump said.'
     )
     assert NameIndex(text).canonical("Trump") == "Donald Trump"
+
+
+def test_relatives_who_share_a_surname_stay_two_people():
+    text = (
+        "Abdullah Kurdi lost his son. His sister, Tima Kurdi, lives in Canada.\n"
+        "Kurdi said he would go home. Tima Kurdi said she would help."
+    )
+    names = NameIndex(text)
+    assert names.canonical("Tima Kurdi") == "Tima Kurdi"
+    assert names.canonical("Abdullah Kurdi") == "Abdullah Kurdi"
+    # A bare surname is the person of that surname the article names most before it.
+    assert names.canonical("Kurdi", text.index("Kurdi said")) == "Abdullah Kurdi"
+    assert names.gender("Tima Kurdi") == "f"
+    assert names.gender("Abdullah Kurdi") == "m"
+
+
+def test_a_headline_surname_is_adopted_by_the_full_name_introduced_later():
+    names = NameIndex("Donald Trump said no.", title="Trump rules out troops")
+    assert names.canonical("Trump") == "Donald Trump"
+    assert len(names.families["trump"].persons) == 1
+
+
+def test_a_word_no_gazetteer_knows_is_not_a_new_relative():
+    text = "Franky Zapata flew. He landed in Dover Zapata's team said. Zapata smiled."
+    names = NameIndex(text)
+    assert names.canonical("Zapata", text.index("Zapata smiled")) == "Franky Zapata"
