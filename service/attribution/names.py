@@ -296,6 +296,8 @@ class NameIndex:
             w = m.group()
             gap = text[run[-1].end() : m.start()] if run else ""
             contiguous = run and gap.strip() == "" and "\n" not in gap
+            if contiguous and _ends_sentence(run[-1].group()):
+                contiguous = False  # "said Karen Alley. Suman Haripriya ...": two runs
             if w[:1].isupper() and (not run or contiguous) and len(run) < 8:
                 run.append(m)
                 continue
@@ -495,6 +497,18 @@ class NameIndex:
 def _credible(person: PersonCluster) -> bool:
     """Introduced like a person: a title, or a full name whose first word is a given name."""
     return bool(person.markers) or any(is_given_name(fold(n.split()[0])) for n in person.full_names)
+
+
+def _ends_sentence(word: str) -> bool:
+    """A word with a full stop that is no initial or abbreviation ("Alley." not "G.", "Dr.",
+    "U.S.")."""
+    if not word.endswith("."):
+        return False
+    bare = word.rstrip(".")
+    return len(bare) > 1 and "." not in bare and fold(bare) not in HONORIFICS | _ABBREVIATIONS
+
+
+_ABBREVIATIONS = words_of("st jr sr gen col lt sgt capt gov sen rep mt ft co corp inc ltd no")
 
 
 def _initial_fits(initial: str, person: PersonCluster) -> bool:

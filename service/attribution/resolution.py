@@ -6,6 +6,7 @@ organisation. Reads `names` (the article's NameIndex), `history` (speakers so fa
 from __future__ import annotations
 
 import bisect
+import re
 
 from service.attribution.common import (
     _NAME_PARTICLES,
@@ -16,19 +17,62 @@ from service.attribution.common import (
     _Evidence,
 )
 from service.attribution.cues import (
+    CUE_VERBS,
     DETERMINERS,
+    HONORIFICS,
     NEUTER_PRONOUNS,
     PERSONAL_PRONOUNS,
     PLURAL_PRONOUNS,
     TITLE_WORDS,
     UNNAMEABLE_PRONOUNS,
+    words_of,
 )
+from service.attribution.given_names import is_given_name
+from service.attribution.names import fold
 from service.attribution.speaker_phrases import (
+    FUNCTION_WORDS,
     QUANTIFIER_SUBJECTS,
     Phrase,
 )
 from service.attribution.speech_frame import Token
 from service.models import Mention
+
+_NAME_RUN = (
+    r"((?:(?:Dr|Mr|Mrs|Ms|Prof|Sir)\.?\s+)?[A-Z](?:\.|[\w’'\-]+)"
+    r"(?:\s+(?:[A-Z](?:\.|[\w’'\-]+)|de|van|von|der|bin|al|da|del|dos|la|le)){0,4})"
+)
+_CUE_AFTER = (
+    r"(?=\s*(?:[,.;(]|$)|\s+(?:said|says|told|tells|tweeted|added|wrote|writes|has|had|who"
+    r"|stated|announced|noted)\b)"
+)
+# "The Senate Minority Leader, Chuck Schumer, said", "The new governor of the region, Alexander
+# Moor, ...", "One of the study's authors, herpetologist David Blackburn, told".
+_APPOSITIVE_AFTER = re.compile(
+    r"(?:\s+(?:of|in|at|for|from|on)\s+[^,.;:\"“”\n]{1,60}?)?,\s+(?:[a-z][\w\-]*\s+){0,2}"
+    + _NAME_RUN
+    + _CUE_AFTER
+)
+# "said study co-author Karen Alley": lower-case role words run into the name.
+_ROLE_INTO_NAME = re.compile(r"\s+(?:[a-z][\w\-]*\s+){1,3}" + _NAME_RUN + _CUE_AFTER)
+# "a memo posted online by Senator Juan Dalmau".
+_DOCUMENT_BY = re.compile(
+    r"\s+(?:(?:posted|released|issued|published|sent|written|signed)\s+)?(?:\w+\s+){0,3}?by\s+"
+    + _NAME_RUN
+)
+# "Suman Haripriya of the Hajo assembly", "Regina Ip from the pro-Beijing camp": the descriptor
+# is the organisation of the name before it.
+_NAME_OF_ORG = re.compile(_NAME_RUN + r"\s+(?:of|from|with|at)\s+")
+_DOCUMENT_NOUNS = words_of(
+    "statement statements website site release memo message post tweet letter report summary "
+    "decision ruling notice announcement communique video account blog"
+)
+# Words between a descriptor and a name that say the name is not its appositive: cue verbs,
+# function words ("the company said Donald Trump was wrong").
+_NOT_ROLE_WORDS = CUE_VERBS | FUNCTION_WORDS | words_of("that to and or but as than")
+
+
+def _is_document(words: list[str]) -> bool:
+    return bool(words) and words[-1].lower() in _DOCUMENT_NOUNS
 
 
 class ResolutionMixin:
@@ -57,7 +101,12 @@ class ResolutionMixin:
                 name_words = name_words[roles[-1] + 1 :]
             name = self.names.canonical(" ".join(name_words), start)
             return _Evidence(name, mention, "explicit", "person", pi)
-        # Descriptor: a title met earlier with a name, else an organisation or a role.
+        # Descriptor: a name written beside it ("The Vice President, Mike Pence, said", "said
+        # study co-author Karen Alley", "Suman Haripriya of the Hajo assembly said"), else a
+        # title met earlier with a name, else an organisation or a role.
+        beside = self._named_beside(start, end, words)
+        if beside is not None:
+            return _Evidence(beside, mention, "descriptor", "person", pi)
         resolved = self.names.resolve_descriptor(words, start)
         if resolved is not None:
             return _Evidence(resolved, mention, "descriptor", "person", pi)
@@ -75,6 +124,45 @@ class ResolutionMixin:
             return _Evidence(" ".join(content), mention, "organisation", "org", pi)
         kind = "plural" if content[-1].lower().endswith("s") else "org"
         return _Evidence(" ".join(content), mention, "unresolved", kind, pi)
+
+    def _named_beside(self, start: int, end: int, words: list[str]) -> str | None:
+        """The person a descriptor phrase stands beside: an appositive after it, a role noun
+        run straight into a name, the possessor or author of a document ("Trump's statement",
+        "a memo posted online by Senator Juan Dalmau"), or a name it is the organisation of."""
+        text = self.text
+        for pattern in (_APPOSITIVE_AFTER, _ROLE_INTO_NAME, _DOCUMENT_BY):
+            m = pattern.match(text, end)
+            if m is None:
+                continue
+            if pattern is _ROLE_INTO_NAME and any(
+                w.lower() in _NOT_ROLE_WORDS for w in m.group(0).split()[:-2]
+            ):
+                continue
+            if pattern is _DOCUMENT_BY and not _is_document(words):
+                continue
+            name = self._person_name_at(m.group(1), m.start(1))
+            if name is not None:
+                return name
+        if _is_document(words):
+            owner = [w for w in words if w.endswith(("’s", "'s")) and w[:1].isupper()]
+            if owner:
+                return self.names.canonical(owner[-1], start)
+        m = _NAME_OF_ORG.search(text, max(0, start - 80), start)
+        if m is not None and m.end() == start:
+            return self._person_name_at(m.group(1), m.start(1))
+        return None
+
+    def _person_name_at(self, run: str, pos: int) -> str | None:
+        """The canonical name for a capitalised run when it names a person: a given name or
+        honorific first, or someone the article already knows by that name."""
+        parts = run.split()
+        first = parts[0].rstrip(".").lower()
+        if first in HONORIFICS or (len(parts) >= 2 and is_given_name(fold(parts[0]))):
+            return self.names.canonical(run, pos)
+        person = self.names.person(run, pos)
+        if person is not None and person.kind == "person" and person.full_names:
+            return self.names.canonical(run, pos)
+        return None
 
     def _resolve_pronoun(self, pronoun: str, mention: Mention, pi: int) -> _Evidence | None:
         if pronoun in UNNAMEABLE_PRONOUNS:

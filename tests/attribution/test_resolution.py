@@ -47,3 +47,24 @@ def test_gender_of_an_unlisted_first_name_comes_from_the_gazetteer():
     assert _speakers(text) == [
         ("Nobody will be left without a home,", "Svetlana Orlova", "pronoun"),
     ]
+
+
+def test_a_descriptor_takes_the_name_written_beside_it():
+    text = (
+        'The Senate Minority Leader, Chuck Schumer, said on Friday "We made a plea." '
+        '"Warm water is attacking the shelves," said study co-author Karen Alley. '
+        'Suman Haripriya of the Hajo assembly said "It can be cured." '
+        'Trump’s statement read: "He was killed."'
+    )
+    names = [(name, method) for _, name, method in _speakers(text)]
+    assert names == [
+        ("Chuck Schumer", "descriptor"),
+        ("Karen Alley", "descriptor"),
+        ("Suman Haripriya", "descriptor"),
+        ("Trump", "descriptor"),
+    ]
+
+
+def test_a_descriptor_followed_by_a_cue_and_a_name_keeps_its_own_speaker():
+    text = '"We will appeal," the company said Donald Trump was wrong to say.'
+    assert _speakers(text)[0][1] != "Donald Trump"
