@@ -366,7 +366,7 @@ class NameIndex:
                     family.persons.append(person)
         family.last = person
         person.weight += 2 if full else 1
-        if _credible(person) and (family.leader is None or person.weight > family.leader.weight):
+        if credible(person) and (family.leader is None or person.weight > family.leader.weight):
             family.leader = person
         person.surnames[surname] += 1
         person.first_seen.setdefault(surname, self._order)
@@ -416,10 +416,7 @@ class NameIndex:
         """The person a name mention refers to: by surname and first name, or for a surname
         alone the latest person of that surname named before `pos` (else the one the
         article names most)."""
-        tokens = WORD.findall(mention)
-        if "of" in tokens[1:]:
-            tokens = tokens[: tokens.index("of", 1)]  # "Marco Rubio of Florida"
-        _, name = split_person_name(tokens)
+        _, name = split_person_name(_before_of(WORD.findall(mention)))
         name = [_POSSESSIVE.sub("", t.rstrip(".") if not _is_initial(t) else t) for t in name]
         if not name:
             return None
@@ -440,7 +437,7 @@ class NameIndex:
             seen: dict[int, tuple[int, PersonCluster]] = {}
             for i in range(k - 1, max(-1, k - 1 - SURNAME_LOOKBACK), -1):
                 person = family.timeline[i][1]
-                if _credible(person):
+                if credible(person):
                     seen[id(person)] = (i, person)  # ends on the earliest mention
             if seen:
                 return max(seen.values(), key=lambda e: (e[1].weight, -e[0]))[1]
@@ -450,10 +447,7 @@ class NameIndex:
 
     def canonical(self, mention: str, pos: int | None = None) -> str:
         """Canonical full name for a name mention ("Trump" -> "Donald Trump")."""
-        tokens = WORD.findall(mention)
-        if "of" in tokens[1:]:
-            tokens = tokens[: tokens.index("of", 1)]
-        _, name = split_person_name(tokens)
+        _, name = split_person_name(_before_of(WORD.findall(mention)))
         name = [_POSSESSIVE.sub("", t.rstrip(".") if not _is_initial(t) else t) for t in name]
         if not name:
             return _tidy_descriptor(mention)
@@ -494,9 +488,19 @@ class NameIndex:
         return best.person.canonical() if best is not None else None
 
 
-def _credible(person: PersonCluster) -> bool:
+def credible(person: PersonCluster) -> bool:
     """Introduced like a person: a title, or a full name whose first word is a given name."""
     return bool(person.markers) or any(is_given_name(fold(n.split()[0])) for n in person.full_names)
+
+
+def _before_of(tokens: list[str]) -> list[str]:
+    """ "Marco Rubio of Florida" -> "Marco Rubio"; "Montana Secretary of State Corey
+    Stapleton" is kept whole, since no name comes before its "of"."""
+    if "of" in tokens[1:]:
+        head = tokens[: tokens.index("of", 1)]
+        if split_person_name(head)[1]:
+            return head
+    return tokens
 
 
 def _ends_sentence(word: str) -> bool:

@@ -28,7 +28,7 @@ from service.attribution.cues import (
     words_of,
 )
 from service.attribution.given_names import is_given_name
-from service.attribution.names import fold
+from service.attribution.names import credible, fold
 from service.attribution.speaker_phrases import (
     FUNCTION_WORDS,
     QUANTIFIER_SUBJECTS,
@@ -100,6 +100,13 @@ class ResolutionMixin:
             if roles:
                 name_words = name_words[roles[-1] + 1 :]
             name = self.names.canonical(" ".join(name_words), start)
+            if not self._names_a_person(name, start):
+                # "Caloundra coach Geoff Ingram said", "The mayor of Paris, Anne Hidalgo,
+                # wrote", "Steve Peers of the University of Essex said": the phrase read is a
+                # place or organisation beside the person's name.
+                beside = self._named_beside(start, end, words)
+                if beside is not None:
+                    name = beside
             return _Evidence(name, mention, "explicit", "person", pi)
         # Descriptor: a name written beside it ("The Vice President, Mike Pence, said", "said
         # study co-author Karen Alley", "Suman Haripriya of the Hajo assembly said"), else a
@@ -151,6 +158,15 @@ class ResolutionMixin:
         if m is not None and m.end() == start:
             return self._person_name_at(m.group(1), m.start(1))
         return None
+
+    def _names_a_person(self, name: str, pos: int) -> bool:
+        """A resolved name that is a person's (given name, title or honorific, or introduced
+        with a full name), not a place or organisation read as a name."""
+        parts = name.split()
+        if len(parts) >= 2 and is_given_name(fold(parts[0])):
+            return True
+        person = self.names.person(name, pos)
+        return person is not None and person.kind == "person" and credible(person)
 
     def _person_name_at(self, run: str, pos: int) -> str | None:
         """The canonical name for a capitalised run when it names a person: a given name or

@@ -68,3 +68,18 @@ def test_a_descriptor_takes_the_name_written_beside_it():
 def test_a_descriptor_followed_by_a_cue_and_a_name_keeps_its_own_speaker():
     text = '"We will appeal," the company said Donald Trump was wrong to say.'
     assert _speakers(text)[0][1] != "Donald Trump"
+
+
+def test_a_place_or_organisation_read_as_the_speaker_gives_way_to_the_person_beside_it():
+    text = (
+        '"I am happy with that," Caloundra coach Geoff Ingram said.\n\n'
+        'The mayor of Paris, Anne Hidalgo, wrote on Twitter: "Paris is mourning."\n\n'
+        'Steve Peers of the University of Essex said, "It is a bad ruling."\n\n'
+        'Montana Secretary of State Corey Stapleton said BIPA "is supported overwhelmingly".'
+    )
+    assert [name for _, name, _ in _speakers(text)] == [
+        "Geoff Ingram",
+        "Anne Hidalgo",
+        "Steve Peers",
+        "Corey Stapleton",
+    ]
