@@ -31,6 +31,8 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_matching.py
 	$(BIN)/python bench/eval_attribution.py
+	$(BIN)/python bench/eval_speakers.py
+	$(BIN)/python bench/bench_names.py
 	$(BIN)/python bench/bench_adversarial.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/bench_ingest.py

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.eval_speakers import Score, normalise_name, same_name, score_quotes
+from bench.eval_speakers import Score, names_person, normalise_name, same_name, score_quotes
 from service.models import Mention, QuoteSpan, SpeakerAttribution
 
 TEXT = (
@@ -60,3 +60,29 @@ def test_predictions_are_scored_by_name_with_spurious_attributions_counted() -> 
     assert dict(score.by_method) == {"explicit": 1, "descriptor": 1}
     assert dict(score.right_by_method) == {"explicit": 1}
     assert [e[0] for e in score.errors] == ["spurious", "spurious", "descriptor"]
+
+
+def test_a_full_name_after_role_or_place_words_names_the_person() -> None:
+    assert names_person("Emergencies Minister Yevgeny Zinichev", "Yevgeny Zinichev")
+    assert names_person("Hong Kong Carrie Lam", "Carrie Lam")
+    assert names_person("Yevgeny Zinichev", "Yevgeny Zinichev")
+    # A surname alone does not say which of a family spoke; nor a different first name.
+    assert not names_person("Trump", "Donald Trump")
+    assert not names_person("Melania Trump", "Donald Trump")
+    # Lower-case words before the name are a phrase cut wrong, not a title.
+    assert not names_person("of Amnesty International Man-kei Tam", "Man-kei Tam")
+    # A one-word gold (an organisation) must be given exactly.
+    assert not names_person("Harbour Reuters", "Reuters")
+    assert not names_person(None, "Carrie Lam")
+
+
+def test_the_gold_halves_are_disjoint_and_cover_every_file() -> None:
+    from pathlib import Path
+
+    from bench.eval_speakers import DEFAULT_GOLD, load_splits
+
+    halves = load_splits(DEFAULT_GOLD)
+    stems = {p.stem for p in Path(DEFAULT_GOLD).glob("*/*.json")}
+    assert set(halves) == stems
+    assert sum(1 for h in halves.values() if h == "dev") == 121
+    assert sum(1 for h in halves.values() if h == "heldout") == 128

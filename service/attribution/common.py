@@ -63,6 +63,8 @@ CLAUSE_THAT_WINDOW = 12
 # from: both bounded so a pathological paragraph of thousands of quotes stays linear.
 SHARE_WINDOW = 20
 PRONOUN_HISTORY = 50
+# Name mentions a pronoun looks back over for a salient subject in its own paragraph.
+SALIENCE_MENTIONS = 40
 # A "Name:" label before a quote is at most this long ("Michael P. McDonald").
 MAX_LABEL_TOKENS = 6
 # Carry-over reaches back this many paragraphs (a quotation paragraph right after the speaker's).

@@ -260,3 +260,42 @@ FEMALE_MARKERS: frozenset[str] = frozenset(
 MALE_MARKERS: frozenset[str] = frozenset(
     {"mr", "sir", "lord", "king", "prince", "congressman", "chairman", "spokesman"}
 )
+
+# Roles written before a name that TITLE_WORDS does not hold (they rarely stand alone as a
+# descriptor a title lookup could use): "Prosecutor Kama Melly", "coach Anna Kowalski".
+ROLE_WORDS: frozenset[str] = words_of(
+    """
+    prosecutor coach captain capt assemblywoman assemblyman assemblymember lawmaker legislator
+    inspector detective sergeant sgt constable superintendent officer lieutenant major
+    corporal private trooper marshal warden principal headteacher dean provost rector
+    chancellor bishop archbishop cardinal imam rabbi father pastor sister brother
+    dr doctor nurse surgeon researcher scientist professor lecturer author writer
+    journalist reporter editor columnist correspondent photographer producer presenter
+    actor actress singer rapper artist musician player striker midfielder defender
+    goalkeeper forward guard skipper manager chairperson chief head boss president vice
+    secretary-general secretary general commander spokesman spokeswoman spokesperson
+    attorney lawyer barrister solicitor judge magistrate coroner ombudsman auditor
+    governor premier minister deputy mayor councillor councilor alderman senator sen
+    congressman congresswoman rep representative ambassador consul envoy delegate
+    activist campaigner organiser organizer founder co-founder owner ceo cfo cto coo
+    executive director chair chairman chairwoman leader witness survivor resident voter
+    current acting interim then former late outgoing incoming new veteran retired
+    """
+)
+# Letters written after a name: "Kama Melly QC", "Jane Doe MP".
+POST_NOMINALS: frozenset[str] = words_of("qc kc mp mep msp ms am mla mpp obe mbe cbe kbe phd jr sr")
+# Last words of an organisation's name: a run ending in one names no person ("Leeds City
+# Council"), and a person's name after one starts past it ("Amnesty International Man-kei Tam").
+ORG_HEADS: frozenset[str] = words_of(
+    """
+    university college school academy institute institution council party police court
+    department ministry foundation association company corporation corp inc ltd llc plc group
+    agency commission committee service services union organization organisation
+    partnership trust society club board office authority bureau centre center hospital
+    church diocese brigade army navy force forces guard corps network news times post radio
+    television tv airlines airways bank federation league government parliament assembly
+    congress senate administration campaign media press team fc cabinet coalition alliance
+    movement front fund programme program project laboratory lab observatory museum
+    international worldwide
+    """
+)

@@ -8,6 +8,7 @@ each name so a later descriptor ("the Ukrainian president") can be resolved to a
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -23,8 +24,13 @@ from service.attribution.cues import (
     MALE_MARKERS,
     NATIONALITY_ALIASES,
     NON_NAME_WORDS,
+    ORG_HEADS,
+    POST_NOMINALS,
+    ROLE_WORDS,
     TITLE_WORDS,
+    words_of,
 )
+from service.attribution.given_names import given_name_gender, is_given_name
 
 WORD = re.compile(r"\w+(?:[’'.\-]\w+)*\.?")
 _POSSESSIVE = re.compile(r"(?:[’']s?)$")
@@ -57,6 +63,54 @@ def strip_titles(tokens: list[str]) -> tuple[list[str], list[str]]:
     if len(name) == 1 and (fold(name[0]) in HONORIFICS or fold(name[0]) in TITLE_WORDS):
         return tokens, []
     return titles, name
+
+
+_AGE = re.compile(r"^(?:\w+-)+old$", re.IGNORECASE)  # "Fourteen-year-old", "34-year-old"
+_LOWER_PARTICLES = words_of("de da del della di van von der den al el bin ibn bint le la du dos y")
+
+
+def _barrier(word: str) -> bool:
+    """A word that cannot be part of a person's name written after it: a title or role, an
+    organisation's head word, an age ("Fourteen-year-old Zoe"), a lower-case word."""
+    f = fold(word)
+    return (
+        f in TITLE_WORDS
+        or f in ROLE_WORDS
+        or f in HONORIFICS
+        or f in ORG_HEADS
+        or bool(_AGE.match(f))
+        or (word[:1].islower() and f not in _LOWER_PARTICLES)
+    )
+
+
+def split_person_name(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Split a capitalised run into what precedes a person's name and the name itself:
+    "Santa Barbara County Sheriff Bill Brown" -> (["Santa", ..., "Sheriff"], ["Bill", "Brown"]),
+    "First Minister of Scotland Nicola Sturgeon" -> (..., ["Nicola", "Sturgeon"]),
+    "Prosecutor Kama Melly QC" -> (["Prosecutor"], ["Kama", "Melly"]). A run that ends in a
+    title or an organisation's head word ("Prime Minister", "Leeds City Council") has no name
+    part: ([], []) for a title, (tokens, []) for an organisation, as callers expect."""
+    while len(tokens) > 1 and fold(tokens[-1]) in POST_NOMINALS and tokens[-1][1:2].isupper():
+        tokens = tokens[:-1]
+    if not tokens:
+        return [], []
+    if _barrier(tokens[-1]):
+        return tokens, []
+    start = 0
+    for k in range(len(tokens) - 1):
+        if _barrier(tokens[k]) or fold(tokens[k]) == "of":
+            start = k + 1
+    name = tokens[start:]
+    after_of = start > 0 and fold(tokens[start - 1]) == "of"
+    if len(name) > 2 and after_of:
+        # "Minister of Scotland Nicola Sturgeon": the place or organisation after "of" runs
+        # into the name, and capitalisation cannot tell where. The name is its last two words,
+        # plus what binds them ("Mohammad bin Salman", "John G. Roberts").
+        cut = len(name) - 2
+        while cut > 1 and (_is_initial(name[cut]) or name[cut][:1].islower()):
+            cut -= 1
+        start, name = start + cut, name[cut:]
+    return tokens[:start], name
 
 
 def name_tokens(name: str) -> list[str]:
@@ -118,33 +172,35 @@ def normalise_title_words(words: list[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-@dataclass
+@dataclass(eq=False)
 class PersonCluster:
-    """All spellings of one surname in an article."""
+    """One person (or organisation) of an article: every spelling it is written with."""
 
     key: str
     surnames: Counter = field(default_factory=Counter)
     full_names: Counter = field(default_factory=Counter)
     first_seen: dict = field(default_factory=dict)
     markers: set = field(default_factory=set)
+    # "org" for a run ending in an organisation's head word ("Leeds City Council"): a
+    # candidate for "it" and "the council", never for "he" or "she".
+    kind: str = "person"
+    # Mentions so far (a full name counts twice): who a bare surname most likely names.
+    weight: int = 0
 
     def canonical(self, first: str | None = None) -> str:
-        names = [
-            n for n in self.full_names if first is None or _first_match(fold(n.split()[0]), first)
-        ]
-        if names:
-            # Ties go to the spelling of the surname the article uses most (Zelenskyy x10 beats
-            # Zelensky x1 even if "Volodymyr Zelensky" came first).
+        """The person's full name as the article introduces it: the most frequent full-name
+        spelling, ties to the spelling of the surname the article uses most (Zelenskyy x10
+        beats Zelensky x1 even if "Volodymyr Zelensky" came first), then the longest."""
+        if self.full_names:
             return max(
-                names,
+                self.full_names,
                 key=lambda n: (
                     self.full_names[n],
                     self.surnames[n.split()[-1]],
+                    len(n.split()),
                     -self.first_seen[n],
                 ),
             )
-        if first is not None:
-            return self.canonical(None)
         return max(self.surnames, key=lambda s: (self.surnames[s], -self.first_seen.get(s, 0)))
 
     @property
@@ -159,7 +215,45 @@ class PersonCluster:
                 return "f"
             if first in MALE_FIRST_NAMES:
                 return "m"
+            gender = given_name_gender(first)
+            if gender is not None:
+                return gender
         return None
+
+
+@dataclass(eq=False)
+class _Family:
+    """Everyone of one surname (spelling variants included): relatives, namesakes."""
+
+    key: str
+    # First-letter bucket -> people with a first name; a first name is compared with a few of
+    # its own bucket only, so thousands of first names on one surname stay linear.
+    by_initial: dict = field(default_factory=dict)
+    by_first: dict = field(default_factory=dict)
+    persons: list = field(default_factory=list)
+    # Surname-only mentions before any full name ("Trump" in a headline): adopted by the first
+    # person introduced with a full name.
+    bare: PersonCluster | None = None
+    last: PersonCluster | None = None
+    # The credible person named most so far, ties to the first introduced (an article's
+    # subject comes first; a relative is a passing mention).
+    leader: PersonCluster | None = None
+    # (offset, person) of every mention, in text order: a surname names the latest of them.
+    timeline: list = field(default_factory=list)
+
+    def person_for_first(self, first: str) -> PersonCluster | None:
+        if first in self.by_first:
+            return self.by_first[first]
+        for person, their_first in self.by_initial.get(first[:1], [])[:MAX_FIRST_CANDIDATES]:
+            if _first_match(first, their_first):
+                return person
+        return None
+
+
+# First names of one surname and initial compared fuzzily at most (a family has a few people).
+MAX_FIRST_CANDIDATES = 20
+# Mentions of a surname looked back over for the person a bare surname names.
+SURNAME_LOOKBACK = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,17 +262,20 @@ class TitledMention:
 
     pos: int
     titles: frozenset[str]
-    name: str
+    person: PersonCluster
 
 
 class NameIndex:
-    """Name clusters and titled mentions of one article, built in one pass over its words."""
+    """The people and organisations of one article, built in one pass over its words: names
+    clustered by surname *and* compatible first name (relatives stay apart), surname-only
+    mentions linked to the latest person of that surname, titles remembered per person."""
 
     def __init__(self, text: str, title: str | None = None) -> None:
-        self.clusters: dict[str, PersonCluster] = {}
+        self.families: dict[str, _Family] = {}
+        self.orgs: dict[str, PersonCluster] = {}
         self.titled: list[TitledMention] = []
-        self._buckets: dict[str, list[PersonCluster]] = {}
-        self._aliases: dict[str, PersonCluster] = {}
+        self._buckets: dict[str, list[_Family]] = {}
+        self._aliases: dict[str, _Family] = {}
         # (offset, cluster) of every name in the text, in order: pronoun antecedents.
         self.mentions: list[tuple[int, PersonCluster]] = []
         # Words the article writes in lower case: a capitalised "Even" is not a name.
@@ -187,6 +284,10 @@ class NameIndex:
         if title:
             self._scan(title, offset=-1)
         self._scan(text, offset=0)
+        self._by_name: dict[str, PersonCluster] = {}
+        for family in self.families.values():
+            for person in family.persons:
+                self._by_name.setdefault(person.canonical(), person)
 
     # -- building -------------------------------------------------------------------------
     def _scan(self, text: str, offset: int) -> None:
@@ -195,6 +296,8 @@ class NameIndex:
             w = m.group()
             gap = text[run[-1].end() : m.start()] if run else ""
             contiguous = run and gap.strip() == "" and "\n" not in gap
+            if contiguous and _ends_sentence(run[-1].group()):
+                contiguous = False  # "said Karen Alley. Suman Haripriya ...": two runs
             if w[:1].isupper() and (not run or contiguous) and len(run) < 8:
                 run.append(m)
                 continue
@@ -223,36 +326,78 @@ class NameIndex:
             tokens, run = tokens[1:], run[1:]
         if not tokens:
             return
-        titles, name = strip_titles(tokens)
+        titles, name = split_person_name(tokens)
         name = [_POSSESSIVE.sub("", t) for t in name]
+        if not name and titles and fold(titles[-1]) in ORG_HEADS:
+            self._add_org([_POSSESSIVE.sub("", t) for t in tokens], run, offset)
+            return
         if not name or len(name) > 4:
             return
         if any(fold(t) in NON_NAME_WORDS for t in name[1:]):
             return
         self._order += 1
         surname = name[-1]
-        key = fold(surname)
-        cluster = self._cluster_for(key, create=True)
-        cluster.surnames[surname] += 1
-        cluster.first_seen.setdefault(surname, self._order)
-        if len(name) >= 2 and not _is_initial(name[0]):
-            full = " ".join(name)
-            cluster.full_names[full] += 1
-            cluster.first_seen.setdefault(full, self._order)
-        cluster.markers.update(fold(t) for t in titles)
+        family = self._family_for(fold(surname), create=True)
+        full = len(name) >= 2 and not _is_initial(name[0])
+        pos = run[0].start() if offset == 0 else -1
+        first = fold(name[0]) if full else ""
+        if full and family.persons and not titles and not is_given_name(first):
+            # "in Dover Zapata", "Namse Bangdzod Smith": a word no gazetteer knows as a first
+            # name, before a surname the article already has, is not a new relative.
+            full = family.person_for_first(first) is not None
+        if full:
+            person = family.person_for_first(first)
+            if person is None:
+                if family.bare is not None and not family.bare.full_names:
+                    person = family.bare  # the headline's "Trump" was this Donald Trump
+                else:
+                    person = PersonCluster(family.key)
+                    family.persons.append(person)
+                family.by_first[first] = person
+                family.by_initial.setdefault(first[:1], []).append((person, first))
+            person.full_names[" ".join(name)] += 1
+            person.first_seen.setdefault(" ".join(name), self._order)
+        else:
+            person = family.leader or family.last
+            if person is None or (_is_initial(name[0]) and not _initial_fits(name[0], person)):
+                person = family.bare
+                if person is None:
+                    person = family.bare = PersonCluster(family.key)
+                    family.persons.append(person)
+        family.last = person
+        person.weight += 2 if full else 1
+        if credible(person) and (family.leader is None or person.weight > family.leader.weight):
+            family.leader = person
+        person.surnames[surname] += 1
+        person.first_seen.setdefault(surname, self._order)
+        person.markers.update(fold(t) for t in titles)
+        family.timeline.append((pos, person))
+        if offset == 0:
+            self.mentions.append((pos, person))
+        if titles:
+            self.titled.append(TitledMention(pos, normalise_title_words(titles), person))
+
+    def _add_org(self, words: list[str], run: list[re.Match], offset: int) -> None:
+        """An organisation's whole name is its key: "Leeds City Council" is not a "Council"
+        family to cluster with other councils."""
+        name = " ".join(words)
+        key = fold(name)
+        self._order += 1
+        cluster = self.orgs.get(key)
+        if cluster is None:
+            cluster = self.orgs[key] = PersonCluster(key, kind="org")
+        cluster.surnames[name] += 1
+        cluster.first_seen.setdefault(name, self._order)
         if offset == 0:
             self.mentions.append((run[0].start(), cluster))
-        if titles:
-            pos = run[0].start() if offset == 0 else -1
-            self.titled.append(TitledMention(pos, normalise_title_words(titles), cluster.key))
 
-    def _cluster_for(self, key: str, create: bool = False) -> PersonCluster | None:
-        if key in self.clusters:
-            return self.clusters[key]
+    def _family_for(self, key: str, create: bool = False) -> _Family | None:
+        if key in self.families:
+            return self.families[key]
         if key in self._aliases:
             return self._aliases[key]
         # Spelling variants share their first letter (see _surname_match); only the first
-        # MAX_FUZZY_CANDIDATES clusters of a bucket are compared, which keeps a text of
+        # MAX_FUZZY_CANDIDATES families of a bucket are compared, which keeps a text of
         # thousands of distinct capitalised words linear.
         bucket = self._buckets.setdefault(key[:1], [])
         for other in bucket[:MAX_FUZZY_CANDIDATES]:
@@ -261,38 +406,71 @@ class NameIndex:
                 return other
         if not create:
             return None
-        cluster = PersonCluster(key)
-        self.clusters[key] = cluster
-        bucket.append(cluster)
-        return cluster
+        family = _Family(key)
+        self.families[key] = family
+        bucket.append(family)
+        return family
 
     # -- queries --------------------------------------------------------------------------
-    def canonical(self, mention: str) -> str:
+    def person(self, mention: str, pos: int | None = None) -> PersonCluster | None:
+        """The person a name mention refers to: by surname and first name, or for a surname
+        alone the latest person of that surname named before `pos` (else the one the
+        article names most)."""
+        _, name = split_person_name(_before_of(WORD.findall(mention)))
+        name = [_POSSESSIVE.sub("", t.rstrip(".") if not _is_initial(t) else t) for t in name]
+        if not name:
+            return None
+        family = self._family_for(fold(name[-1]))
+        if family is None:
+            return None
+        if len(name) >= 2 and not _is_initial(name[0]):
+            return family.person_for_first(fold(name[0]))
+        if pos is not None and family.timeline:
+            # The mention itself was read when the index was built: the person it was linked
+            # to then, with what the article had said up to there.
+            k = bisect.bisect_right(family.timeline, pos + len(mention), key=lambda e: e[0])
+            if k > 0 and family.timeline[k - 1][0] >= pos:
+                return family.timeline[k - 1][1]
+            k = bisect.bisect_right(family.timeline, pos, key=lambda e: e[0])
+            # The credible people named before it; the one the article names most (a passing
+            # mention of a relative does not take over the surname), ties to the first.
+            seen: dict[int, tuple[int, PersonCluster]] = {}
+            for i in range(k - 1, max(-1, k - 1 - SURNAME_LOOKBACK), -1):
+                person = family.timeline[i][1]
+                if credible(person):
+                    seen[id(person)] = (i, person)  # ends on the earliest mention
+            if seen:
+                return max(seen.values(), key=lambda e: (e[1].weight, -e[0]))[1]
+            if k > 0:
+                return family.timeline[k - 1][1]
+        return max(family.persons, key=lambda p: sum(p.surnames.values()), default=None)
+
+    def canonical(self, mention: str, pos: int | None = None) -> str:
         """Canonical full name for a name mention ("Trump" -> "Donald Trump")."""
-        tokens = WORD.findall(mention)
-        if "of" in tokens[1:]:
-            tokens = tokens[: tokens.index("of", 1)]  # "Marco Rubio of Florida"
-        _, name = strip_titles(tokens)
-        name = [_POSSESSIVE.sub("", t.rstrip(".")) for t in name]
+        _, name = split_person_name(_before_of(WORD.findall(mention)))
+        name = [_POSSESSIVE.sub("", t.rstrip(".") if not _is_initial(t) else t) for t in name]
         if not name:
             return _tidy_descriptor(mention)
-        cluster = self._cluster_for(fold(name[-1]))
-        if cluster is None:
+        person = self.person(mention, pos)
+        if person is None:
             return " ".join(name)
-        first = fold(name[0]) if len(name) >= 2 and not _is_initial(name[0]) else None
-        best = cluster.canonical(first)
+        best = person.canonical()
         if len(name) > len(best.split()):
             return " ".join(name)
         return best
 
     def gender(self, canonical: str) -> str | None:
         toks = canonical.split()
-        cluster = self._cluster_for(fold(toks[-1])) if toks else None
-        gender = cluster.gender if cluster else None
+        person = self._by_name.get(canonical) or (self.person(canonical) if toks else None)
+        gender = person.gender if person else None
         if gender is None and len(toks) >= 2:
             first = fold(toks[0])
             gender = (
-                "f" if first in FEMALE_FIRST_NAMES else "m" if first in MALE_FIRST_NAMES else None
+                "f"
+                if first in FEMALE_FIRST_NAMES
+                else "m"
+                if first in MALE_FIRST_NAMES
+                else given_name_gender(first)
             )
         return gender
 
@@ -307,10 +485,40 @@ class NameIndex:
                 break
             if wanted <= t.titles:
                 best = t
-        if best is None:
-            return None
-        cluster = self.clusters.get(best.name) or self._cluster_for(best.name)
-        return cluster.canonical() if cluster else None
+        return best.person.canonical() if best is not None else None
+
+
+def credible(person: PersonCluster) -> bool:
+    """Introduced like a person: a title, or a full name whose first word is a given name."""
+    return bool(person.markers) or any(is_given_name(fold(n.split()[0])) for n in person.full_names)
+
+
+def _before_of(tokens: list[str]) -> list[str]:
+    """ "Marco Rubio of Florida" -> "Marco Rubio"; "Montana Secretary of State Corey
+    Stapleton" is kept whole, since no name comes before its "of"."""
+    if "of" in tokens[1:]:
+        head = tokens[: tokens.index("of", 1)]
+        if split_person_name(head)[1]:
+            return head
+    return tokens
+
+
+def _ends_sentence(word: str) -> bool:
+    """A word with a full stop that is no initial or abbreviation ("Alley." not "G.", "Dr.",
+    "U.S.")."""
+    if not word.endswith("."):
+        return False
+    bare = word.rstrip(".")
+    return len(bare) > 1 and "." not in bare and fold(bare) not in HONORIFICS | _ABBREVIATIONS
+
+
+_ABBREVIATIONS = words_of("st jr sr gen col lt sgt capt gov sen rep mt ft co corp inc ltd no")
+
+
+def _initial_fits(initial: str, person: PersonCluster) -> bool:
+    """ "D. Trump" is Donald Trump's mention, not Melania's."""
+    letter = fold(initial)[:1]
+    return not person.full_names or any(fold(n)[:1] == letter for n in person.full_names)
 
 
 def _is_initial(word: str) -> bool:

@@ -95,12 +95,20 @@ class _Extractor(
         # (paragraph, index into out) of quotations left open at a paragraph's end whose
         # speaker was inherited, waiting for the attribution where the quotation closes.
         self._open_quotes: list[tuple[int, int]] = []
+        # Paragraph starts and quoted spans (sorted): pronoun antecedents are looked for in the
+        # paragraph and the one before it, outside quotes.
+        self._para_starts: list[int] = []
+        self._quote_starts: list[int] = []
+        self._quote_ends: list[int] = []
 
     # -- driver -------------------------------------------------------------------------------
     def run(self) -> list[QuoteSpan]:
         text = self.text
         paras = paragraphs(text)
         segments = find_quoted_segments(text)
+        self._para_starts = [lo for lo, _ in paras]
+        self._quote_starts = [seg.start for seg in segments]
+        self._quote_ends = [seg.end for seg in segments]
         turns, covered = find_turns(text, paras)
         for turn in turns:
             self._emit_turn(turn)
@@ -184,6 +192,9 @@ class _Extractor(
                 ev = self._clause_subject(toks, t, pi)
                 ev = _carry(ev, pi, "subject") if ev is not None else None
             found[t] = (kind, ev, ev is not None)
+            if ev is not None:
+                # Registered at once: a pronoun later in this paragraph may refer to it.
+                self._remember(ev)
 
         # Quotes with no speaker phrase of their own inherit one.
         prev_speaker = self._previous_speaker(pi)
@@ -217,7 +228,7 @@ class _Extractor(
             speaker = ev.attribution() if ev else None
             quoted = self.text[seg.start : seg.end]
             self.out.append(QuoteSpan(quoted, seg.start, seg.end, kind, speaker, scare=t in scare))
-            if ev is not None:
+            if ev is not None and not explicit:
                 self._remember(ev)
             if t == q_positions[-1] and seg.closer is None and not explicit:
                 # A quotation left open at the paragraph's end goes on in the next paragraph,

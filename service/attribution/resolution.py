@@ -6,28 +6,73 @@ organisation. Reads `names` (the article's NameIndex), `history` (speakers so fa
 from __future__ import annotations
 
 import bisect
+import re
 
 from service.attribution.common import (
     _NAME_PARTICLES,
     _SURNAME_SUBJECT,
     PRONOUN_HISTORY,
     PRONOUN_SPEAKER_WINDOW,
+    SALIENCE_MENTIONS,
     _Evidence,
 )
 from service.attribution.cues import (
+    CUE_VERBS,
     DETERMINERS,
+    HONORIFICS,
     NEUTER_PRONOUNS,
     PERSONAL_PRONOUNS,
     PLURAL_PRONOUNS,
     TITLE_WORDS,
     UNNAMEABLE_PRONOUNS,
+    words_of,
 )
+from service.attribution.given_names import is_given_name
+from service.attribution.names import credible, fold
 from service.attribution.speaker_phrases import (
+    FUNCTION_WORDS,
     QUANTIFIER_SUBJECTS,
     Phrase,
 )
 from service.attribution.speech_frame import Token
 from service.models import Mention
+
+_NAME_RUN = (
+    r"((?:(?:Dr|Mr|Mrs|Ms|Prof|Sir)\.?\s+)?[A-Z](?:\.|[\w’'\-]+)"
+    r"(?:\s+(?:[A-Z](?:\.|[\w’'\-]+)|de|van|von|der|bin|al|da|del|dos|la|le)){0,4})"
+)
+_CUE_AFTER = (
+    r"(?=\s*(?:[,.;(]|$)|\s+(?:said|says|told|tells|tweeted|added|wrote|writes|has|had|who"
+    r"|stated|announced|noted)\b)"
+)
+# "The Senate Minority Leader, Chuck Schumer, said", "The new governor of the region, Alexander
+# Moor, ...", "One of the study's authors, herpetologist David Blackburn, told".
+_APPOSITIVE_AFTER = re.compile(
+    r"(?:\s+(?:of|in|at|for|from|on)\s+[^,.;:\"“”\n]{1,60}?)?,\s+(?:[a-z][\w\-]*\s+){0,2}"
+    + _NAME_RUN
+    + _CUE_AFTER
+)
+# "said study co-author Karen Alley": lower-case role words run into the name.
+_ROLE_INTO_NAME = re.compile(r"\s+(?:[a-z][\w\-]*\s+){1,3}" + _NAME_RUN + _CUE_AFTER)
+# "a memo posted online by Senator Juan Dalmau".
+_DOCUMENT_BY = re.compile(
+    r"\s+(?:(?:posted|released|issued|published|sent|written|signed)\s+)?(?:\w+\s+){0,3}?by\s+"
+    + _NAME_RUN
+)
+# "Suman Haripriya of the Hajo assembly", "Regina Ip from the pro-Beijing camp": the descriptor
+# is the organisation of the name before it.
+_NAME_OF_ORG = re.compile(_NAME_RUN + r"\s+(?:of|from|with|at)\s+")
+_DOCUMENT_NOUNS = words_of(
+    "statement statements website site release memo message post tweet letter report summary "
+    "decision ruling notice announcement communique video account blog"
+)
+# Words between a descriptor and a name that say the name is not its appositive: cue verbs,
+# function words ("the company said Donald Trump was wrong").
+_NOT_ROLE_WORDS = CUE_VERBS | FUNCTION_WORDS | words_of("that to and or but as than")
+
+
+def _is_document(words: list[str]) -> bool:
+    return bool(words) and words[-1].lower() in _DOCUMENT_NOUNS
 
 
 class ResolutionMixin:
@@ -54,9 +99,21 @@ class ResolutionMixin:
             ]
             if roles:
                 name_words = name_words[roles[-1] + 1 :]
-            name = self.names.canonical(" ".join(name_words))
+            name = self.names.canonical(" ".join(name_words), start)
+            if not self._names_a_person(name, start):
+                # "Caloundra coach Geoff Ingram said", "The mayor of Paris, Anne Hidalgo,
+                # wrote", "Steve Peers of the University of Essex said": the phrase read is a
+                # place or organisation beside the person's name.
+                beside = self._named_beside(start, end, words)
+                if beside is not None:
+                    name = beside
             return _Evidence(name, mention, "explicit", "person", pi)
-        # Descriptor: a title met earlier with a name, else an organisation or a role.
+        # Descriptor: a name written beside it ("The Vice President, Mike Pence, said", "said
+        # study co-author Karen Alley", "Suman Haripriya of the Hajo assembly said"), else a
+        # title met earlier with a name, else an organisation or a role.
+        beside = self._named_beside(start, end, words)
+        if beside is not None:
+            return _Evidence(beside, mention, "descriptor", "person", pi)
         resolved = self.names.resolve_descriptor(words, start)
         if resolved is not None:
             return _Evidence(resolved, mention, "descriptor", "person", pi)
@@ -75,6 +132,54 @@ class ResolutionMixin:
         kind = "plural" if content[-1].lower().endswith("s") else "org"
         return _Evidence(" ".join(content), mention, "unresolved", kind, pi)
 
+    def _named_beside(self, start: int, end: int, words: list[str]) -> str | None:
+        """The person a descriptor phrase stands beside: an appositive after it, a role noun
+        run straight into a name, the possessor or author of a document ("Trump's statement",
+        "a memo posted online by Senator Juan Dalmau"), or a name it is the organisation of."""
+        text = self.text
+        for pattern in (_APPOSITIVE_AFTER, _ROLE_INTO_NAME, _DOCUMENT_BY):
+            m = pattern.match(text, end)
+            if m is None:
+                continue
+            if pattern is _ROLE_INTO_NAME and any(
+                w.lower() in _NOT_ROLE_WORDS for w in m.group(0).split()[:-2]
+            ):
+                continue
+            if pattern is _DOCUMENT_BY and not _is_document(words):
+                continue
+            name = self._person_name_at(m.group(1), m.start(1))
+            if name is not None:
+                return name
+        if _is_document(words):
+            owner = [w for w in words if w.endswith(("’s", "'s")) and w[:1].isupper()]
+            if owner:
+                return self.names.canonical(owner[-1], start)
+        m = _NAME_OF_ORG.search(text, max(0, start - 80), start)
+        if m is not None and m.end() == start:
+            return self._person_name_at(m.group(1), m.start(1))
+        return None
+
+    def _names_a_person(self, name: str, pos: int) -> bool:
+        """A resolved name that is a person's (given name, title or honorific, or introduced
+        with a full name), not a place or organisation read as a name."""
+        parts = name.split()
+        if len(parts) >= 2 and is_given_name(fold(parts[0])):
+            return True
+        person = self.names.person(name, pos)
+        return person is not None and person.kind == "person" and credible(person)
+
+    def _person_name_at(self, run: str, pos: int) -> str | None:
+        """The canonical name for a capitalised run when it names a person: a given name or
+        honorific first, or someone the article already knows by that name."""
+        parts = run.split()
+        first = parts[0].rstrip(".").lower()
+        if first in HONORIFICS or (len(parts) >= 2 and is_given_name(fold(parts[0]))):
+            return self.names.canonical(run, pos)
+        person = self.names.person(run, pos)
+        if person is not None and person.kind == "person" and person.full_names:
+            return self.names.canonical(run, pos)
+        return None
+
     def _resolve_pronoun(self, pronoun: str, mention: Mention, pi: int) -> _Evidence | None:
         if pronoun in UNNAMEABLE_PRONOUNS:
             return None
@@ -85,6 +190,11 @@ class ResolutionMixin:
         ]
         if pronoun in PERSONAL_PRONOUNS:
             want = "m" if pronoun == "he" else "f"
+            # A person introduced in this paragraph as a clause's subject is the most salient
+            # antecedent, even before they have spoken; else the latest compatible speaker.
+            subject = self._salient_subject(mention.start, want, pi)
+            if subject is not None:
+                return _Evidence(subject, mention, "pronoun", "person", pi)
             for ev in recent:
                 if ev.kind == "person" and self.names.gender(ev.name) in (want, None):
                     return _Evidence(ev.name, mention, "pronoun", "person", pi)
@@ -103,11 +213,52 @@ class ResolutionMixin:
                 return _Evidence(name, mention, "pronoun", "org", pi)
         return None
 
+    def _salient_subject(self, pos: int, gender: str, pi: int) -> str | None:
+        """The latest person named as a sentence's subject in the pronoun's own paragraph,
+        outside quotes, whose gender fits: 'Aparna Garg opened the fair. "Q," she said.'"""
+        lo = self._para_starts[pi] if pi < len(self._para_starts) else 0
+        k = bisect.bisect_left(self._name_positions, pos)
+        for i in range(k - 1, max(-1, k - SALIENCE_MENTIONS), -1):
+            start, cluster = self.names.mentions[i]
+            if start < lo:
+                break
+            if cluster.kind != "person" or self._inside_quote(start):
+                continue
+            if not self._person_like(cluster) or not self._subject_at(start):
+                continue
+            name = cluster.canonical()
+            if self.names.gender(name) in (gender, None):
+                return name
+        return None
+
+    def _inside_quote(self, pos: int) -> bool:
+        k = bisect.bisect_right(self._quote_starts, pos) - 1
+        return k >= 0 and pos < self._quote_ends[k]
+
+    def _person_like(self, cluster) -> bool:
+        """A name that is a person's: a known given name, a title or honorific before it, or
+        someone already quoted (capitalisation alone also fits places and firms)."""
+        if cluster.markers:
+            return True
+        if any(self.names.gender(n) is not None for n in cluster.full_names):
+            return True
+        return any(ev.kind == "person" and ev.name in cluster.full_names for ev in self.history)
+
+    def _subject_at(self, start: int) -> bool:
+        """The mention opens a sentence or clause: nothing but a title, punctuation or a
+        paragraph break before it in its sentence."""
+        before = self.text[max(0, start - 3) : start].rstrip(" \u00a0")
+        return not before or before[-1] in ".!?\n:;" or before.endswith(("\u201d", '"'))
+
     def _nearest_person_name(self, pos: int, gender: str) -> str | None:
         k = bisect.bisect_left(self._name_positions, pos)
         surname_subject = None
         for i in range(k - 1, max(-1, k - 40), -1):
             start, cluster = self.names.mentions[i]
+            if cluster.kind != "person" or self._inside_quote(start):
+                continue
+            if cluster.full_names and not self._person_like(cluster):
+                continue  # "the Eastern Mediterranean", "Maidan Wardak": no given name
             if not cluster.full_names:
                 # Places and organisations rarely come with a first name; a bare surname is a
                 # person when it is the subject of a verb ("Fiorina opened by ...").

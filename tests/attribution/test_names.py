@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.attribution.names import NameIndex, same_person
+from service.attribution.names import NameIndex, same_person, split_person_name
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,60 @@ def test_title_names_join_the_clusters():
         "President Zelenskyy. Thank you.", title="Meeting With President Volodymyr Zelenskyy"
     )
     assert names.canonical("President Zelenskyy") == "Volodymyr Zelenskyy"
+
+
+@pytest.mark.parametrize(
+    ("run", "name"),
+    [
+        ("United States President Donald Trump", "Donald Trump"),
+        ("Santa Barbara County Sheriff Bill Brown", "Bill Brown"),
+        ("First Minister of Scotland Nicola Sturgeon", "Nicola Sturgeon"),
+        ("US Secretary of State Mike Pompeo", "Mike Pompeo"),
+        ("Prosecutor Kama Melly QC", "Kama Melly"),
+        ("Emergencies Minister Yevgeny Zinichev", "Yevgeny Zinichev"),
+        ("Fourteen-year-old Zoe", "Zoe"),
+        ("Hong Kong Chief Executive Carrie Lam", "Carrie Lam"),
+        ("Amnesty International Hong Kong director Man-kei Tam", "Man-kei Tam"),
+        ("Crown Prince Mohammad bin Salman", "Mohammad bin Salman"),
+    ],
+)
+def test_the_person_name_is_read_past_titles_roles_places_and_organisations(run, name):
+    assert " ".join(split_person_name(run.split())[1]) == name
+
+
+def test_a_run_ending_in_an_organisation_word_names_no_person():
+    assert split_person_name(["Leeds", "City", "Council"])[1] == []
+    assert split_person_name(["Amnesty", "International"])[1] == []
+
+
+def test_a_surname_resolves_to_the_full_name_written_after_a_long_title():
+    text = (
+        'United States President Donald Trump spoke on Friday. "I can do it if I want," Trump said.'
+    )
+    assert NameIndex(text).canonical("Trump") == "Donald Trump"
+
+
+def test_relatives_who_share_a_surname_stay_two_people():
+    text = (
+        "Abdullah Kurdi lost his son. His sister, Tima Kurdi, lives in Canada.\n"
+        "Kurdi said he would go home. Tima Kurdi said she would help."
+    )
+    names = NameIndex(text)
+    assert names.canonical("Tima Kurdi") == "Tima Kurdi"
+    assert names.canonical("Abdullah Kurdi") == "Abdullah Kurdi"
+    # A bare surname is the person of that surname the article names most before it.
+    assert names.canonical("Kurdi", text.index("Kurdi said")) == "Abdullah Kurdi"
+    assert names.gender("Tima Kurdi") == "f"
+    assert names.gender("Abdullah Kurdi") == "m"
+
+
+def test_a_headline_surname_is_adopted_by_the_full_name_introduced_later():
+    names = NameIndex("Donald Trump said no.", title="Trump rules out troops")
+    assert names.canonical("Trump") == "Donald Trump"
+    assert len(names.families["trump"].persons) == 1
+
+
+def test_a_word_no_gazetteer_knows_is_not_a_new_relative():
+    text = "Franky Zapata flew. He landed in Dover Zapata's team said. Zapata smiled."
+    names = NameIndex(text)
+    assert names.canonical("Zapata", text.index("Zapata smiled")) == "Franky Zapata"
