@@ -22,6 +22,7 @@ from service.matching.align import (
 )
 from service.matching.normalise import word_set
 from service.matching.occurrences import first_copy
+from service.matching.packed import ArticleMap
 from service.matching.passages import (
     AlignedPassage,
     DescribedPassage,
@@ -67,7 +68,7 @@ class Matcher:
 
     def __init__(self, articles: Iterable[Article] = ()) -> None:
         self._index = WordIndex()
-        self._articles: dict[str, Article] = {}
+        self._articles = ArticleMap()  # packed when pickled (the saved index)
         self._tokens = TokenStore()
         for article in articles:
             self.add(article)

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from service.matching.compiled import kernel
 from service.matching.lexicon import is_function_word, is_negation
 from service.matching.normalise import Tokens, tokenize
+from service.matching.packed import offsets_of, pooled_by_kind
 from service.matching.similarity import LetterCounts, may_be_near_miss
 
 MARK_EVERY = 128
@@ -189,16 +190,49 @@ class DocTokens:
         )
 
 
+class PackedDocs:
+    """The `DocTokens` of many articles in flat arrays; `doc(row)` is a view, built on demand."""
+
+    def __init__(self, docs: list[DocTokens]) -> None:
+        self.id_offsets = offsets_of(len(d) for d in docs)
+        self.ids = (
+            np.concatenate([d.ids for d in docs]) if docs else np.zeros(0, dtype=np.int32)
+        ).astype(np.int32, copy=False)
+        self.origins = np.fromiter((d.origin for d in docs), dtype=np.int64, count=len(docs))
+        self.step_kind, self.step_start, self.steps = pooled_by_kind([d.steps for d in docs])
+        self.extent_kind, self.extent_start, self.extents = pooled_by_kind([d.extent for d in docs])
+        self.mark_offsets = offsets_of(len(d.marks) for d in docs)
+        self.marks = (
+            np.concatenate([d.marks for d in docs]) if docs else np.zeros(0, dtype=np.int64)
+        ).astype(np.int64, copy=False)
+
+    def doc(self, row: int) -> DocTokens:
+        lo, hi = int(self.id_offsets[row]), int(self.id_offsets[row + 1])
+        n = hi - lo
+        s, e = int(self.step_start[row]), int(self.extent_start[row])
+        return DocTokens(
+            self.ids[lo:hi],
+            int(self.origins[row]),
+            self.steps[self.step_kind[row]][s : s + n],
+            self.extents[self.extent_kind[row]][e : e + n],
+            self.marks[self.mark_offsets[row] : self.mark_offsets[row + 1]],
+        )
+
+
 class TokenStore:
     """Tokens of every article, by article id, over one vocabulary of the words they use.
 
     Each word id counts the articles holding it, so the words of replaced and deleted articles
-    can be dropped (`compact`) and memory follows what is indexed, not what ever was.
+    can be dropped (`compact`) and memory follows what is indexed, not what ever was. Pickled,
+    the articles' arrays are packed (`PackedDocs`); once loaded, articles written since live in
+    a dict beside the packed ones.
     """
 
     def __init__(self) -> None:
         self.vocabulary = Vocabulary()
         self._docs: dict[str, DocTokens] = {}
+        self._packed = PackedDocs([])
+        self._rows: dict[str, int] = {}  # packed articles still present -> row
         self._uses = np.zeros(1024, dtype=np.int32)  # articles holding each word id
         self._unused = 0  # word ids no article holds
 
@@ -226,6 +260,8 @@ class TokenStore:
 
     def remove(self, article_id: str) -> None:
         doc = self._docs.pop(article_id, None)
+        if doc is None and article_id in self._rows:
+            doc = self._packed.doc(self._rows.pop(article_id))
         if doc is not None:
             held = np.unique(doc.ids)
             self._uses[held] -= 1
@@ -252,6 +288,8 @@ class TokenStore:
         new_ids = remap.astype(np.int32)
         for article_id, doc in self._docs.items():
             self._docs[article_id] = replace(doc, ids=new_ids[doc.ids])
+        # (Rows of removed packed articles get -1s: they are never read again.)
+        self._packed.ids = new_ids[self._packed.ids]
         uses = np.zeros(max(1024, len(keep)), dtype=np.int32)
         uses[: len(keep)] = self._uses[keep]
         self._uses = uses
@@ -259,7 +297,19 @@ class TokenStore:
         return remap
 
     def get(self, article_id: str) -> DocTokens:
-        return self._docs[article_id]
+        doc = self._docs.get(article_id)
+        return doc if doc is not None else self._packed.doc(self._rows[article_id])
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        ids = [*self._rows, *self._docs]
+        state["_packed"] = PackedDocs([self.get(i) for i in ids])
+        state["_rows"] = dict(zip(ids, range(len(ids)), strict=True))
+        state["_docs"] = {}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
 
     def word_id(self, word: str) -> int:
         """The id of a known word, -1 for a word no article has."""
@@ -270,4 +320,4 @@ class TokenStore:
 
     def nbytes(self) -> int:
         """Bytes held in token arrays (the vocabulary's strings not counted)."""
-        return sum(d.nbytes for d in self._docs.values())
+        return sum(self.get(i).nbytes for i in [*self._rows, *self._docs])
