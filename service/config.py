@@ -8,6 +8,7 @@
 | VERBATIM_CORPUS_DIR | bundled corpus/ | articles loaded into an empty store on first start |
 | VERBATIM_API_KEY | unset | bearer key for write endpoints; unset = writes refused |
 | VERBATIM_MAX_BODY | 5242880 | request body limit in bytes (413 above it) |
+| VERBATIM_BACKGROUND_INDEX | 0 (gunicorn: 1) | 1: index in the background, /readyz 503 meanwhile |
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "VERBATIM_DATABASE_URL": os.environ.get("VERBATIM_DATABASE_URL") or None,
         "VERBATIM_DATABASE_WAIT": _int_env("VERBATIM_DATABASE_WAIT", DEFAULT_DATABASE_WAIT),
         "VERBATIM_MAX_BODY": _int_env("VERBATIM_MAX_BODY", DEFAULT_MAX_BODY),
+        # 1: each serving process opens or builds the index in a background thread, so /livez
+        # answers at once and /readyz says 503 with progress meanwhile (gunicorn.conf.py sets it).
+        "VERBATIM_BACKGROUND_INDEX": _int_env("VERBATIM_BACKGROUND_INDEX", 0) == 1,
         # flask-smorest / OpenAPI
         "API_TITLE": "Verbatim",
         "API_VERSION": "v1",
