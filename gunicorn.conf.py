@@ -49,6 +49,12 @@ if not _OWN_METRICS_DIR and not os.environ.get("VERBATIM_METRICS_DIR_READY"):
 os.environ["VERBATIM_METRICS_DIR_READY"] = "1"
 
 
+# Each worker opens (or, with none saved, builds) the index in a background thread, so /livez
+# answers within a second of start at any archive size and /readyz says 503 with progress until
+# the index is ready; workers share one build (a file lock) and the snapshot's pages.
+os.environ.setdefault("VERBATIM_BACKGROUND_INDEX", "1")
+
+
 def _int_env(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     return int(raw) if raw else default
@@ -117,7 +123,14 @@ def post_worker_init(worker) -> None:
     than the request timeout.
     """
     engine = getattr(worker.wsgi, "extensions", {}).get("verbatim")
-    if engine is not None:
+    if engine is not None and not engine.ready:
+        # Opens the current snapshot (no replay of history); a worker waits for it up to
+        # VERBATIM_INDEX_WAIT seconds (a snapshot opens in about a second at 100k articles),
+        # so workers of one server turn ready together. A first build takes longer: the worker
+        # then serves /livez, and 503 with progress, while it goes on in the background.
+        engine.start_indexing()
+        engine.wait_ready(_int_env("VERBATIM_INDEX_WAIT", 10))
+    elif engine is not None:
         engine.sync()
 
 

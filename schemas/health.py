@@ -24,10 +24,16 @@ class IndexStatusSchema(Schema):
     pending = fields.Integer(
         required=True, metadata={"description": "Writes seen in the store, not yet indexed"}
     )
+    total = fields.Integer(
+        metadata={"description": "While indexing: articles to index (0 while opening a snapshot)"}
+    )
+    error = fields.String(metadata={"description": "While indexing: why the last attempt failed"})
 
 
 class ReadinessSchema(Schema):
-    status = fields.String(required=True, metadata={"description": "ready or unavailable"})
+    status = fields.String(
+        required=True, metadata={"description": "ready, indexing or unavailable"}
+    )
     articles = fields.Integer(required=True)
     store = fields.Nested(StoreStatusSchema, required=True)
     index = fields.Nested(IndexStatusSchema, required=True)

@@ -37,9 +37,10 @@ def open_engine(
     corpus_dir: str | Path,
     database_url: str | None = None,
     database_wait: float = 0.0,
+    background: bool = False,
 ) -> Verbatim:
     """Open the store (PostgreSQL when `database_url` is set, else SQLite in `data_dir`; an empty
-    one is seeded from the corpus folder) and index it."""
+    one is seeded from the corpus folder) and index it (`background`: see `Verbatim`)."""
     store = open_store(data_dir, database_url, wait_seconds=database_wait)
     if store.is_empty():
         # The same reader and validation as `verbatim import` and the API: one set of rules.
@@ -49,7 +50,7 @@ def open_engine(
         for notice in report.notices:
             log.warning("corpus file: %s: %s", notice.path, notice.message)
         log.info("seeded the store with %d articles from %s", len(report.added), corpus_dir)
-    return Verbatim(store, snapshot=snapshot_path(data_dir))
+    return Verbatim(store, snapshot=snapshot_path(data_dir), background=background)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -68,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["VERBATIM_CORPUS_DIR"],
         app.config.get("VERBATIM_DATABASE_URL"),
         app.config.get("VERBATIM_DATABASE_WAIT", 0),
+        app.config.get("VERBATIM_BACKGROUND_INDEX", False),
     )
     install_engine(app, engine)
     init_observability(app)  # request ids, JSON request log, /metrics: before other hooks

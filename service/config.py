@@ -10,6 +10,7 @@
 | VERBATIM_MAX_BODY | 5242880 | request body limit in bytes (413 above it) |
 | VERBATIM_CORS_ORIGINS | unset | comma-separated origins allowed to call the API from a browser |
 | VERBATIM_PROXY_FIX | unset | trusted proxy hops, e.g. "for=1,proto=1,host=1,prefix=1" (ProxyFix) |
+| VERBATIM_BACKGROUND_INDEX | 0 (gunicorn: 1) | 1: index in the background, /readyz 503 meanwhile |
 """
 
 from __future__ import annotations
@@ -92,6 +93,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Browser apps on these origins may call the API; none by default (same origin only).
         "VERBATIM_CORS_ORIGINS": parse_origins(os.environ.get("VERBATIM_CORS_ORIGINS", "")),
         "VERBATIM_PROXY_FIX": parse_proxy_fix(os.environ.get("VERBATIM_PROXY_FIX", "")),
+        # 1: each serving process opens or builds the index in a background thread, so /livez
+        # answers at once and /readyz says 503 with progress meanwhile (gunicorn.conf.py sets it).
+        "VERBATIM_BACKGROUND_INDEX": _int_env("VERBATIM_BACKGROUND_INDEX", 0) == 1,
         # flask-smorest / OpenAPI
         "API_TITLE": "Verbatim",
         "API_VERSION": "v1",

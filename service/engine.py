@@ -6,6 +6,7 @@ command line use exactly the code the service runs.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import threading
@@ -107,25 +108,96 @@ def locate_in_quotes(
 class Verbatim:
     """Store + index + attribution, refreshed from the store's generation counter."""
 
-    def __init__(self, store: Store, snapshot: Path | None = None) -> None:
+    def __init__(
+        self, store: Store, snapshot: Path | None = None, background: bool = False
+    ) -> None:
         """Index the store: open the `snapshot` of the index when it can be trusted and apply
-        the writes made since; otherwise build it (and save a new snapshot)."""
+        the writes made since; otherwise build it (and save a new snapshot).
+
+        With `background`, nothing is indexed here: each process that will serve calls
+        `start_indexing` (a gunicorn master forks workers before any thread could finish, and
+        threads do not survive fork), and until it is done `ready` is False.
+        """
         self.store = store
         self._lock = threading.RLock()
         self._pending: dict[str, None] = {}  # ids written since `_seen`, in write order
         self._pending_lock = threading.Lock()
         self._refresher_pid: int | None = None
         self.quotes = QuoteCache()
+        self._snapshot = snapshot
+        self.ready = not background
+        self._ready_event = threading.Event()
+        self.index_error: str | None = None
+        self.indexed = 0  # articles indexed so far while building (readiness progress)
+        self.to_index = 0
+        if background:
+            self.matcher = Matcher()
+            self._generation = self._seen = 0
+            self.index_source = "pending"
+            self.index_build_seconds = 0.0
+            return
+        self._index(snapshot)
+
+    def _index(self, snapshot: Path | None) -> None:
+        store = self.store
         started = time.perf_counter()
         replayed = self._open_snapshot(snapshot) if snapshot is not None else None
         if replayed is None:
             self._generation = store.generation()  # every write up to this one is indexed
             self._seen = self._generation  # every write up to this one is indexed or pending
-            self.matcher = Matcher(store.iter_all())
+            self.to_index = store.count()
+            self.matcher = Matcher(self._counted(store.iter_all()))
             self.index_source = "built"
         self.index_build_seconds = time.perf_counter() - started  # reported in /metrics
         if snapshot is not None and (replayed is None or replayed > SNAPSHOT_REPLAY_LIMIT):
             self._save_snapshot(snapshot)
+
+    def _counted(self, articles: Iterable[Article]) -> Iterable[Article]:
+        for self.indexed, article in enumerate(articles, 1):
+            yield article
+
+    def start_indexing(self) -> None:
+        """Open or build the index in a background thread of this process (once per process),
+        which then keeps it fresh (`start_refresher`). Processes sharing a data directory take
+        turns under a file lock, so one builds and saves the snapshot and the others open it."""
+        pid = os.getpid()
+        if self.ready or self._refresher_pid == pid:
+            return
+        self._refresher_pid = pid
+        threading.Thread(
+            target=self._index_then_refresh, name="verbatim-index", daemon=True
+        ).start()
+
+    def _index_then_refresh(self) -> None:
+        try:
+            if self._snapshot is None:
+                self._index(None)
+            else:
+                lock_path = self._snapshot.with_name(self._snapshot.name + ".lock")
+                with lock_path.open("a") as lock:
+                    fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+                    self._index(self._snapshot)
+        except Exception as exc:  # e.g. the store is unreachable: say so in /readyz, retry
+            log.exception("building the index failed; retrying in %s s", REFRESH_SECONDS)
+            self.index_error = f"{type(exc).__name__}: {exc}"
+            time.sleep(REFRESH_SECONDS)
+            self._refresher_pid = None
+            self.start_indexing()
+            return
+        self.index_error = None
+        self.ready = True
+        self._ready_event.set()
+        log.info(
+            "index ready: %d articles (%s, %.1f s)",
+            len(self.matcher),
+            self.index_source,
+            self.index_build_seconds,
+        )
+        self._refresh_forever()
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for the index; True when it is ready."""
+        return self.ready or self._ready_event.wait(timeout)
 
     def _open_snapshot(self, snapshot: Path) -> int | None:
         """Take the index from `snapshot` and catch up with the store; the number of articles
@@ -137,7 +209,7 @@ class Verbatim:
         self._generation = self._seen = loaded.generation
         self._collect_changes()
         replayed = self.pending
-        self.sync()
+        self._catch_up()
         if len(self.matcher) != self.store.count():  # another store under the same generation
             log.warning("index snapshot %s does not fit the store; rebuilding", snapshot)
             return None
@@ -171,6 +243,11 @@ class Verbatim:
         of a large import; `max_articles` bounds the work of this call (a request passes a small
         one and leaves the rest to the background refresher).
         """
+        if not self.ready:  # (the indexer applies what was written meanwhile before it is)
+            return False
+        return self._catch_up(max_articles)
+
+    def _catch_up(self, max_articles: int | None = None) -> bool:
         self._collect_changes()
         done = 0
         while max_articles is None or done < max_articles:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import mmap
 import pickle
 import shutil
 from collections.abc import Callable
@@ -131,5 +132,25 @@ def test_the_header_is_a_plain_dict(first: Flask) -> None:
         fh.read(len(b"VERBATIM-INDEX\n"))
         size = int.from_bytes(fh.read(8), "little")
         header = pickle.loads(fh.read(size))
-    assert sorted(header) == ["code", "format", "generation", "sha256"]
+    assert sorted(header) == ["buffers", "code", "format", "generation", "stream"]
+    assert header["format"] == 2
     assert header["generation"] == engine_of(first).generation
+    # The packed arrays are out of band, each page-aligned so that it can be mapped.
+    assert len(header["buffers"]) > 10
+    assert all(offset % mmap.PAGESIZE == 0 for offset, _, _ in header["buffers"])
+
+
+def test_the_arrays_are_mapped_from_the_file_not_read(first: Flask) -> None:
+    path = Path(first.config["VERBATIM_DATA_DIR"]) / SNAPSHOT_FILENAME
+    loaded = load_snapshot(path)
+    assert loaded is not None
+    maps = Path("/proc/self/maps").read_text()
+    assert str(path.resolve()) in maps
+    matcher = loaded.matcher
+    assert len(matcher) == len(engine_of(first))
+    # Applying a write changes this process's copy only (copy-on-write), never the file.
+    before = path.read_bytes()
+    matcher.remove(next(iter(engine_of(first).matcher._articles)))
+    matcher.add(Article(id="late", title="Late", text="Alderman Quillfeather resigned today."))
+    assert matcher.find("Alderman Quillfeather resigned today.")[0].article_id == "late"
+    assert path.read_bytes() == before

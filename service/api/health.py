@@ -48,9 +48,14 @@ class Readiness(MethodView):
         engine = engine_of(current_app)
         if engine is None:
             abort(503, message="The corpus is not indexed yet.")
+        engine.start_indexing()  # (no-op once ready: orchestrators poll this first)
         store = engine.store.status()
+        indexing = {"total": engine.to_index} if not engine.ready else {}
+        if not engine.ready and engine.index_error:
+            indexing["error"] = engine.index_error
+        ready = store.reachable and engine.ready
         body = {
-            "status": "ready" if store.reachable else "unavailable",
+            "status": "ready" if ready else ("indexing" if store.reachable else "unavailable"),
             "articles": len(engine),
             "store": {
                 "backend": store.backend,
@@ -59,12 +64,13 @@ class Readiness(MethodView):
                 **({"error": store.error} if store.error else {}),
             },
             "index": {
-                "articles": len(engine),
+                "articles": len(engine) if engine.ready else engine.indexed,
                 "generation": engine.generation,
                 "pending": engine.pending,
+                **indexing,
             },
         }
-        return body, 200 if store.reachable else 503
+        return body, 200 if ready else 503
 
 
 @blp.route("/version")

@@ -22,6 +22,8 @@ from service.engine import SYNC_STEP
 # server costs a request milliseconds, never the import.
 REQUEST_SYNC_ARTICLES = SYNC_STEP
 JSON_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# Seconds a client should wait before retrying while the index is being built.
+INDEXING_RETRY_AFTER = 2
 # Paths whose answers depend on the corpus: the API and the corpus gauges of /metrics.
 FRESH_PREFIXES = ("/v1/", "/metrics")
 
@@ -123,12 +125,27 @@ def reject_unparseable_json() -> Response | None:
     return None
 
 
-def refresh_index() -> None:
-    """Apply other processes' writes before answering from the corpus."""
-    if request.path.startswith(FRESH_PREFIXES):
-        engine = current_engine()
-        engine.start_refresher()
-        engine.sync(max_articles=REQUEST_SYNC_ARTICLES)
+def refresh_index() -> Response | None:
+    """Apply other processes' writes before answering from the corpus; while the index is
+    still being opened or built, a 503 for the API (the corpus gauges of /metrics still answer)."""
+    if not request.path.startswith(FRESH_PREFIXES):
+        return None
+    engine = current_engine()
+    if not engine.ready:
+        engine.start_indexing()
+        if not request.path.startswith("/v1/"):
+            return None
+        response = problem_response(
+            503,
+            "Service Unavailable",
+            f"The index is being opened or built ({engine.indexed:,} of {engine.to_index:,} "
+            "articles so far; /readyz shows progress). Retry in a few seconds.",
+        )
+        response.headers["Retry-After"] = str(INDEXING_RETRY_AFTER)
+        return response
+    engine.start_refresher()
+    engine.sync(max_articles=REQUEST_SYNC_ARTICLES)
+    return None
 
 
 def register_request_hooks(app: Flask) -> None:

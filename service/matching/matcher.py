@@ -22,6 +22,7 @@ from service.matching.align import (
 )
 from service.matching.normalise import word_set
 from service.matching.occurrences import first_copy
+from service.matching.packed import ArticleMap
 from service.matching.passages import (
     AlignedPassage,
     DescribedPassage,
@@ -69,7 +70,7 @@ class Matcher:
 
     def __init__(self, articles: Iterable[Article] = ()) -> None:
         self._index = WordIndex()
-        self._articles: dict[str, Article] = {}
+        self._articles = ArticleMap()  # packed when pickled (the saved index)
         self._tokens = TokenStore()
         for article in articles:
             self.add(article)
@@ -85,12 +86,24 @@ class Matcher:
         words.update(word_set(article.title))
         pairs = pair_keys(self._tokens.get(article.id).ids, self._tokens.vocabulary.function)
         self._index.add(article.id, "", article.published, words=words, pairs=pairs)
+        self._compact_vocabulary()
 
     def remove(self, article_id: str) -> None:
         """Forget an article; unknown ids are ignored."""
         self._articles.pop(article_id, None)
         self._index.remove(article_id)
         self._tokens.remove(article_id)
+        self._compact_vocabulary()
+
+    def _compact_vocabulary(self) -> None:
+        """Drop the words of replaced and deleted articles once they are a fair share of the
+        vocabulary (the word-pair keys hold word ids, so they are renumbered with it)."""
+        if self._tokens.wants_compaction():
+            self._index.rekey_pairs(self._tokens.compact())
+
+    def vocabulary_size(self) -> int:
+        """Words known to the index (for benchmarks and tests)."""
+        return len(self._tokens.vocabulary.words)
 
     def article(self, article_id: str) -> Article:
         """The indexed copy of an article: the text every offset `find` returns refers to."""

@@ -141,6 +141,18 @@ class ShingleIndex:
         self._main = _Segment(keys[keep], new[keep].astype(np.int32))
         self._clear_pending()
 
+    def rekey(self, word_remap: np.ndarray) -> None:
+        """Renumber the words in every key (`word_remap[old]`, -1 = dropped, ascending among
+        the kept), as vocabulary compaction does. Order-preserving, so each key keeps its place
+        and its documents; pairs with a dropped word (held only by removed documents) go."""
+        keys, docs = self._all_pairs()
+        first = word_remap[(keys >> np.uint64(32)).astype(np.int64)]
+        second = word_remap[(keys & np.uint64(0xFFFFFFFF)).astype(np.int64)]
+        keep = (first >= 0) & (second >= 0)
+        new = (first[keep].astype(np.uint64) << np.uint64(32)) | second[keep].astype(np.uint64)
+        self._main = _Segment(new, docs[keep])
+        self._clear_pending()
+
     def nbytes(self) -> int:
         m = self._main
         return m.keys.nbytes + m.offsets.nbytes + m.docs.nbytes + 12 * self._pending_n

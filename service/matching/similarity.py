@@ -82,6 +82,12 @@ class LetterCounts:
     def table(self) -> np.ndarray:
         return np.frombuffer(self._rows, dtype=np.uint32).reshape(-1, 5)
 
+    def kept(self, keep: np.ndarray) -> LetterCounts:
+        """The rows of only these word ids, in this order."""
+        kept = LetterCounts()
+        kept._rows = array("I", self.table()[keep].tobytes())
+        return kept
+
 
 @kernel("int64[:, :](int32[::1], uint8[::1], uint32[:, ::1], int64[:, ::1], int64[::1])")
 def _possible_near_misses(

@@ -8,7 +8,7 @@ small Python objects, so gunicorn workers forked from a preloaded app share them
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -16,9 +16,17 @@ from rapidfuzz import fuzz, process
 from service.matching.compiled import kernel
 from service.matching.lexicon import is_function_word, is_negation
 from service.matching.normalise import Tokens, tokenize
+from service.matching.packed import offsets_of, pooled_by_kind
 from service.matching.similarity import LetterCounts, may_be_near_miss
 
 MARK_EVERY = 128
+# The vocabulary is compacted once this share of its words is held by no article any more (and
+# there are at least VOCABULARY_COMPACT_MIN such words): replaced and deleted articles would
+# otherwise leave their words behind for good, and a worker taking a stream of edits would grow
+# without bound. A quarter, as for dead documents in the word index: compaction costs a pass
+# over every token, so it must be rare next to the writes that make it necessary.
+VOCABULARY_COMPACT_SHARE = 0.25
+VOCABULARY_COMPACT_MIN = 1024
 
 
 class Vocabulary(dict[str, int]):
@@ -50,6 +58,21 @@ class Vocabulary(dict[str, int]):
         self.letters.append(word)
         self._buckets.setdefault((word[:1], len(word)), []).append(word)
         return new_id
+
+    def kept(self, keep: np.ndarray) -> Vocabulary:
+        """A vocabulary of only the words with these ids (ascending), numbered in the same order,
+        so every order between word ids (pair keys, buckets) is what it was."""
+        kept = Vocabulary()
+        words = [self.words[i] for i in keep.tolist()]
+        kept.words = words
+        dict.update(kept, zip(words, range(len(words)), strict=True))
+        kept.fuzzable = bytearray(np.frombuffer(self.fuzzable, dtype=np.uint8)[keep].tobytes())
+        kept._function = np.zeros(max(1024, 2 * len(words)), dtype=np.bool_)
+        kept._function[: len(words)] = self._function[keep]
+        kept.letters = self.letters.kept(keep)
+        for word in words:
+            kept._buckets.setdefault((word[:1], len(word)), []).append(word)
+        return kept
 
     @property
     def function(self) -> np.ndarray:
@@ -167,29 +190,126 @@ class DocTokens:
         )
 
 
+class PackedDocs:
+    """The `DocTokens` of many articles in flat arrays; `doc(row)` is a view, built on demand."""
+
+    def __init__(self, docs: list[DocTokens]) -> None:
+        self.id_offsets = offsets_of(len(d) for d in docs)
+        self.ids = (
+            np.concatenate([d.ids for d in docs]) if docs else np.zeros(0, dtype=np.int32)
+        ).astype(np.int32, copy=False)
+        self.origins = np.fromiter((d.origin for d in docs), dtype=np.int64, count=len(docs))
+        self.step_kind, self.step_start, self.steps = pooled_by_kind([d.steps for d in docs])
+        self.extent_kind, self.extent_start, self.extents = pooled_by_kind([d.extent for d in docs])
+        self.mark_offsets = offsets_of(len(d.marks) for d in docs)
+        self.marks = (
+            np.concatenate([d.marks for d in docs]) if docs else np.zeros(0, dtype=np.int64)
+        ).astype(np.int64, copy=False)
+
+    def doc(self, row: int) -> DocTokens:
+        lo, hi = int(self.id_offsets[row]), int(self.id_offsets[row + 1])
+        n = hi - lo
+        s, e = int(self.step_start[row]), int(self.extent_start[row])
+        return DocTokens(
+            self.ids[lo:hi],
+            int(self.origins[row]),
+            self.steps[self.step_kind[row]][s : s + n],
+            self.extents[self.extent_kind[row]][e : e + n],
+            self.marks[self.mark_offsets[row] : self.mark_offsets[row + 1]],
+        )
+
+
 class TokenStore:
-    """Tokens of every article, by article id, over one growing vocabulary."""
+    """Tokens of every article, by article id, over one vocabulary of the words they use.
+
+    Each word id counts the articles holding it, so the words of replaced and deleted articles
+    can be dropped (`compact`) and memory follows what is indexed, not what ever was. Pickled,
+    the articles' arrays are packed (`PackedDocs`); once loaded, articles written since live in
+    a dict beside the packed ones.
+    """
 
     def __init__(self) -> None:
         self.vocabulary = Vocabulary()
         self._docs: dict[str, DocTokens] = {}
+        self._packed = PackedDocs([])
+        self._rows: dict[str, int] = {}  # packed articles still present -> row
+        self._uses = np.zeros(1024, dtype=np.int32)  # articles holding each word id
+        self._unused = 0  # word ids no article holds
 
     def add(self, article_id: str, text: str) -> tuple[str, ...]:
-        """Tokenise and keep an article's text; returns its words (for the word index)."""
+        """Tokenise and keep an article's text (replacing the copy with the same id); returns
+        its words (for the word index)."""
+        self.remove(article_id)
         tokens = tokenize(text)
+        before = len(self.vocabulary.words)
         ids = np.fromiter(
             map(self.vocabulary.__getitem__, tokens.words), dtype=np.int32, count=len(tokens)
         )
         starts = np.asarray(tokens.starts, dtype=np.int32)
         ends = np.asarray(tokens.ends, dtype=np.int32)
         self._docs[article_id] = DocTokens.build(ids, starts, ends)
+        size = len(self.vocabulary.words)
+        if size > len(self._uses):
+            grown = np.zeros(max(size, 2 * len(self._uses)), dtype=np.int32)
+            grown[: len(self._uses)] = self._uses
+            self._uses = grown
+        held = np.unique(ids)
+        self._unused += size - before - int(np.count_nonzero(self._uses[held] == 0))
+        self._uses[held] += 1
         return tokens.words
 
     def remove(self, article_id: str) -> None:
-        self._docs.pop(article_id, None)
+        doc = self._docs.pop(article_id, None)
+        if doc is None and article_id in self._rows:
+            doc = self._packed.doc(self._rows.pop(article_id))
+        if doc is not None:
+            held = np.unique(doc.ids)
+            self._uses[held] -= 1
+            self._unused += int(np.count_nonzero(self._uses[held] == 0))
+
+    @property
+    def unused_words(self) -> int:
+        """Words in the vocabulary that no indexed article holds."""
+        return self._unused
+
+    def wants_compaction(self) -> bool:
+        return self._unused >= max(
+            VOCABULARY_COMPACT_MIN, VOCABULARY_COMPACT_SHARE * len(self.vocabulary.words)
+        )
+
+    def compact(self) -> np.ndarray:
+        """Drop the words no article holds and renumber the rest densely, in the same order;
+        returns the old id -> new id map (-1 for a dropped word) for whatever else holds ids."""
+        size = len(self.vocabulary.words)
+        keep = np.flatnonzero(self._uses[:size] > 0)
+        remap = np.full(size, -1, dtype=np.int64)
+        remap[keep] = np.arange(len(keep))
+        self.vocabulary = self.vocabulary.kept(keep)
+        new_ids = remap.astype(np.int32)
+        for article_id, doc in self._docs.items():
+            self._docs[article_id] = replace(doc, ids=new_ids[doc.ids])
+        # (Rows of removed packed articles get -1s: they are never read again.)
+        self._packed.ids = new_ids[self._packed.ids]
+        uses = np.zeros(max(1024, len(keep)), dtype=np.int32)
+        uses[: len(keep)] = self._uses[keep]
+        self._uses = uses
+        self._unused = 0
+        return remap
 
     def get(self, article_id: str) -> DocTokens:
-        return self._docs[article_id]
+        doc = self._docs.get(article_id)
+        return doc if doc is not None else self._packed.doc(self._rows[article_id])
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        ids = [*self._rows, *self._docs]
+        state["_packed"] = PackedDocs([self.get(i) for i in ids])
+        state["_rows"] = dict(zip(ids, range(len(ids)), strict=True))
+        state["_docs"] = {}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
 
     def word_id(self, word: str) -> int:
         """The id of a known word, -1 for a word no article has."""
@@ -200,4 +320,4 @@ class TokenStore:
 
     def nbytes(self) -> int:
         """Bytes held in token arrays (the vocabulary's strings not counted)."""
-        return sum(d.nbytes for d in self._docs.values())
+        return sum(self.get(i).nbytes for i in [*self._rows, *self._docs])

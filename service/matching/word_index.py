@@ -123,6 +123,10 @@ class WordIndex:
         """Sort pending word-pair postings in (after a bulk load, before forking)."""
         self._pairs.flush()
 
+    def rekey_pairs(self, word_remap: np.ndarray) -> None:
+        """Follow a vocabulary compaction (`ShingleIndex.rekey`)."""
+        self._pairs.rekey(word_remap)
+
     def pair_nbytes(self) -> int:
         return self._pairs.nbytes()
 

@@ -1,5 +1,7 @@
 """End-to-end behaviour of Matcher.find on the bundled real corpus."""
 
+import random
+import string
 from dataclasses import replace
 from pathlib import Path
 
@@ -8,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.corpus.importer import load_articles
+from service.matching import token_store
 from service.matching.matcher import Matcher
+from service.matching.normalise import tokenize
 from service.models import Article
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -166,6 +170,55 @@ def test_add_replace_and_remove_are_incremental(seed) -> None:
     matcher.remove(seed.id)
     matcher.remove("never-added")
     assert len(matcher) == 0
+
+
+def _churned(articles: dict[str, Article], seed: Article) -> tuple[Matcher, list[str]]:
+    """The seed and 30 other bundled articles, then 200 replacements of one wire story, each in
+    new made-up words (as a live feed's corrections bring names and typos), and edits of two
+    real articles."""
+    rng = random.Random(7)
+    base = [seed, *[a for a in articles.values() if a.id != seed.id][:30]]
+    matcher = Matcher(base)
+    versions = []
+    for n in range(200):
+        made_up = " ".join(
+            "".join(rng.choice(string.ascii_lowercase) for _ in range(10)) for _ in range(40)
+        )
+        text = f"Update {n}: {made_up}. The minister said talks would resume on Monday."
+        versions.append(text)
+        matcher.add(Article(id="wire", title=f"Wire {n}", text=text, published="2025-08-25"))
+    others = base[1:3]
+    for article in others:
+        matcher.add(replace(article, text=article.text.replace(" the ", " a ")))
+    matcher.remove(others[0].id)
+    return matcher, versions
+
+
+def test_words_of_replaced_articles_are_forgotten_without_changing_answers(
+    articles, seed, monkeypatch
+) -> None:
+    compacted, versions = _churned(articles, seed)
+    with monkeypatch.context() as patched:
+        patched.setattr(token_store, "VOCABULARY_COMPACT_MIN", 10**9)
+        kept_all, _ = _churned(articles, seed)
+    assert kept_all.vocabulary_size() - compacted.vocabulary_size() > 7000
+    # What is left: the words of the 31 articles and of the latest wire story, and at most the
+    # share of unused words that waits for the next compaction.
+    live = compacted.vocabulary_size() - compacted._tokens.unused_words
+    assert live == len({w for a in compacted._articles.values() for w in tokenize(a.text).words})
+    assert compacted._tokens.unused_words < max(1024, 0.25 * compacted.vocabulary_size())
+    latest = versions[-1].split()
+    quotes = [
+        "They're willing to put people on the ground",
+        "They're wiling to put peeple on the ground",
+        " ".join(latest[3:15]),
+        " ".join(versions[100].split()[3:15]),  # a replaced version's words: known to neither
+        "The minister said talks would resume on Monday",
+    ]
+    for quote in quotes:
+        assert compacted.find(quote, limit=5) == kept_all.find(quote, limit=5), quote
+    assert compacted.find(" ".join(latest[3:15]))[0].article_id == "wire"
+    assert compacted.find(" ".join(versions[100].split()[3:15])) == []
 
 
 @settings(max_examples=60, deadline=None)

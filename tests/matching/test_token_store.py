@@ -69,3 +69,44 @@ def test_offsets_of_any_word_range_of_a_long_article(gap: int, steps: type) -> N
             starts, ends = doc.offsets(lo, hi)
             assert starts.tolist() == list(expected.starts[lo:hi])
             assert ends.tolist() == list(expected.ends[lo:hi])
+
+
+def test_words_no_article_holds_are_counted_and_compacted_away() -> None:
+    store = TokenStore()
+    store.add("a", "peace talks collapse")
+    store.add("b", "talks resume today")
+    store.add("a", "peace returns")  # replaced: "collapse" is held by nothing now
+    assert store.unused_words == 1
+    store.remove("b")  # "talks", "resume" and "today" go too
+    assert store.unused_words == 4
+    before = [store.word(i) for i in store.get("a").ids.tolist()]
+    remap = store.compact()
+    # Old ids: peace 0, talks 1, collapse 2, resume 3, today 4, returns 5; the kept keep order.
+    assert remap.tolist() == [0, -1, -1, -1, -1, 1]
+    assert store.vocabulary.words == ["peace", "returns"]
+    assert dict(store.vocabulary) == {"peace": 0, "returns": 1}
+    assert store.unused_words == 0
+    assert store.word_id("talks") == -1
+    assert [store.word(i) for i in store.get("a").ids.tolist()] == before
+    doc = store.get("a")
+    assert doc.view(0, len(doc), store.vocabulary.words) == tokenize("peace returns")
+    # What the vocabulary derives per word follows the renumbering.
+    fresh = TokenStore()
+    fresh.add("a", "peace returns")
+    assert store.vocabulary.fuzzable == fresh.vocabulary.fuzzable
+    assert store.vocabulary.letters.table().tolist() == fresh.vocabulary.letters.table().tolist()
+    assert store.vocabulary.near("retrns", 80, 2) == ["returns"]
+    store.add("c", "talks again")  # a dropped word comes back with a new id
+    assert store.word_id("talks") == 2
+    assert store.unused_words == 0
+
+
+def test_compaction_is_wanted_only_once_a_share_of_words_is_unused() -> None:
+    store = TokenStore()
+    store.add("keep", " ".join(f"keep{n}" for n in range(3000)))
+    store.add("gone", " ".join(f"gone{n}" for n in range(999)))
+    store.remove("gone")
+    assert (store.unused_words, store.wants_compaction()) == (999, False)  # under the minimum
+    store.add("gone", " ".join(f"more{n}" for n in range(1001)))
+    store.remove("gone")
+    assert (store.unused_words, store.wants_compaction()) == (2000, True)  # 2000 of 5000

@@ -1,0 +1,110 @@
+"""A real gunicorn opens or builds its index in the background: alive at once, ready later."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+from bench.fit_calibration import SEED, split_real
+from bench.make_corpus import scaled_articles
+from service.corpus.store import ArticleStore, store_path
+from service.index_snapshot import SNAPSHOT_FILENAME
+from tests.server import GUNICORN, ROOT, Server, free_port
+
+ARTICLES = 3000
+
+
+def _launch(data_dir: Path) -> Server:
+    """gunicorn as `make run` starts it (two workers), without waiting for anything."""
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2"}
+    env["VERBATIM_DATA_DIR"] = str(data_dir)
+    env["VERBATIM_INDEX_WAIT"] = "0"  # serve at once: the build is seen in progress
+    log_path = data_dir / "server.log"
+    with log_path.open("ab") as log_file:
+        process = subprocess.Popen(
+            [
+                str(GUNICORN),
+                "-c",
+                "gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "service:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return Server(f"http://127.0.0.1:{port}", process, log_path)
+
+
+def _poll_until_ready(url: str) -> list[tuple[int, int, dict, int, dict]]:
+    """(livez, readyz, its body, verify status, its body) every 50 ms until /readyz is 200."""
+    seen = []
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            live = requests.get(f"{url}/livez", timeout=5).status_code
+            ready = requests.get(f"{url}/readyz", timeout=5)
+            verify = requests.post(f"{url}/v1/verify", json={"quote": "talks"}, timeout=5)
+        except requests.ConnectionError:
+            time.sleep(0.05)
+            continue
+        seen.append((live, ready.status_code, ready.json(), verify.status_code, verify.json()))
+        if ready.status_code == 200 and verify.status_code == 200:
+            return seen
+        time.sleep(0.05)
+    raise AssertionError(f"never ready: {seen[-1:]}")
+
+
+def _wait_for_log(server: Server, line: str, count: int) -> None:
+    """Until both workers have logged their index (a poll may reach the first one ready)."""
+    deadline = time.monotonic() + 60
+    while server.log().count(line) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def test_a_server_answers_livez_while_it_builds_and_a_restart_opens_the_snapshot(
+    tmp_path: Path,
+) -> None:
+    corpus = list(scaled_articles(split_real()[0], ARTICLES, SEED))
+    ArticleStore(store_path(tmp_path)).bulk_upsert(corpus)
+    quote = " ".join(corpus[7].text.split()[20:40])
+    server = _launch(tmp_path)
+    try:
+        seen = _poll_until_ready(server.url)
+        found = requests.post(f"{server.url}/v1/verify", json={"quote": quote}, timeout=10).json()
+        _wait_for_log(server, "index ready: ", 2)
+    finally:
+        server.stop()
+    building = [s for s in seen if s[1] == 503]
+    assert building, "the build was never seen in progress"
+    assert all(live == 200 for live, *_ in seen)
+    for _, _, body, verify_status, problem in building:
+        assert body["status"] == "indexing"
+        assert body["index"]["total"] in (0, ARTICLES)  # (0 while trying the snapshot)
+        assert 0 <= body["index"]["articles"] <= ARTICLES
+        assert verify_status == 503
+        assert problem["title"] == "Service Unavailable"
+        assert "being opened or built" in problem["detail"]
+    assert seen[-1][2]["index"]["articles"] == ARTICLES
+    assert (found["verdict"], found["match"]["article"]["id"]) == ("verbatim", corpus[7].id)
+    assert (tmp_path / SNAPSHOT_FILENAME).is_file()
+    log = server.log()
+    # One worker built the index (under the lock); the other opened what it saved.
+    assert log.count(f"index ready: {ARTICLES} articles (built") == 1, log
+    assert log.count(f"index ready: {ARTICLES} articles (snapshot") == 1, log
+
+    again = _launch(tmp_path)
+    try:
+        _poll_until_ready(again.url)
+        _wait_for_log(again, "index ready: ", 4)
+    finally:
+        again.stop()
+    assert again.log().count(f"index ready: {ARTICLES} articles (snapshot") == 3, again.log()
