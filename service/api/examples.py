@@ -245,3 +245,47 @@ PROBLEMS: dict[int, dict[str, Any]] = {
         "/v1/verify",
     ),
 }
+
+
+# A draft that gives Trump's words to Starmer: found verbatim, misattributed.
+CHECK_REQUEST: dict[str, Any] = {
+    "text": "“They’re willing to put people on the ground,” Starmer said.",
+    "limit": 1,
+}
+
+CHECK_RESPONSE: dict[str, Any] = {
+    "quotes": [
+        {
+            "text": "They’re willing to put people on the ground,",
+            "start": 1,
+            "end": 45,
+            "kind": "direct",
+            "claimed_speaker": "Starmer",
+            "misattributed": True,
+            "result": {
+                "verdict": "verbatim",
+                "confidence": 0.9985,
+                "match": {
+                    "text": "They’re willing to put people on the ground",
+                    "start": 641,
+                    "end": 684,
+                    "article": SEED_ARTICLE_REF,
+                    "context": "“They’re willing to put people on the ground,” Trump said.",
+                    "kind": "direct",
+                },
+                "speaker": {
+                    "name": "Donald Trump",
+                    "mention": {"text": "Trump", "start": 687, "end": 692},
+                    "confidence": 0.94,
+                    "method": "explicit",
+                },
+                "claimed_speaker": {"name": "Starmer", "matches": False},
+                "differences": [],
+                "alternatives": [],
+            },
+        }
+    ],
+    "summary": {"verbatim": 1, "close": 0, "altered": 0, "not_found": 0, "misattributed": 1},
+    "total": 1,
+    "truncated": False,
+}

@@ -70,6 +70,7 @@ def test_every_operation_has_a_unique_operation_id() -> None:
         "POST /v1/extract": "extractQuotes",
         "POST /v1/verify": "verifyQuote",
         "POST /v1/verify/batch": "verifyQuotes",
+        "POST /v1/check": "checkDraft",
     }
 
 
@@ -103,6 +104,7 @@ def test_error_statuses_are_documented_where_they_occur() -> None:
         "POST /v1/extract": sorted(["200", *body, "503", "default"]),
         "POST /v1/verify": sorted(["200", *body, "503", "default"]),
         "POST /v1/verify/batch": sorted(["200", *body, "503", "default"]),
+        "POST /v1/check": sorted(["200", *body, "503", "default"]),
     }
     unavailable = DOCUMENT["components"]["responses"]["SERVICE_UNAVAILABLE"]
     assert set(unavailable["headers"]) == {"Retry-After"}
@@ -133,6 +135,7 @@ def test_read_examples_are_real_answers(client: FlaskClient) -> None:
         ("/v1/verify", examples.NOT_FOUND_REQUEST, examples.NOT_FOUND_RESPONSE),
         ("/v1/verify/batch", examples.VERIFY_BATCH_REQUEST, examples.VERIFY_BATCH_RESPONSE),
         ("/v1/extract", examples.EXTRACT_REQUEST, examples.EXTRACT_RESPONSE),
+        ("/v1/check", examples.CHECK_REQUEST, examples.CHECK_RESPONSE),
     ]:
         response = client.post(path, json=request)
         assert (response.status_code, response.get_json()) == (200, answer), path
