@@ -18,6 +18,23 @@ SEED_ARTICLE_REF: dict[str, Any] = {
     "published": "2025-08-19",
 }
 
+# The seed story's "willing to put people on the ground" passage and who said it, as answered.
+SEED_MATCH: dict[str, Any] = {
+    "text": "They’re willing to put people on the ground",
+    "start": 641,
+    "end": 684,
+    "article": SEED_ARTICLE_REF,
+    "context": "“They’re willing to put people on the ground,” Trump said.",
+    "kind": "direct",
+}
+
+SEED_SPEAKER: dict[str, Any] = {
+    "name": "Donald Trump",
+    "mention": {"text": "Trump", "start": 687, "end": 692},
+    "confidence": 0.94,
+    "method": "explicit",
+}
+
 VERIFY_REQUEST: dict[str, Any] = {
     "quote": "They are willing to put people on the ground",
     "speaker": "Trump",
@@ -27,20 +44,8 @@ VERIFY_REQUEST: dict[str, Any] = {
 VERIFY_RESPONSE: dict[str, Any] = {
     "verdict": "close",
     "confidence": 0.999,
-    "match": {
-        "text": "They’re willing to put people on the ground",
-        "start": 641,
-        "end": 684,
-        "article": SEED_ARTICLE_REF,
-        "context": "“They’re willing to put people on the ground,” Trump said.",
-        "kind": "direct",
-    },
-    "speaker": {
-        "name": "Donald Trump",
-        "mention": {"text": "Trump", "start": 687, "end": 692},
-        "confidence": 0.94,
-        "method": "explicit",
-    },
+    "match": SEED_MATCH,
+    "speaker": SEED_SPEAKER,
     "claimed_speaker": {"name": "Trump", "matches": True},
     "differences": [
         {"op": "replace", "quote": "They are", "original": "They’re", "flags": ["contraction"]}
@@ -265,20 +270,8 @@ CHECK_RESPONSE: dict[str, Any] = {
             "result": {
                 "verdict": "verbatim",
                 "confidence": 0.9985,
-                "match": {
-                    "text": "They’re willing to put people on the ground",
-                    "start": 641,
-                    "end": 684,
-                    "article": SEED_ARTICLE_REF,
-                    "context": "“They’re willing to put people on the ground,” Trump said.",
-                    "kind": "direct",
-                },
-                "speaker": {
-                    "name": "Donald Trump",
-                    "mention": {"text": "Trump", "start": 687, "end": 692},
-                    "confidence": 0.94,
-                    "method": "explicit",
-                },
+                "match": SEED_MATCH,
+                "speaker": SEED_SPEAKER,
                 "claimed_speaker": {"name": "Starmer", "matches": False},
                 "differences": [],
                 "alternatives": [],
