@@ -48,10 +48,8 @@ class Server:
                 self.kill9()
 
 
-def start_server(
-    env: dict[str, str] | None = None, workers: int = 2, timeout: float = 60.0
-) -> Server:
-    """Run `gunicorn -c gunicorn.conf.py` like `make run` does and wait until /readyz is 200."""
+def launch_server(env: dict[str, str] | None = None, workers: int = 2) -> Server:
+    """Run `gunicorn -c gunicorn.conf.py` like `make run` does, without waiting for anything."""
     port = free_port()
     run_env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": str(workers), **(env or {})}
     run_env.setdefault("VERBATIM_DATA_DIR", str(ROOT / "var" / f"e2e-{port}"))
@@ -73,7 +71,15 @@ def start_server(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = Server(f"http://127.0.0.1:{port}", process, log_path)
+    return Server(f"http://127.0.0.1:{port}", process, log_path)
+
+
+def start_server(
+    env: dict[str, str] | None = None, workers: int = 2, timeout: float = 60.0
+) -> Server:
+    """Run gunicorn like `make run` does and wait until /readyz is 200."""
+    server = launch_server(env, workers)
+    process = server.process
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 from pathlib import Path
 
@@ -13,35 +11,15 @@ from bench.fit_calibration import SEED, split_real
 from bench.make_corpus import scaled_articles
 from service.corpus.store import ArticleStore, store_path
 from service.index_snapshot import SNAPSHOT_FILENAME
-from tests.server import GUNICORN, ROOT, Server, free_port
+from tests.server import Server, launch_server
 
 ARTICLES = 3000
 
 
 def _launch(data_dir: Path) -> Server:
     """gunicorn as `make run` starts it (two workers), without waiting for anything."""
-    port = free_port()
-    env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2"}
-    env["VERBATIM_DATA_DIR"] = str(data_dir)
-    env["VERBATIM_INDEX_WAIT"] = "0"  # serve at once: the build is seen in progress
-    log_path = data_dir / "server.log"
-    with log_path.open("ab") as log_file:
-        process = subprocess.Popen(
-            [
-                str(GUNICORN),
-                "-c",
-                "gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "service:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return Server(f"http://127.0.0.1:{port}", process, log_path)
+    # Serve at once (no wait for the index in post_worker_init): the build is seen in progress.
+    return launch_server({"VERBATIM_DATA_DIR": str(data_dir), "VERBATIM_INDEX_WAIT": "0"})
 
 
 def _poll_until_ready(url: str) -> list[tuple[int, int, dict, int, dict]]:
