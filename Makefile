@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_real_quotes.py
 	$(BIN)/python bench/eval_speakers.py
 	$(BIN)/python bench/bench_scale.py
+	$(BIN)/python bench/bench_churn.py
 
 # The long fuzzing run: random (not derandomised) and 25x the examples `make test` uses.
 fuzz: $(STAMP)

@@ -15,14 +15,14 @@ figures from the same workload with vocabulary compaction switched off, as the b
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.bench_scale import run_in_fresh_process  # noqa: E402
 
 _RUN = """
 import gc, json, os, random, string, sys
@@ -64,14 +64,7 @@ print(json.dumps({"start": start, "end": end}))
 
 def run(data_dir: Path, size: int, puts: int, edited: int, compact: bool) -> dict:
     argv = [str(data_dir), str(size), str(puts), str(edited), "1" if compact else "0"]
-    out = subprocess.run(
-        [sys.executable, "-c", _RUN, *argv],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return run_in_fresh_process(_RUN, *argv)
 
 
 def main() -> None:

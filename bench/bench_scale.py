@@ -50,16 +50,22 @@ print(json.dumps({"ready_s": ready, "source": engine.index_source,
 """
 
 
-def restart(data_dir: Path) -> dict:
-    """A fresh process opening the store and its snapshot: what a restarted server does."""
+def run_in_fresh_process(code: str, *argv: str) -> dict:
+    """Run `code` in a new interpreter (nothing cached, its own memory) and read the JSON it
+    prints last."""
     out = subprocess.run(
-        [sys.executable, "-c", _RESTART, str(data_dir)],
+        [sys.executable, "-c", code, *argv],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def restart(data_dir: Path) -> dict:
+    """A fresh process opening the store and its snapshot: what a restarted server does."""
+    return run_in_fresh_process(_RESTART, str(data_dir))
 
 
 def run_size(size: int, work: Path) -> dict:
