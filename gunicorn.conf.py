@@ -61,10 +61,11 @@ def _int_env(name: str, default: int) -> int:
 
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
-# Matching is CPU-bound pure Python: one sync worker per core uses every core without threads
-# contending for the GIL.
+# Matching is CPU-bound (numba kernels and the Python around them): one worker per core uses
+# every core without threads contending for the GIL.
 workers = _int_env("WEB_CONCURRENCY", multiprocessing.cpu_count())
-# Build the index once in the master; forked workers share its memory pages copy-on-write.
+# Load the app and its compiled kernels once in the master; each worker then opens the index
+# snapshot (or builds it) in the background and shares the snapshot's mapped pages.
 preload_app = True
 # A 100-item batch is the slowest legitimate request (a few seconds); 30 s means a worker is stuck.
 timeout = _int_env("GUNICORN_TIMEOUT", 30)

@@ -27,8 +27,8 @@ STATUS_DETAILS = {
     422: "The request is well-formed JSON but some fields are invalid; see `errors`.",
     500: "Something went wrong on our side. The request id identifies it in our logs.",
 }
-# Werkzeug's `name` and `description` are properties: read on the class they are property
-# objects, whose repr ("<property object at 0x...>") once leaked into every 500's title.
+# The title of a 500 for an unexpected exception. Not `InternalServerError.name`: werkzeug's
+# `name` is a property, so on the class it is a property object, not the phrase.
 INTERNAL_ERROR_TITLE = "Internal Server Error"
 _SERVER_ERROR_DETAIL = "The service could not answer this request. Try again later."
 
@@ -148,21 +148,13 @@ class ProblemApi(Api):
             detail = (
                 data.get("message") or STATUS_DETAILS.get(status) or str(error.description or "")
             )
-        response = problem_response(status, _title(error), detail, errors=errors)
+        response = problem_response(status, error.name, detail, errors=errors)
         for key, value in (data.get("headers") or {}).items():
             response.headers[key] = value
         for key, value in error.get_headers():  # only 405 carries one: the methods allowed
             if key.lower() == "allow":
                 response.headers["Allow"] = value
         return response
-
-
-def _title(error: HTTPException) -> str:
-    """The status phrase, always a plain string."""
-    name = error.name if isinstance(error, HTTPException) else None
-    if isinstance(name, str) and name:
-        return name
-    return INTERNAL_ERROR_TITLE if (error.code or 500) >= 500 else "Bad Request"
 
 
 def register_error_handlers(app: Flask) -> None:
