@@ -20,6 +20,7 @@ from service.matching.align import (
     END_BONUS,
     AlignedBatch,
 )
+from service.matching.lexicon import is_function_word
 from service.matching.normalise import word_set
 from service.matching.occurrences import first_copy
 from service.matching.packed import ArticleMap
@@ -33,11 +34,14 @@ from service.matching.passages import (
 )
 from service.matching.query import Query, join_split_numbers, quote_rows
 from service.matching.scoring import (
+    SPLICE_CONTENT_WORDS,
+    SPLICE_MAX_DOC_SHARE,
+    SPLICE_MIN_DOCS,
     MatchFeatures,
     distinctive,
     load_calibration,
+    may_be_spliced,
     source_confidence,
-    spliced,
 )
 from service.matching.shingles import pair_keys
 from service.matching.similarity import FUZZY_MIN_RATIO, window_bounds
@@ -148,8 +152,8 @@ class Matcher:
             match, features = describe(
                 quote, query, self._tokens.vocabulary.words, item, ties, copies
             )
-            if spliced(features):
-                continue  # part of the quote is another sentence: not this passage's words
+            if may_be_spliced(features) and self._spliced_from_elsewhere(query, features, item):
+                continue  # part of the quote is another article's words: not this passage's
             p_source = calibration.probability(features)
             # Below `accept` the passage is more likely not a source: report it only when the
             # words are verbatim (then it *is* one, however generic, with its low confidence)
@@ -164,6 +168,30 @@ class Matcher:
                 break
         # (In alignment order: best score first, then the earliest published among equals.)
         return found
+
+    def _spliced_from_elsewhere(
+        self, query: Query, features: MatchFeatures, item: AlignedPassage
+    ) -> bool:
+        """Whether the quote's loose edge words (the run its passage does not account for) are
+        found together in another article: then the quote joins two publications.
+
+        Why not every long loose run: words replaced at an end or filler added ("to be honest
+        with you") are edits of this passage, and the answer a journalist needs is this source
+        with the differences. Only a run that is itself some other article's words, and rare
+        enough to be more than filler, shows the quote was put together from two places."""
+        lo, hi = features.loose_rows
+        rows = query.rows
+        known = [i for i in range(lo, hi) if rows[i].kind == "word" and query.row_ids[i] >= 0]
+        words = [rows[i].word for i in known]
+        if sum(1 for w in words if not is_function_word(w)) < SPLICE_CONTENT_WORDS:
+            return False
+        keys = [k for i, k in query.pairs if lo <= i and i + 1 < hi]
+        docs = self._index.phrase_documents(keys, words)
+        if keys and len(docs):
+            held = self._index.phrase_documents([], words)
+            docs = np.intersect1d(docs, held, assume_unique=True)
+        others = [d for d in docs.tolist() if self._index.article_of(d) != item.article.id]
+        return 0 < len(others) <= max(SPLICE_MIN_DOCS, SPLICE_MAX_DOC_SHARE * len(self._articles))
 
     def analyse(self, quote: str, limit: int = 3) -> list[tuple[SpanMatch, MatchFeatures, str]]:
         """Every candidate alignment with its features and publication date, unfiltered and

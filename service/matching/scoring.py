@@ -51,8 +51,9 @@ class MatchFeatures:
     # The passage holds the quote's first and last words: what the quote lacks is inside it.
     whole: bool = False
     # The longer of the runs of quote words before the passage's first and after its last
-    # matched word: words the passage does not account for at all.
+    # matched word: words the passage does not account for at all, and its rows [lo, hi).
     unexplained_edge: int = 0
+    loose_rows: tuple[int, int] = (0, 0)
 
 
 # A passage is distinctive when it holds the quote's first and last words, matches at least
@@ -60,16 +61,22 @@ class MatchFeatures:
 # this rare (summed IDF of the matched word pairs: about two pairs found in one article).
 DISTINCTIVE_COVERAGE = 0.5
 DISTINCTIVE_PHRASE_INFO = 10.0
-# A quote that starts or ends with this many words its passage does not have at all is not that
-# passage's words: an edit adds a word or two ("really", "you know") inside or at an end; a run
-# of three or more is another sentence spliced on (half of it from elsewhere, or made up), and
-# the quote as given was never published.
+# A quote may start or end with words its passage does not have at all: filler added ("to be
+# honest"), words replaced at an end, or another sentence spliced on. A run of this many words
+# may be a splice; it is one when those words, with at least SPLICE_CONTENT_WORDS content words
+# among them, are found together in another article (`Matcher._spliced_from_elsewhere`): then
+# the quote joins two publications and was never published as given.
 SPLICE_EDGE_WORDS = 3
+SPLICE_CONTENT_WORDS = 2
+# ... and in at most this share of the articles (or this many, in a small corpus): filler ("at
+# the end of the day") is everywhere.
+SPLICE_MAX_DOC_SHARE = 0.05
+SPLICE_MIN_DOCS = 3
 
 
-def spliced(features: MatchFeatures) -> bool:
+def may_be_spliced(features: MatchFeatures) -> bool:
     """Whether the passage leaves a run of the quote's first or last words unaccounted for that
-    is long enough to be a sentence of its own: then it is no source of the quote as given."""
+    is long enough to be a sentence of its own (whether it is one is the index's to say)."""
     return features.unexplained_edge >= SPLICE_EDGE_WORDS
 
 
@@ -175,18 +182,19 @@ def extract_features(
         ),
         ties,
         alignment.first_row == stats.first_word and alignment.last_row == stats.last_word,
-        _unexplained_edge(stats, alignment),
+        *_unexplained_edge(stats, alignment),
     )
 
 
-def _unexplained_edge(stats: QuoteStats, alignment: Alignment) -> int:
-    """Quote words before the passage's first anchor or after its last, the longer run.
+def _unexplained_edge(stats: QuoteStats, alignment: Alignment) -> tuple[int, tuple[int, int]]:
+    """Quote words before the passage's first anchor or after its last, the longer run, and
+    its rows [lo, hi).
 
     An anchor is a matched content word, or a matched word next to another matched word or an
     [editorial] bracket: a lone "the" that the aligner reaches over a substituted word ("…so
     dry, at the county fair" for "…so dry and the bees came late") explains nothing."""
     if not stats.words_before:
-        return 0
+        return 0, (0, 0)
     steps = alignment.steps
     content = stats.content_rows
 
@@ -211,7 +219,10 @@ def _unexplained_edge(stats: QuoteStats, alignment: Alignment) -> int:
     ]
     first = anchors[0] if anchors else alignment.first_row
     last = anchors[-1] if anchors else alignment.last_row
-    return max(stats.words_before[first], stats.words_after[last])
+    before, after = stats.words_before[first], stats.words_after[last]
+    if before >= after:
+        return before, (0, first)
+    return after, (last + 1, len(stats.words_before))
 
 
 def source_confidence(p_source: float, features: MatchFeatures) -> float:

@@ -214,10 +214,29 @@ def test_halves_of_two_quotes_spliced_together_are_not_found() -> None:
     assert matcher.find(spliced, limit=5) == []
 
 
-def test_made_up_words_run_onto_a_real_quote_are_not_found() -> None:
+def test_made_up_words_run_onto_a_real_quote_are_that_quote_altered() -> None:
+    # Words no article has, put on the end of a real quote: the journalist needs the source and
+    # what differs, not "not found" (only another article's words make a splice).
     matcher = splice_corpus()
     quote = "Our apples ripened three weeks early because the summer was so dry, at the county fair"
-    assert matcher.find(quote, limit=3) == []
+    found = matcher.find(quote, limit=3)
+    assert [(m.article_id, m.verdict) for m in found] == [("orchard", "altered")]
+    assert ORCHARD.text[found[0].start : found[0].end] == (
+        "Our apples ripened three weeks early because the summer was so dry and the"
+    )
+    assert [(d.op, d.quote, d.original) for d in found[0].differences] == [
+        ("replace", "at", "and"),
+        ("insert", "county fair", ""),
+    ]
+
+
+def test_replaced_words_at_an_end_found_in_no_other_article_keep_the_source() -> None:
+    matcher = splice_corpus()
+    quote = (
+        "Our apples ripened three weeks early because the summer was so dry and wasps stayed home"
+    )
+    found = matcher.find(quote, limit=3)
+    assert [(m.article_id, m.verdict) for m in found] == [("orchard", "altered")]
 
 
 def test_a_word_or_two_added_at_an_end_is_still_that_quote_altered() -> None:
