@@ -23,7 +23,7 @@ from service.matching.differences import (
     bracket_near,
     compute_differences,
 )
-from service.matching.lexicon import is_function_word
+from service.matching.lexicon import is_function_word, is_negation
 from service.matching.normalise import Tokens
 from service.matching.query import Query, bracket_words
 from service.matching.scoring import (
@@ -84,14 +84,19 @@ class DescribedPassage:
 
 def _passage_region(rows: Sequence[Row], item: AlignedPassage) -> tuple[int, int]:
     """The article words [lo, hi) a passage's description can look at: the passage, the quote
-    words left unaligned at each end (`extend_over_insertions`) and a bracket's reach there,
-    within the window."""
+    words left unaligned at each end with the article words they may skip there
+    (`extend_over_insertions`, `extend_over_skipped_words`) and a bracket's reach, within the
+    window."""
     alignment = item.alignment
     first, last = item.lo + alignment.first_col, item.lo + alignment.last_col
     before = alignment.first_row
+    if before:
+        before += EDGE_SKIP_WORDS
     if alignment.first_row > 0 and rows[alignment.first_row - 1].kind == "bracket":
         before += BRACKET_MAX_WORDS
     after = len(rows) - 1 - alignment.last_row
+    if after:
+        after += EDGE_SKIP_WORDS
     if alignment.last_row + 1 < len(rows) and rows[alignment.last_row + 1].kind == "bracket":
         after += BRACKET_MAX_WORDS
     return max(item.lo, first - before), min(item.hi, last + after + 1)
@@ -286,21 +291,94 @@ def _resumed(
     """How many of the quote's unaligned edge words reappear, in order, as the article words
     right after (`forward`) or right before the passage, leaving at least one word inserted.
 
-    `outside` lists the unaligned rows; `col` is the article word next to the passage."""
+    `outside` lists the unaligned rows; `col` is the article word next to the passage. The
+    resumed words must hold a content word, or the inserted ones a negation ("They don't want"
+    for "They want"): a stray "the" never extends a passage, an added "not" always shows."""
     if len(outside) < 2 or any(rows[i].kind != "word" for i in outside):
         return 0
     quote_words = [rows[i].word for i in sorted(outside)]
     best = 0
     for n in range(1, len(quote_words)):
         if forward:
-            wanted, lo = quote_words[-n:], col
+            wanted, lo, gap = quote_words[-n:], col, quote_words[:-n]
         else:
-            wanted, lo = quote_words[:n], col - n + 1
+            wanted, lo, gap = quote_words[:n], col - n + 1, quote_words[n:]
         if lo < 0 or lo + n > len(words):
             break
-        if list(words[lo : lo + n]) == wanted and any(not is_function_word(w) for w in wanted):
+        if list(words[lo : lo + n]) == wanted and (
+            any(not is_function_word(w) for w in wanted) or any(is_negation(w) for w in gap)
+        ):
             best = n
     return best
+
+
+# A quote's edge words may resume the article after skipping a word or two of it ("I think…"
+# for "I don't think…"): local alignment clips them, since one matched "I" does not pay for
+# the gap. At most this many article words are skipped at an edge.
+EDGE_SKIP_WORDS = 2
+# ... for at most this many edge words (longer runs the aligner weighs itself).
+EDGE_RESUME_WORDS = 3
+
+
+def extend_over_skipped_words(
+    rows: Sequence[Row], alignment: Alignment, words: Sequence[str]
+) -> Alignment:
+    """Carry the passage to the quote's first or last words when they are the article's words
+    a word or two beyond the passage: the skipped article words become a deletion.
+
+    Only when the skipped words hold a negation or the resumed ones a content word: a dropped
+    "not" next to an edge is the misquote that matters most, and must show as a difference
+    rather than hide outside the passage."""
+    steps = list(alignment.steps)
+    first_col, last_col = alignment.first_col, alignment.last_col
+    first_row, last_row = alignment.first_row, alignment.last_row
+    tail_rows = range(last_row + 1, len(rows))
+    skip = _skipped_before_resume(rows, tail_rows, words, last_col + 1, forward=True)
+    if skip:
+        steps += [Step("delete", None, last_col + 1 + k) for k in range(skip)]
+        steps += [Step("match", row, last_col + 1 + skip + k) for k, row in enumerate(tail_rows)]
+        last_col, last_row = last_col + skip + len(tail_rows), len(rows) - 1
+    skip = _skipped_before_resume(rows, range(first_row), words, first_col - 1, forward=False)
+    if skip:
+        start = first_col - skip - first_row
+        steps = (
+            [Step("match", k, start + k) for k in range(first_row)]
+            + [Step("delete", None, first_col - skip + k) for k in range(skip)]
+            + steps
+        )
+        first_col, first_row = start, 0
+    if (first_row, last_row) == (alignment.first_row, alignment.last_row):
+        return alignment
+    return replace(
+        alignment,
+        steps=tuple(steps),
+        first_col=first_col,
+        last_col=last_col,
+        first_row=first_row,
+        last_row=last_row,
+    )
+
+
+def _skipped_before_resume(
+    rows: Sequence[Row], outside: range, words: Sequence[str], col: int, forward: bool
+) -> int:
+    """How many article words (1 to EDGE_SKIP_WORDS, fewest first) lie between the passage and
+    the place where all of the quote's unaligned edge words (`outside`) appear in order; 0 if
+    none does. `col` is the article word next to the passage."""
+    if not 0 < len(outside) <= EDGE_RESUME_WORDS or any(rows[i].kind != "word" for i in outside):
+        return 0
+    wanted = [rows[i].word for i in outside]
+    n = len(wanted)
+    for skip in range(1, EDGE_SKIP_WORDS + 1):
+        lo = col + skip if forward else col - skip - n + 1
+        if lo < 0 or lo + n > len(words):
+            break
+        skipped = words[col : col + skip] if forward else words[col - skip + 1 : col + 1]
+        if list(words[lo : lo + n]) == wanted and (
+            any(is_negation(w) for w in skipped) or any(not is_function_word(w) for w in wanted)
+        ):
+            return skip
+    return 0
 
 
 def attach_edge_brackets(
@@ -388,6 +466,7 @@ def describe(
     text = item.article.text
     tokens = item.doc.view(view_lo, view_hi, vocabulary)
     alignment = extend_over_insertions(rows, in_view, tokens.words)
+    alignment = extend_over_skipped_words(rows, alignment, tokens.words)
     alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
     # A quote that itself has quote marks between its words is a copy of text with quotations
     # in it (narration and all), not speech run past its marks.

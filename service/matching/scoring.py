@@ -19,7 +19,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from service.matching.align import FUZZY, MATCH, Alignment, Row, Step
-from service.matching.lexicon import TRIVIAL_WORDS, is_function_word
+from service.matching.lexicon import TRIVIAL_WORDS, is_function_word, is_negation
 from service.matching.normalise import normalise_word
 from service.models import Difference, Verdict
 
@@ -48,7 +48,8 @@ FEATURES = (
 class MatchFeatures:
     values: tuple[float, ...]  # one per FEATURES name
     ties: int = 0  # other articles holding an equally good passage
-    # The passage holds the quote's first and last words: what the quote lacks is inside it.
+    # The passage holds the quote's first and last content words: what the quote lacks is inside
+    # it, or is function words and negations at an end (reported as differences all the same).
     whole: bool = False
     # The longer of the runs of quote words before the passage's first and after its last
     # matched word: words the passage does not account for at all, and its rows [lo, hi).
@@ -67,7 +68,7 @@ DISTINCTIVE_PHRASE_INFO = 10.0
 # among them, are found together in another article (`Matcher._spliced_from_elsewhere`): then
 # the quote joins two publications and was never published as given.
 SPLICE_EDGE_WORDS = 3
-SPLICE_CONTENT_WORDS = 2
+SPLICE_CONTENT_WORDS = 1
 # ... and in at most this share of the articles (or this many, in a small corpus): filler ("at
 # the end of the day") is everywhere.
 SPLICE_MAX_DOC_SHARE = 0.05
@@ -104,8 +105,8 @@ class QuoteStats:
     n_words: int
     content: int
     pair_info: dict[int, float]  # first row of a pair of adjacent quote words -> the pair's IDF
-    first_word: int  # rows of the quote's first and last words
-    last_word: int
+    first_word: int  # rows of the quote's first and last content words other than negations
+    last_word: int  # (or of its first and last words, when it has none)
     words_before: tuple[int, ...]  # per row: how many word rows come before it
     words_after: tuple[int, ...]  # ... and after it
     content_rows: tuple[bool, ...]  # per row: a content word
@@ -116,6 +117,9 @@ def quote_stats(
 ) -> QuoteStats:
     word_rows = [r for r in rows if r.kind == "word"]
     content = [r.kind == "word" and not is_function_word(r.word) for r in rows]
+    needed = [i for i, c in enumerate(content) if c and not is_negation(rows[i].word)] or [
+        i for i, r in enumerate(rows) if r.kind == "word"
+    ]
     return QuoteStats(
         weights=tuple(r.weight for r in rows),
         info=tuple(idf(r.word) if c else 0.0 for r, c in zip(rows, content, strict=True)),
@@ -124,8 +128,8 @@ def quote_stats(
         content=sum(content),
         pair_info=pair_info or {},
         content_rows=tuple(content),
-        first_word=next((i for i, r in enumerate(rows) if r.kind == "word"), 0),
-        last_word=max((i for i, r in enumerate(rows) if r.kind == "word"), default=0),
+        first_word=needed[0] if needed else 0,
+        last_word=needed[-1] if needed else 0,
         words_before=tuple(accumulate((r.kind == "word" for r in rows), initial=0))[:-1],
         words_after=tuple(accumulate((r.kind == "word" for r in reversed(rows)), initial=0))[
             -2::-1
@@ -181,7 +185,7 @@ def extract_features(
             stats.content / max(1, n_words),
         ),
         ties,
-        alignment.first_row == stats.first_word and alignment.last_row == stats.last_word,
+        alignment.first_row <= stats.first_word and alignment.last_row >= stats.last_word,
         *_unexplained_edge(stats, alignment),
     )
 

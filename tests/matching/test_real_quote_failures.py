@@ -300,3 +300,48 @@ def test_among_word_for_word_copies_the_one_with_the_quotes_own_characters_comes
     ]
     found = matcher.find("keep the library open on sundays", 3)  # neither: earliest first
     assert [m.article_id for m in found] == ["early", "late"]
+
+
+FERRY = Article(
+    id="ferry",
+    title="The ferry stays",
+    text=(
+        "The mayor spoke at the quay. “I don't think the bridge will close this winter,” she "
+        "said. “They're willing to keep the ferry running,” she added."
+    ),
+    published="2024-04-02",
+)
+
+
+def ferry_corpus() -> Matcher:
+    return Matcher([FERRY, *(filler(i) for i in range(30))])
+
+
+def differences(match) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    return [(d.op, d.quote, d.original, d.flags) for d in match.differences]
+
+
+def test_a_negation_dropped_after_the_first_word_is_a_flagged_deletion() -> None:
+    # Local alignment would start at "think" and call "I" an insertion.
+    found = ferry_corpus().find("I think the bridge will close this winter", limit=3)
+    assert [(m.article_id, m.verdict) for m in found] == [("ferry", "altered")]
+    assert FERRY.text[found[0].start : found[0].end] == (
+        "I don't think the bridge will close this winter"
+    )
+    assert differences(found[0]) == [("delete", "", "don't", ("negation",))]
+
+
+def test_a_negation_added_after_the_first_word_is_a_flagged_insertion() -> None:
+    found = ferry_corpus().find("They're not willing to keep the ferry running", limit=3)
+    assert [(m.article_id, m.verdict) for m in found] == [("ferry", "altered")]
+    assert FERRY.text[found[0].start : found[0].end] == (
+        "They're willing to keep the ferry running"
+    )
+    assert differences(found[0]) == [("insert", "not", "", ("negation",))]
+
+
+def test_a_changed_subject_with_a_negation_at_the_start_keeps_its_source() -> None:
+    # Every content word is in the passage: what is left is function words and a negation.
+    found = ferry_corpus().find("We are not willing to keep the ferry running", limit=3)
+    assert [(m.article_id, m.verdict) for m in found] == [("ferry", "altered")]
+    assert ("negation",) in [d.flags for d in found[0].differences]
