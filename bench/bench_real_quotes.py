@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -65,8 +66,10 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "exact": ("verbatim",),
     "lower_nopunct": ("verbatim",),
     "typo": ("close",),
-    "drop_word": ("altered",),
-    "insert_word": ("altered",),
+    # The README lets "trivial word changes" ("the", "very", "just") be close; which words are
+    # trivial is the engine's lexicon, so either verdict is right here, verbatim never.
+    "drop_word": ("close", "altered"),
+    "insert_word": ("close", "altered"),
     "truncate": ("verbatim",),
     "ellipsis": ("verbatim",),
     "requote": ("verbatim",),
@@ -83,7 +86,13 @@ FAKE_VARIANTS = VARIANTS[-2:]
 # Words and quotes (this benchmark's own definitions)
 
 # A word: letters/digits, with internal apostrophes or hyphens ("don't", "ten-storey").
-WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+# A word: letters and digits with the combining marks that belong to them (Devanagari vowel
+# signs and viramas are marks, not letters, and not punctuation to strip).
+_MARKS = "".join(
+    chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)).startswith("M")
+)
+_LETTER = rf"(?:[^\W_]|[{re.escape(_MARKS)}])"
+WORD_RE = re.compile(rf"{_LETTER}+(?:[-'’]{_LETTER}+)*")
 
 # Double-quoted passages on one line: „…“ (or „…”), “…” (also a paragraph left open because the
 # next paragraph reopens the quote, the British multi-paragraph convention), «…», "…".
@@ -539,6 +548,10 @@ class Corpus:
             self.found.extend((index, span) for span in find_quotes(article.text))
         self.blob = b"".join(blob)
         self.normalised = (" " + " \n ".join(normalised) + " ").encode("utf-8")
+        # Where each article's words start in `normalised`.
+        self.norm_offsets = [0]
+        for text in normalised:
+            self.norm_offsets.append(self.norm_offsets[-1] + len(text.encode("utf-8")) + 3)
 
     def __len__(self) -> int:
         return len(self.titles)
@@ -555,6 +568,18 @@ class Corpus:
             index = bisect.bisect_right(self.offsets, at) - 1
             hits.append(index)
             at = self.blob.find(needle, self.offsets[index + 1])
+        return hits
+
+    def containing_words(self, quote: str) -> list[int]:
+        """Articles holding the word sequence of `quote`, case and punctuation aside: a right
+        answer too (the same words, published elsewhere with other punctuation or spacing)."""
+        needle = f" {norm_words(quote)} ".encode()
+        hits: list[int] = []
+        at = self.normalised.find(needle)
+        while at >= 0:
+            index = bisect.bisect_right(self.norm_offsets, at) - 1
+            hits.append(index)
+            at = self.normalised.find(needle, self.norm_offsets[index + 1])
         return hits
 
     def has_words(self, text: str) -> bool:
@@ -576,7 +601,11 @@ def collect_quotes(corpus: Corpus, max_quotes: int, rng: random.Random) -> list[
         quotes = sorted(rng.sample(quotes, max_quotes), key=lambda q: q.qid)
     common = corpus.top_words()
     for quote in quotes:
-        quote.right = sorted(set(corpus.containing(quote.text)) | {quote.source})
+        quote.right = sorted(
+            set(corpus.containing(quote.text))
+            | set(corpus.containing_words(quote.text))
+            | {quote.source}
+        )
         quote.common = all(norm_word(w) in common for w in words(quote.text))
     return quotes
 
