@@ -78,7 +78,8 @@ def normalise_word(word: str) -> str:
         if "`" in norm:
             norm = norm.replace("`", "'")
     else:
-        decomposed = unicodedata.normalize("NFKD", word)
+        # Apostrophe look-alikes become "'" first: NFKD turns "´" into a space and an accent.
+        decomposed = unicodedata.normalize("NFKD", word.translate(_APOSTROPHE_TABLE))
         # Only Latin-style diacritics (U+0300-036F) go: Indic vowel signs are letters, not accents.
         stripped = _LATIN_DIACRITICS.sub("", decomposed)
         norm = unicodedata.normalize("NFKC", stripped).casefold().translate(_APOSTROPHE_TABLE)

@@ -83,3 +83,9 @@ def test_ascii_fast_path_agrees_with_general_pattern(text: str) -> None:
     general = [(m.start(), m.end()) for m in WORD_RE.finditer(text) if normalise_word(m.group())]
     tokens = tokenize(text)
     assert list(dict.fromkeys(zip(tokens.starts, tokens.ends, strict=True))) == general
+
+
+def test_an_acute_accent_between_letters_is_an_apostrophe_not_a_space() -> None:
+    # NFKD decomposes U+00B4 into a space and a combining accent.
+    assert normalise_word("O\u00b4Neill") == "o'neill"
+    assert normalise_word("0\u00b40") == "0'0"
