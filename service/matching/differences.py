@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from service.matching.align import Alignment, Row
 from service.matching.lexicon import is_function_word, is_negation, is_number
-from service.matching.normalise import Tokens, normalise_word, tokenize
+from service.matching.normalise import Tokens, fold_marks, normalise_word, tokenize
 from service.models import Difference
 
 # Called for every word of every described passage; the answer depends on the word alone.
@@ -263,10 +263,11 @@ def _copied_bracket(bracket: str, text: str, tokens: Tokens, a0: int, a1: int) -
 def bracket_near(bracket: str, text: str, lo: int, hi: int) -> bool:
     """Whether the article text around characters [lo, hi) holds `bracket` literally (case and
     spacing aside): within the bracket's own length either side, so a bracket the aligner let
-    an ellipsis or an edge absorb ("[...] [The dispatcher] was") still counts as copied."""
+    an ellipsis or an edge absorb ("[...] [The dispatcher] was") still counts as copied.
+    Apostrophe and quote-mark styles aside too: "[the accused’s]" copies "[the accused's]"."""
     reach = len(bracket) + 2
-    wanted = " ".join(bracket.split()).casefold()
-    return wanted in " ".join(text[max(0, lo - reach) : hi + reach].split()).casefold()
+    wanted = " ".join(fold_marks(bracket).split()).casefold()
+    return wanted in " ".join(fold_marks(text[max(0, lo - reach) : hi + reach]).split()).casefold()
 
 
 def _bracket_flags(bracket: str, text: str, tokens: Tokens, cols: range) -> tuple[str, ...]:

@@ -57,6 +57,14 @@ _TYPOGRAPHY_TABLE = str.maketrans(
         "\u00a0": " ",
     }
 )
+
+
+def fold_marks(text: str) -> str:
+    """Apostrophes, quote marks and dashes in their ASCII form, one character for one: how a
+    copy of article text that a writer retyped may differ without being another text."""
+    return text.translate(_TYPOGRAPHY_TABLE)
+
+
 ASCII_WORD_RE = re.compile(r"\d+(?:[.,]\d+)+|[A-Za-z0-9_]+(?:'[A-Za-z0-9_]+)*")
 _LATIN_DIACRITICS = re.compile("[\u0300-\u036f]")
 _DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3}\b)")

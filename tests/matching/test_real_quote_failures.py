@@ -345,3 +345,15 @@ def test_a_changed_subject_with_a_negation_at_the_start_keeps_its_source() -> No
     found = ferry_corpus().find("We are not willing to keep the ferry running", limit=3)
     assert [(m.article_id, m.verdict) for m in found] == [("ferry", "altered")]
     assert ("negation",) in [d.flags for d in found[0].differences]
+
+
+def test_a_copied_bracket_in_another_apostrophe_style_is_still_verbatim() -> None:
+    article = Article(
+        id="budget",
+        title="The budget",
+        text="She said the plan “was [the mayor’s] idea from the very start” and left.",
+        published="2024-05-01",
+    )
+    matcher = Matcher([article, *(filler(i) for i in range(30))])
+    found = matcher.find("was [the mayor's] idea from the very start", limit=3)
+    assert [(m.article_id, m.verdict, m.differences) for m in found] == [("budget", "verbatim", ())]
