@@ -26,9 +26,6 @@ from service.attribution.speaker_phrases import (
 from service.attribution.speech_frame import Token
 from service.models import Mention, SpeakerAttribution
 
-# Dashes that introduce a speaker ("...” ― Sonya Herridge") or join a quote to its sentence.
-DASHES = frozenset({"-", "–", "—", "―", "‒"})
-
 # Confidence by how the speaker was found: close to each method's share of right speaker
 # mentions on PolNeAR train (bench/eval_attribution.py; in brackets), but kept in the order a
 # reader can defend - a name beside the cue beats a resolved title beats a pronoun beats

@@ -28,7 +28,8 @@ from service.attribution.cues import (
     words_of,
 )
 from service.attribution.given_names import is_given_name
-from service.attribution.names import credible, fold
+from service.attribution.name_index import credible
+from service.attribution.name_parsing import fold
 from service.attribution.speaker_phrases import (
     FUNCTION_WORDS,
     QUANTIFIER_SUBJECTS,

@@ -12,6 +12,7 @@ from service.attribution.cues import (
     CUE_GAP_WORDS,
     CUE_PARTICIPLES,
     CUE_VERBS,
+    DASHES,
     DESCRIPTOR_MODIFIERS,
     DESCRIPTOR_NOUNS,
     DETERMINERS,
@@ -44,7 +45,6 @@ TIME_WORDS = words_of(
     """
 )
 _TIME_GLUE = words_of("on in at during last this next early late a the of press call sunday's")
-DASHES = frozenset({"-", "–", "—", "―", "‒"})
 NAMING_VERBS = words_of("called dubbed labeled labelled titled named nicknamed termed")
 NOUN_LIKE_CUES = words_of(
     """remarks comments claims notes reports calls states posts quotes charges offers answers

@@ -1,4 +1,4 @@
-"""Entity resolution (service/attribution/resolution.py, names.py, given_names.py): pronouns to
+"""Entity resolution (service/attribution/resolution.py, name_index.py, given_names.py): pronouns to
 the salient person, names past their titles, gender from the given-name gazetteer. Sentences
 written for each error class seen on the Wikinews dev half."""
 
