@@ -149,6 +149,10 @@ class NameIndex:
         self.mentions: list[tuple[int, PersonCluster]] = []
         # Words the article writes in lower case: a capitalised "Even" is not a name.
         self.lower_words: set[str] = set()
+        # Acronym -> the long form the article defines ("Iranian Revolutionary Guard Corps
+        # (IRGC)"), and initials -> capitalised runs that spell them ("All Elite Wrestling").
+        self.acronyms: dict[str, str] = _acronym_definitions(text)
+        self._run_initials: dict[str, set[str]] = {}
         self._order = 0
         if title:
             self._scan(title, offset=-1)
@@ -179,6 +183,10 @@ class NameIndex:
             self._add_run(run, offset)
 
     def _add_run(self, run: list[re.Match], offset: int) -> None:
+        if len(run) >= MIN_ACRONYM:
+            words = [m.group().rstrip(".") for m in run]
+            initials = "".join(w[0] for w in words)
+            self._run_initials.setdefault(initials.upper(), set()).add(" ".join(words))
         # "Meeting With President Volodymyr Zelenskyy": function words split a capitalised run.
         piece: list[re.Match] = []
         for m in run:
@@ -343,6 +351,28 @@ class NameIndex:
             )
         return gender
 
+    def organisation_name(self, name: str) -> str:
+        """An organisation's full name for a short form the article also writes out: "IRGC"
+        after "Iranian Revolutionary Guard Corps (IRGC)", "AEW" beside "All Elite
+        Wrestling", "Ford" beside "Ford Motor Company" (the only organisation it begins).
+        Anything else is returned as it is."""
+        word = name.strip()
+        if _ACRONYM.fullmatch(word):
+            if word in self.acronyms:
+                return self.acronyms[word]
+            spelt = self._run_initials.get(word.replace("&", ""), set())
+            if len(word) >= MIN_ACRONYM and len(spelt) == 1:
+                return next(iter(spelt))
+            return name
+        if " " in word or not word[:1].isupper():
+            return name
+        longer = {
+            org.canonical()
+            for org in self.orgs.values()
+            if org.canonical().split()[0] == word and " " in org.canonical()
+        }
+        return longer.pop() if len(longer) == 1 else name
+
     def resolve_descriptor(self, words: list[str], pos: int) -> str | None:
         """Person introduced earlier with the descriptor's title words ("the US President")."""
         wanted = normalise_title_words(words)
@@ -355,6 +385,36 @@ class NameIndex:
             if wanted <= t.titles:
                 best = t
         return best.person.canonical() if best is not None else None
+
+
+# Acronyms read as short forms: two to eight capitals ("WHO", "AT&T"); a run of fewer words than
+# this is not taken as an undefined acronym's long form (initials of two words are too common).
+_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
+MIN_ACRONYM = 3
+_DEFINED_ACRONYM = re.compile(
+    r"((?:[A-Z][\w’'&.\-]*|of|for|and|on|the|de|du|des)"
+    r"(?:\s+(?:[A-Z][\w’'&.\-]*|of|for|and|on|the|de|du|des)){1,9})\s*\(([A-Z][A-Z&]{1,7})\)"
+)
+_ACRONYM_GLUE = frozenset({"of", "for", "and", "on", "the", "de", "du", "des", "&"})
+
+
+def _acronym_definitions(text: str) -> dict[str, str]:
+    """Acronyms the text defines in brackets after their long form, each with the shortest
+    tail of the words before it whose initials spell it: "the Department for Work and Pensions
+    (DWP)" -> {"DWP": "Department for Work and Pensions"}."""
+    out: dict[str, str] = {}
+    for m in _DEFINED_ACRONYM.finditer(text):
+        acronym, words = m.group(2), m.group(1).split()
+        letters = acronym.replace("&", "")
+        for k in range(len(words) - 1, -1, -1):
+            tail = words[k:]
+            if tail[0].lower() in _ACRONYM_GLUE:
+                continue
+            initials = "".join(w[0] for w in tail if w.lower() not in _ACRONYM_GLUE)
+            if initials.upper() == letters:
+                out.setdefault(acronym, " ".join(tail))
+                break
+    return out
 
 
 def credible(person: PersonCluster) -> bool:

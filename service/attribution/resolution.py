@@ -108,6 +108,8 @@ class ResolutionMixin:
                 beside = self._named_beside(start, end, words)
                 if beside is not None:
                     name = beside
+                elif " " not in name:
+                    name = self.names.organisation_name(name)
             return _Evidence(name, mention, "explicit", "person", pi)
         # Descriptor: a name written beside it ("The Vice President, Mike Pence, said", "said
         # study co-author Karen Alley", "Suman Haripriya of the Hajo assembly said"), else a
@@ -129,7 +131,8 @@ class ResolutionMixin:
         if all(w[:1].isupper() for w in content):
             if all(w.lower().rstrip(".") in TITLE_WORDS for w in content):
                 return _Evidence(" ".join(content), mention, "unresolved", "person", pi)
-            return _Evidence(" ".join(content), mention, "organisation", "org", pi)
+            name = self.names.organisation_name(" ".join(content))
+            return _Evidence(name, mention, "organisation", "org", pi)
         kind = "plural" if content[-1].lower().endswith("s") else "org"
         return _Evidence(" ".join(content), mention, "unresolved", kind, pi)
 

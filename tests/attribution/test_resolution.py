@@ -83,3 +83,54 @@ def test_a_place_or_organisation_read_as_the_speaker_gives_way_to_the_person_bes
         "Steve Peers",
         "Corey Stapleton",
     ]
+
+
+def test_an_acronym_the_article_defines_is_spoken_by_its_long_form():
+    text = (
+        "The National Lighthouse Preservation Board (NLPB) met on Monday. "
+        'The NLPB said the tower was "beyond repair". '
+        '"We will appeal," NLPB said.'
+    )
+    assert _speakers(text) == [
+        ("beyond repair", "National Lighthouse Preservation Board", "organisation"),
+        ("We will appeal,", "National Lighthouse Preservation Board", "explicit"),
+    ]
+
+
+def test_an_acronym_spelt_by_a_capitalised_run_is_that_organisation():
+    text = (
+        "Players left Northern Quartz Hockey last spring. "
+        '"We wish them well," reads an NQH press release.'
+    )
+    assert _speakers(text) == [
+        ("We wish them well,", "Northern Quartz Hockey", "organisation"),
+    ]
+
+
+def test_a_company_first_word_names_the_company_written_out_in_full():
+    text = (
+        "Brandt Turbine Corporation recalled 400 engines. "
+        '"No customer was hurt," Brandt said.'
+    )
+    assert _speakers(text) == [
+        ("No customer was hurt,", "Brandt Turbine Corporation", "explicit"),
+    ]
+
+
+def test_a_surname_is_not_widened_into_a_company_of_that_name():
+    # Mr Brandt is a person (an honorific), so the firm's name is not his.
+    text = (
+        "Brandt Turbine Corporation recalled 400 engines. Its founder, Mr Otto Brandt, is 80. "
+        '"No customer was hurt," Brandt said.'
+    )
+    assert _speakers(text) == [
+        ("No customer was hurt,", "Otto Brandt", "explicit"),
+    ]
+
+
+def test_two_organisations_of_one_first_word_leave_the_short_name_alone():
+    text = (
+        "Brandt Turbine Corporation and Brandt Shipping Group merged. "
+        '"It is a good day," Brandt said.'
+    )
+    assert _speakers(text) == [("It is a good day,", "Brandt", "explicit")]
