@@ -108,10 +108,7 @@ def test_an_acronym_spelt_by_a_capitalised_run_is_that_organisation():
 
 
 def test_a_company_first_word_names_the_company_written_out_in_full():
-    text = (
-        "Brandt Turbine Corporation recalled 400 engines. "
-        '"No customer was hurt," Brandt said.'
-    )
+    text = 'Brandt Turbine Corporation recalled 400 engines. "No customer was hurt," Brandt said.'
     assert _speakers(text) == [
         ("No customer was hurt,", "Brandt Turbine Corporation", "explicit"),
     ]
@@ -134,3 +131,27 @@ def test_two_organisations_of_one_first_word_leave_the_short_name_alone():
         '"It is a good day," Brandt said.'
     )
     assert _speakers(text) == [("It is a good day,", "Brandt", "explicit")]
+
+
+def test_a_capitalised_cue_word_inside_a_name_is_part_of_the_name():
+    # "States" is a cue verb; written capitalised inside "the United States Coast Guard" it
+    # is neither the speaker's verb nor the end of the speaker phrase.
+    text = (
+        '"The hearing is adjourned," said the United States Coast Guard on Friday. '
+        'In a notice, the United States Coast Guard described the rescue as "routine".'
+    )
+    assert [(q.text, q.kind, q.speaker.name) for q in extract_quotes(text)] == [
+        ("The hearing is adjourned,", "direct", "United States Coast Guard"),
+        ("routine", "partial", "United States Coast Guard"),
+    ]
+
+
+def test_a_middle_initial_does_not_end_the_speaker_phrase():
+    text = (
+        '"We will sit again in May," wrote Chief Justice Maria K. Okafor. '
+        '"I am leaving the club," said Peter J. Hollis.'
+    )
+    assert _speakers(text) == [
+        ("We will sit again in May,", "Maria K. Okafor", "explicit"),
+        ("I am leaving the club,", "Peter J. Hollis", "explicit"),
+    ]
