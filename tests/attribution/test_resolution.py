@@ -155,3 +155,27 @@ def test_a_middle_initial_does_not_end_the_speaker_phrase():
         ("We will sit again in May,", "Maria K. Okafor", "explicit"),
         ("I am leaving the club,", "Peter J. Hollis", "explicit"),
     ]
+
+
+def test_a_role_descriptor_names_the_person_introduced_with_that_role():
+    text = (
+        "The service was led by archbishop Tomas Rivelli on Sunday. "
+        'Afterwards the archbishop said "We pray for the miners." '
+        "Lena Okoro, a geologist at the mine, inspected the shaft. "
+        '"The rock is stable," the geologist said.'
+    )
+    assert _speakers(text) == [
+        ("We pray for the miners.", "Tomas Rivelli", "descriptor"),
+        ("The rock is stable,", "Lena Okoro", "descriptor"),
+    ]
+
+
+def test_a_role_no_one_was_introduced_with_stays_the_speaker():
+    text = (
+        "Lena Okoro, a geologist at the mine, inspected the shaft. "
+        '"Nobody warned us," the archbishop said. "Nobody warned us," an archbishop said.'
+    )
+    assert [(name, method) for _, name, method in _speakers(text)] == [
+        ("archbishop", "unresolved"),
+        ("archbishop", "unresolved"),
+    ]
