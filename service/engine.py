@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from service.attribution import extract_quotes
-from service.attribution.names import same_person
+from service.attribution.name_parsing import same_person
 from service.corpus.paragraphs import paragraph_around
 from service.corpus.store import Store
 from service.drafts import check_draft

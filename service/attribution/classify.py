@@ -4,10 +4,8 @@ sentence, or a scare quote / title. Reads the speech frame tokens only; writes n
 
 from __future__ import annotations
 
-from service.attribution.common import (
-    DASHES,
-)
 from service.attribution.cues import (
+    DASHES,
     SCARE_QUOTE_MARKERS,
 )
 from service.attribution.speech_frame import Token

@@ -14,6 +14,10 @@ def words_of(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Dashes that introduce a speaker ("...” ― Sonya Herridge") or join a quote to its sentence.
+DASHES = frozenset({"-", "–", "—", "―", "‒"})
+
+
 # Finite reporting verbs: a subject next to one of these is the speaker. Verbs that look like
 # cues but usually are not (address, believe, provide, show) are deliberately absent.
 CUE_VERBS: frozenset[str] = words_of(

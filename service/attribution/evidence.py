@@ -15,7 +15,6 @@ from service.attribution.common import (
     _POSSESSIVE_PRONOUNS,
     CUE_LOOKBACK,
     CUE_TAIL,
-    DASHES,
     MAX_LABEL_TOKENS,
     _according_source,
     _between,
@@ -36,6 +35,7 @@ from service.attribution.common import (
 )
 from service.attribution.cues import (
     CUE_GAP_WORDS,
+    DASHES,
 )
 from service.attribution.speaker_phrases import (
     Phrase,

@@ -15,6 +15,7 @@ from service.attribution.cues import (
     DETERMINERS,
 )
 from service.attribution.speaker_phrases import (
+    is_cue,
     phrase_after,
     phrase_before,
 )
@@ -50,6 +51,8 @@ class IndirectMixin:
             tok = toks[c]
             if tok.kind != "w" or tok.low not in CLAUSE_CUES:
                 continue
+            if tok.is_cap and not is_cue(toks, c):
+                continue  # "the United States Coast Guard described": a name's word
             ph = phrase_before(toks, c - 1, s0)
             if ph is None:
                 continue

@@ -40,7 +40,7 @@ from service.attribution.cues import (
 )
 from service.attribution.evidence import BesideQuoteMixin, SentenceEvidenceMixin
 from service.attribution.indirect import IndirectMixin
-from service.attribution.names import NameIndex
+from service.attribution.name_index import NameIndex
 from service.attribution.quote_marks import QuotedSegment, find_quoted_segments
 from service.attribution.resolution import ResolutionMixin
 from service.attribution.speaker_phrases import (

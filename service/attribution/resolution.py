@@ -6,6 +6,7 @@ organisation. Reads `names` (the article's NameIndex), `history` (speakers so fa
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from service.attribution.common import (
@@ -18,17 +19,21 @@ from service.attribution.common import (
 )
 from service.attribution.cues import (
     CUE_VERBS,
+    DESCRIPTOR_NOUNS,
     DETERMINERS,
     HONORIFICS,
     NEUTER_PRONOUNS,
+    ORG_HEADS,
     PERSONAL_PRONOUNS,
     PLURAL_PRONOUNS,
+    ROLE_WORDS,
     TITLE_WORDS,
     UNNAMEABLE_PRONOUNS,
     words_of,
 )
 from service.attribution.given_names import is_given_name
-from service.attribution.names import credible, fold
+from service.attribution.name_index import credible
+from service.attribution.name_parsing import fold
 from service.attribution.speaker_phrases import (
     FUNCTION_WORDS,
     QUANTIFIER_SUBJECTS,
@@ -71,6 +76,29 @@ _DOCUMENT_NOUNS = words_of(
 _NOT_ROLE_WORDS = CUE_VERBS | FUNCTION_WORDS | words_of("that to and or but as than")
 
 
+# A role descriptor's head: a known role or title, or a noun shaped like one for a person
+# ("geologist", "organiser", "historian", "attendant").
+_PERSON_ROLES = ROLE_WORDS | TITLE_WORDS | DESCRIPTOR_NOUNS
+_PERSON_NOUN_ENDINGS = ("ist", "er", "or", "ian", "ant", "ent")
+# Characters looked back over for the person a role descriptor names ("the archbishop"): a few
+# paragraphs, and a bound on the work per descriptor.
+ROLE_LOOKBACK = 3000
+
+
+@functools.lru_cache(maxsize=256)
+def _role_before_name(role: str) -> re.Pattern:
+    """ "archbishop Monsenor Jorge Eduardo Scheinig": a role noun straight before a name."""
+    return re.compile(r"\b(?i:" + re.escape(role) + r")\s+" + _NAME_RUN)
+
+
+@functools.lru_cache(maxsize=256)
+def _name_then_role(role: str) -> re.Pattern:
+    """ "Karen Alley, a glaciologist at Wooster": a name with the role in apposition."""
+    return re.compile(
+        _NAME_RUN + r",\s+(?:a|an|the)\s+(?:[\w\-’']+\s+){0,3}?" + re.escape(role) + r"\b"
+    )
+
+
 def _is_document(words: list[str]) -> bool:
     return bool(words) and words[-1].lower() in _DOCUMENT_NOUNS
 
@@ -107,6 +135,8 @@ class ResolutionMixin:
                 beside = self._named_beside(start, end, words)
                 if beside is not None:
                     name = beside
+                elif " " not in name:
+                    name = self.names.organisation_name(name)
             return _Evidence(name, mention, "explicit", "person", pi)
         # Descriptor: a name written beside it ("The Vice President, Mike Pence, said", "said
         # study co-author Karen Alley", "Suman Haripriya of the Hajo assembly said"), else a
@@ -117,6 +147,9 @@ class ResolutionMixin:
         resolved = self.names.resolve_descriptor(words, start)
         if resolved is not None:
             return _Evidence(resolved, mention, "descriptor", "person", pi)
+        antecedent = self._definite_antecedent(words, start)
+        if antecedent is not None:
+            return _Evidence(antecedent[0], mention, "descriptor", antecedent[1], pi)
         content = [w for w in words if w.lower() not in DETERMINERS]
         if not content and len(words) == 1 and words[0].lower() in QUANTIFIER_SUBJECTS:
             content = words  # "one said"
@@ -128,7 +161,8 @@ class ResolutionMixin:
         if all(w[:1].isupper() for w in content):
             if all(w.lower().rstrip(".") in TITLE_WORDS for w in content):
                 return _Evidence(" ".join(content), mention, "unresolved", "person", pi)
-            return _Evidence(" ".join(content), mention, "organisation", "org", pi)
+            name = self.names.organisation_name(" ".join(content))
+            return _Evidence(name, mention, "organisation", "org", pi)
         kind = "plural" if content[-1].lower().endswith("s") else "org"
         return _Evidence(" ".join(content), mention, "unresolved", kind, pi)
 
@@ -158,6 +192,32 @@ class ResolutionMixin:
         if m is not None and m.end() == start:
             return self._person_name_at(m.group(1), m.start(1))
         return None
+
+    def _definite_antecedent(self, words: list[str], start: int) -> tuple[str, str] | None:
+        """The person a definite role descriptor ("the archbishop") refers back to: the latest
+        person written with that role right before their name or in apposition after it
+        ("archbishop Jorge Scheinig", "Karen Alley, a glaciologist"). An organisation's head
+        noun ("the army") is no person's role, and an indefinite "a professor" is someone
+        new: None, as when no one was introduced so."""
+        if len(words) < 2 or words[0].lower() != "the":
+            return None
+        head = words[-1].lower()
+        if not head.isalpha() or head in FUNCTION_WORDS or head in DETERMINERS:
+            return None
+        if head in ORG_HEADS or head in _DOCUMENT_NOUNS or head in QUANTIFIER_SUBJECTS:
+            return None
+        if not (head in _PERSON_ROLES or head.endswith(_PERSON_NOUN_ENDINGS)):
+            return None  # "the liquid culture": not what a person is introduced as
+        lo = max(0, start - ROLE_LOOKBACK)
+        best: tuple[int, str] | None = None
+        for pattern in (_role_before_name(head), _name_then_role(head)):
+            for m in pattern.finditer(self.text, lo, start):
+                if best is None or m.start(1) > best[0]:
+                    best = (m.start(1), m.group(1))
+        if best is None:
+            return None
+        name = self._person_name_at(best[1], best[0])
+        return (name, "person") if name is not None else None
 
     def _names_a_person(self, name: str, pos: int) -> bool:
         """A resolved name that is a person's (given name, title or honorific, or introduced

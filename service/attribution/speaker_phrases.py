@@ -12,6 +12,7 @@ from service.attribution.cues import (
     CUE_GAP_WORDS,
     CUE_PARTICIPLES,
     CUE_VERBS,
+    DASHES,
     DESCRIPTOR_MODIFIERS,
     DESCRIPTOR_NOUNS,
     DETERMINERS,
@@ -44,7 +45,6 @@ TIME_WORDS = words_of(
     """
 )
 _TIME_GLUE = words_of("on in at during last this next early late a the of press call sunday's")
-DASHES = frozenset({"-", "–", "—", "―", "‒"})
 NAMING_VERBS = words_of("called dubbed labeled labelled titled named nicknamed termed")
 NOUN_LIKE_CUES = words_of(
     """remarks comments claims notes reports calls states posts quotes charges offers answers
@@ -86,11 +86,13 @@ def is_cue(toks: list[Token], i: int) -> bool:
     if tok.is_cap and prev.is_cap and prev.sentence == tok.sentence:
         # "the United States that ...", "Fox Reports host": a capitalised cue word inside a
         # name, unless the whole line is in title case ("Trump Says He Will Run").
+        # 'said the United States "must ..."', "the United States Department of Defense
+        # justified": a name, not a headline, when a lower-case word comes before it.
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if nxt is None or not (nxt.is_cap or nxt.kind == "q"):
             return False
-        if nxt.kind == "q" and not _title_case_so_far(toks, i):
-            return False  # 'said the United States "must ..."': a name, not a headline
+        if not _title_case_so_far(toks, i):
+            return False
     if tok.low in NAMING_VERBS or tok.low in NOUN_LIKE_CUES:
         # "a book called", "the loophole called", "his anti-Muslim remarks": after a common
         # noun or adjective these are names and nouns; a speaker's verb follows a name or
@@ -134,12 +136,20 @@ def is_participle(tok: Token) -> bool:
     return tok.kind == "w" and tok.low in CUE_PARTICIPLES
 
 
+def _abbreviated(tok: Token) -> bool:
+    """A word whose full stop does not end the phrase: an abbreviation ("Sen.", "U.S.") or a
+    capital initial ("John G. Roberts")."""
+    return tok.low in ABBREVIATIONS or (tok.is_cap and len(tok.text) == 1)
+
+
 def _np_word(tok: Token, sentence_initial: bool) -> bool:
     """Can this token be part of a speaker phrase?"""
     if tok.kind != "w":
         return False
     low = tok.low
-    if low in CUE_VERBS or low in CUE_PARTICIPLES:
+    if (low in CUE_VERBS or low in CUE_PARTICIPLES) and (sentence_initial or not tok.is_cap):
+        # A capitalised cue word within a sentence is a name's ("the United States"); is_cue
+        # has already told a title-case headline's "Says" from it.
         return False
     if tok.is_cap:
         return low not in NON_NAME_WORDS or low in DETERMINERS or low in HONORIFICS
@@ -276,7 +286,7 @@ def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
     j = k
     while j >= lo and k - j < MAX_PHRASE:
         t = toks[j]
-        if t.kind == "p" and t.text == "." and j > lo and toks[j - 1].low in ABBREVIATIONS:
+        if t.kind == "p" and t.text == "." and j > lo and _abbreviated(toks[j - 1]):
             j -= 1
             continue
         if t.kind == "p" and t.text in {"-", "’", "'"}:
@@ -330,7 +340,7 @@ def phrase_after(toks: list[Token], j: int, hi: int) -> Phrase | None:
     i = j
     while i < hi and i - j < MAX_PHRASE:
         t = toks[i]
-        if t.kind == "p" and t.text == "." and i > j and toks[i - 1].low in ABBREVIATIONS:
+        if t.kind == "p" and t.text == "." and i > j and _abbreviated(toks[i - 1]):
             i += 1
             continue
         if t.kind == "p" and t.text in {"-", "’", "'"}:

@@ -13,7 +13,6 @@ from service.attribution.common import (
     _OBJECT_CUES,
     _RELATIVE_OPENERS,
     CUE_LOOKBACK,
-    DASHES,
     _after_bracket,
     _between,
     _carry,
@@ -25,6 +24,7 @@ from service.attribution.common import (
     _verb_like,
     _verb_right_after,
 )
+from service.attribution.cues import DASHES
 from service.attribution.speaker_phrases import (
     Phrase,
     is_cue,

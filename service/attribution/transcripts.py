@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from service.attribution.cues import words_of
+from service.attribution.cues import DASHES, words_of
 
 # "President Trump." / "Vice President Vance." / "Q." / "Mr. Leavitt." at the start of a line.
 _TITLED_LABEL = re.compile(
@@ -29,7 +29,6 @@ _BRACKET_NOTE = re.compile(r"\[[^\[\]\n]{0,300}\]")
 # Fewer labelled paragraphs than this and the "labels" are more likely headings.
 MIN_LABELS = 3
 REPORTER = "Unidentified reporter"
-_DASHES = "—–-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +102,10 @@ def _speech_pieces(text: str, lo: int, hi: int, label: tuple[str, int]) -> list[
         end = note.start() if note else hi
         start = cursor
         # Interruption dashes ("——thank you") mark a cut-off turn, they are not words.
-        while start < end and (text[start].isspace() or text[start] in _DASHES):
+        while start < end and (text[start].isspace() or text[start] in DASHES):
             start += 1
         stop = end
-        while stop > start and (text[stop - 1].isspace() or text[stop - 1] in _DASHES):
+        while stop > start and (text[stop - 1].isspace() or text[stop - 1] in DASHES):
             stop -= 1
         if stop > start and any(ch.isalnum() for ch in text[start:stop]):
             pieces.append(Turn(label[0], label[1], start, stop))

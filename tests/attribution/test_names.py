@@ -1,10 +1,11 @@
-"""Name matching and per-article clustering (service/attribution/names.py)."""
+"""Name matching and per-article clustering (service/attribution/name_parsing.py, name_index.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from service.attribution.names import NameIndex, same_person, split_person_name
+from service.attribution.name_index import NameIndex
+from service.attribution.name_parsing import same_person, split_person_name
 
 
 @pytest.mark.parametrize(

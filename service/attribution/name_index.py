@@ -1,20 +1,17 @@
-"""Person names: normalisation, per-article clustering of variants, and `same_person`.
+"""The people and organisations of one article: name mentions clustered by surname and
+compatible first name, surname-only mentions linked to the latest person of that surname, and
+the titles each person was introduced with (for a later "the Ukrainian president").
 
-An article calls one person "US President Donald Trump", "Trump" and "the US President", and
-spells a surname two ways (Zelensky / Zelenskyy). We cluster capitalised mentions by surname
-(fuzzy, for transliterations), strip honorifics and titles, and remember which titles preceded
-each name so a later descriptor ("the Ukrainian president") can be resolved to a person.
+Built in one pass over the words, with bounded fuzzy comparisons per mention, so a text of
+thousands of names stays linear.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-
-from rapidfuzz import fuzz
 
 from service.attribution.cues import (
     FEMALE_FIRST_NAMES,
@@ -22,154 +19,26 @@ from service.attribution.cues import (
     HONORIFICS,
     MALE_FIRST_NAMES,
     MALE_MARKERS,
-    NATIONALITY_ALIASES,
     NON_NAME_WORDS,
     ORG_HEADS,
-    POST_NOMINALS,
-    ROLE_WORDS,
-    TITLE_WORDS,
-    words_of,
 )
 from service.attribution.given_names import given_name_gender, is_given_name
+from service.attribution.name_parsing import (
+    POSSESSIVE,
+    WORD,
+    before_of,
+    ends_sentence,
+    first_match,
+    fold,
+    is_initial,
+    normalise_title_words,
+    split_person_name,
+    surname_match,
+    tidy_descriptor,
+)
 
-WORD = re.compile(r"\w+(?:[’'.\-]\w+)*\.?")
-_POSSESSIVE = re.compile(r"(?:[’']s?)$")
-
-# Surnames this similar are one person spelt two ways (Zelensky/Zelenskyy = 94,
-# Zelenskiy/Zelenskyy = 89) while different short surnames stay apart (Bush/Rush = 75).
-SURNAME_SIMILARITY = 85
-# First names are looser: transliteration (Volodymyr/Vladimir) and nicknames vary more, and the
-# surname has already matched.
-FIRST_NAME_SIMILARITY = 60
-SKELETON_SIMILARITY = 80
 # Per-initial cap on fuzzy surname comparisons (a news article has a few dozen people).
 MAX_FUZZY_CANDIDATES = 200
-
-
-def fold(word: str) -> str:
-    """Comparison key of a word: lower case, no accents, no trailing period or possessive."""
-    word = unicodedata.normalize("NFKD", word)
-    word = "".join(ch for ch in word if not unicodedata.combining(ch)).lower().rstrip(".")
-    return _POSSESSIVE.sub("", word)
-
-
-def strip_titles(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """Split leading honorifics/titles from a name: (["US", "President"], ["Donald", "Trump"])."""
-    i = 0
-    while i < len(tokens) - 1 and (fold(tokens[i]) in HONORIFICS or fold(tokens[i]) in TITLE_WORDS):
-        i += 1
-    titles, name = tokens[:i], tokens[i:]
-    # Trailing honorific-only or title-only names ("Prime Minister") have no name part.
-    if len(name) == 1 and (fold(name[0]) in HONORIFICS or fold(name[0]) in TITLE_WORDS):
-        return tokens, []
-    return titles, name
-
-
-_AGE = re.compile(r"^(?:\w+-)+old$", re.IGNORECASE)  # "Fourteen-year-old", "34-year-old"
-_LOWER_PARTICLES = words_of("de da del della di van von der den al el bin ibn bint le la du dos y")
-
-
-def _barrier(word: str) -> bool:
-    """A word that cannot be part of a person's name written after it: a title or role, an
-    organisation's head word, an age ("Fourteen-year-old Zoe"), a lower-case word."""
-    f = fold(word)
-    return (
-        f in TITLE_WORDS
-        or f in ROLE_WORDS
-        or f in HONORIFICS
-        or f in ORG_HEADS
-        or bool(_AGE.match(f))
-        or (word[:1].islower() and f not in _LOWER_PARTICLES)
-    )
-
-
-def split_person_name(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """Split a capitalised run into what precedes a person's name and the name itself:
-    "Santa Barbara County Sheriff Bill Brown" -> (["Santa", ..., "Sheriff"], ["Bill", "Brown"]),
-    "First Minister of Scotland Nicola Sturgeon" -> (..., ["Nicola", "Sturgeon"]),
-    "Prosecutor Kama Melly QC" -> (["Prosecutor"], ["Kama", "Melly"]). A run that ends in a
-    title or an organisation's head word ("Prime Minister", "Leeds City Council") has no name
-    part: ([], []) for a title, (tokens, []) for an organisation, as callers expect."""
-    while len(tokens) > 1 and fold(tokens[-1]) in POST_NOMINALS and tokens[-1][1:2].isupper():
-        tokens = tokens[:-1]
-    if not tokens:
-        return [], []
-    if _barrier(tokens[-1]):
-        return tokens, []
-    start = 0
-    for k in range(len(tokens) - 1):
-        if _barrier(tokens[k]) or fold(tokens[k]) == "of":
-            start = k + 1
-    name = tokens[start:]
-    after_of = start > 0 and fold(tokens[start - 1]) == "of"
-    if len(name) > 2 and after_of:
-        # "Minister of Scotland Nicola Sturgeon": the place or organisation after "of" runs
-        # into the name, and capitalisation cannot tell where. The name is its last two words,
-        # plus what binds them ("Mohammad bin Salman", "John G. Roberts").
-        cut = len(name) - 2
-        while cut > 1 and (_is_initial(name[cut]) or name[cut][:1].islower()):
-            cut -= 1
-        start, name = start + cut, name[cut:]
-    return tokens[:start], name
-
-
-def name_tokens(name: str) -> list[str]:
-    """Folded name words without honorifics/titles: "Sir Keir Starmer" -> ["keir", "starmer"]."""
-    tokens = [fold(t) for t in WORD.findall(name)]
-    tokens = [t for t in tokens if t]
-    i = 0
-    while i < len(tokens) and (tokens[i] in HONORIFICS or tokens[i] in TITLE_WORDS):
-        i += 1
-    return tokens[i:]
-
-
-def _surname_match(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    return a[:1] == b[:1] and fuzz.ratio(a, b) >= SURNAME_SIMILARITY
-
-
-def _first_match(a: str, b: str) -> bool:
-    if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
-        return True
-    if fuzz.ratio(a, b) >= FIRST_NAME_SIMILARITY:
-        return True
-    # Transliterations differ mostly in vowels: Volodymyr / Vladimir share "vldmr".
-    skel_a, skel_b = _consonants(a), _consonants(b)
-    return a[:1] == b[:1] and len(skel_a) >= 3 and fuzz.ratio(skel_a, skel_b) >= SKELETON_SIMILARITY
-
-
-def _consonants(word: str) -> str:
-    return "".join(ch for ch in word if ch not in "aeiouy")
-
-
-def same_person(claimed: str, canonical: str) -> bool:
-    """Whether a user-supplied speaker name refers to the canonical name we attributed.
-
-    Surnames must match (fuzzily, for transliterations); first names, when both sides give
-    one, must be compatible (equal, an initial, or a close spelling), so "Melania Trump" is not
-    "Donald Trump" while "Trump", "President Trump" and "trump" are.
-    """
-    a, b = name_tokens(claimed or ""), name_tokens(canonical or "")
-    if not a or not b:
-        # A bare title ("Prime Minister") only matches the same bare title.
-        return bool(claimed and canonical) and fold(claimed.strip()) == fold(canonical.strip())
-    if not _surname_match(a[-1], b[-1]):
-        return False
-    if len(a) > 1 and len(b) > 1:
-        return _first_match(a[0], b[0])
-    return True
-
-
-def normalise_title_words(words: list[str]) -> frozenset[str]:
-    """Title words as a comparable set: "the U.S. President" -> {"us", "president"}."""
-    out = set()
-    for w in words:
-        f = fold(w)
-        f = NATIONALITY_ALIASES.get(f, NATIONALITY_ALIASES.get(f + ".", f))
-        if f and f not in {"the", "a", "an", "of"}:
-            out.add(f)
-    return frozenset(out)
 
 
 @dataclass(eq=False)
@@ -245,7 +114,7 @@ class _Family:
         if first in self.by_first:
             return self.by_first[first]
         for person, their_first in self.by_initial.get(first[:1], [])[:MAX_FIRST_CANDIDATES]:
-            if _first_match(first, their_first):
+            if first_match(first, their_first):
                 return person
         return None
 
@@ -280,6 +149,10 @@ class NameIndex:
         self.mentions: list[tuple[int, PersonCluster]] = []
         # Words the article writes in lower case: a capitalised "Even" is not a name.
         self.lower_words: set[str] = set()
+        # Acronym -> the long form the article defines ("Iranian Revolutionary Guard Corps
+        # (IRGC)"), and initials -> capitalised runs that spell them ("All Elite Wrestling").
+        self.acronyms: dict[str, str] = _acronym_definitions(text)
+        self._run_initials: dict[str, set[str]] = {}
         self._order = 0
         if title:
             self._scan(title, offset=-1)
@@ -296,7 +169,7 @@ class NameIndex:
             w = m.group()
             gap = text[run[-1].end() : m.start()] if run else ""
             contiguous = run and gap.strip() == "" and "\n" not in gap
-            if contiguous and _ends_sentence(run[-1].group()):
+            if contiguous and ends_sentence(run[-1].group()):
                 contiguous = False  # "said Karen Alley. Suman Haripriya ...": two runs
             if w[:1].isupper() and (not run or contiguous) and len(run) < 8:
                 run.append(m)
@@ -310,6 +183,10 @@ class NameIndex:
             self._add_run(run, offset)
 
     def _add_run(self, run: list[re.Match], offset: int) -> None:
+        if len(run) >= MIN_ACRONYM:
+            words = [m.group().rstrip(".") for m in run]
+            initials = "".join(w[0] for w in words)
+            self._run_initials.setdefault(initials.upper(), set()).add(" ".join(words))
         # "Meeting With President Volodymyr Zelenskyy": function words split a capitalised run.
         piece: list[re.Match] = []
         for m in run:
@@ -321,15 +198,15 @@ class NameIndex:
             self._add_name(piece, offset)
 
     def _add_name(self, run: list[re.Match], offset: int) -> None:
-        tokens = [m.group().rstrip(".") if not _is_initial(m.group()) else m.group() for m in run]
+        tokens = [m.group().rstrip(".") if not is_initial(m.group()) else m.group() for m in run]
         while tokens and fold(tokens[0]) in NON_NAME_WORDS - HONORIFICS:
             tokens, run = tokens[1:], run[1:]
         if not tokens:
             return
         titles, name = split_person_name(tokens)
-        name = [_POSSESSIVE.sub("", t) for t in name]
+        name = [POSSESSIVE.sub("", t) for t in name]
         if not name and titles and fold(titles[-1]) in ORG_HEADS:
-            self._add_org([_POSSESSIVE.sub("", t) for t in tokens], run, offset)
+            self._add_org([POSSESSIVE.sub("", t) for t in tokens], run, offset)
             return
         if not name or len(name) > 4:
             return
@@ -338,7 +215,7 @@ class NameIndex:
         self._order += 1
         surname = name[-1]
         family = self._family_for(fold(surname), create=True)
-        full = len(name) >= 2 and not _is_initial(name[0])
+        full = len(name) >= 2 and not is_initial(name[0])
         pos = run[0].start() if offset == 0 else -1
         first = fold(name[0]) if full else ""
         if full and family.persons and not titles and not is_given_name(first):
@@ -359,7 +236,7 @@ class NameIndex:
             person.first_seen.setdefault(" ".join(name), self._order)
         else:
             person = family.leader or family.last
-            if person is None or (_is_initial(name[0]) and not _initial_fits(name[0], person)):
+            if person is None or (is_initial(name[0]) and not _initial_fits(name[0], person)):
                 person = family.bare
                 if person is None:
                     person = family.bare = PersonCluster(family.key)
@@ -396,12 +273,12 @@ class NameIndex:
             return self.families[key]
         if key in self._aliases:
             return self._aliases[key]
-        # Spelling variants share their first letter (see _surname_match); only the first
+        # Spelling variants share their first letter (see surname_match); only the first
         # MAX_FUZZY_CANDIDATES families of a bucket are compared, which keeps a text of
         # thousands of distinct capitalised words linear.
         bucket = self._buckets.setdefault(key[:1], [])
         for other in bucket[:MAX_FUZZY_CANDIDATES]:
-            if _surname_match(key, other.key):
+            if surname_match(key, other.key):
                 self._aliases[key] = other
                 return other
         if not create:
@@ -416,14 +293,14 @@ class NameIndex:
         """The person a name mention refers to: by surname and first name, or for a surname
         alone the latest person of that surname named before `pos` (else the one the
         article names most)."""
-        _, name = split_person_name(_before_of(WORD.findall(mention)))
-        name = [_POSSESSIVE.sub("", t.rstrip(".") if not _is_initial(t) else t) for t in name]
+        _, name = split_person_name(before_of(WORD.findall(mention)))
+        name = [POSSESSIVE.sub("", t.rstrip(".") if not is_initial(t) else t) for t in name]
         if not name:
             return None
         family = self._family_for(fold(name[-1]))
         if family is None:
             return None
-        if len(name) >= 2 and not _is_initial(name[0]):
+        if len(name) >= 2 and not is_initial(name[0]):
             return family.person_for_first(fold(name[0]))
         if pos is not None and family.timeline:
             # The mention itself was read when the index was built: the person it was linked
@@ -447,10 +324,10 @@ class NameIndex:
 
     def canonical(self, mention: str, pos: int | None = None) -> str:
         """Canonical full name for a name mention ("Trump" -> "Donald Trump")."""
-        _, name = split_person_name(_before_of(WORD.findall(mention)))
-        name = [_POSSESSIVE.sub("", t.rstrip(".") if not _is_initial(t) else t) for t in name]
+        _, name = split_person_name(before_of(WORD.findall(mention)))
+        name = [POSSESSIVE.sub("", t.rstrip(".") if not is_initial(t) else t) for t in name]
         if not name:
-            return _tidy_descriptor(mention)
+            return tidy_descriptor(mention)
         person = self.person(mention, pos)
         if person is None:
             return " ".join(name)
@@ -474,6 +351,28 @@ class NameIndex:
             )
         return gender
 
+    def organisation_name(self, name: str) -> str:
+        """An organisation's full name for a short form the article also writes out: "IRGC"
+        after "Iranian Revolutionary Guard Corps (IRGC)", "AEW" beside "All Elite
+        Wrestling", "Ford" beside "Ford Motor Company" (the only organisation it begins).
+        Anything else is returned as it is."""
+        word = name.strip()
+        if _ACRONYM.fullmatch(word):
+            if word in self.acronyms:
+                return self.acronyms[word]
+            spelt = self._run_initials.get(word.replace("&", ""), set())
+            if len(word) >= MIN_ACRONYM and len(spelt) == 1:
+                return next(iter(spelt))
+            return name
+        if " " in word or not word[:1].isupper():
+            return name
+        longer = {
+            org.canonical()
+            for org in self.orgs.values()
+            if org.canonical().split()[0] == word and " " in org.canonical()
+        }
+        return longer.pop() if len(longer) == 1 else name
+
     def resolve_descriptor(self, words: list[str], pos: int) -> str | None:
         """Person introduced earlier with the descriptor's title words ("the US President")."""
         wanted = normalise_title_words(words)
@@ -488,50 +387,42 @@ class NameIndex:
         return best.person.canonical() if best is not None else None
 
 
+# Acronyms read as short forms: two to eight capitals ("WHO", "AT&T"); a run of fewer words than
+# this is not taken as an undefined acronym's long form (initials of two words are too common).
+_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
+MIN_ACRONYM = 3
+_DEFINED_ACRONYM = re.compile(
+    r"((?:[A-Z][\w’'&.\-]*|of|for|and|on|the|de|du|des)"
+    r"(?:\s+(?:[A-Z][\w’'&.\-]*|of|for|and|on|the|de|du|des)){1,9})\s*\(([A-Z][A-Z&]{1,7})\)"
+)
+_ACRONYM_GLUE = frozenset({"of", "for", "and", "on", "the", "de", "du", "des", "&"})
+
+
+def _acronym_definitions(text: str) -> dict[str, str]:
+    """Acronyms the text defines in brackets after their long form, each with the shortest
+    tail of the words before it whose initials spell it: "the Department for Work and Pensions
+    (DWP)" -> {"DWP": "Department for Work and Pensions"}."""
+    out: dict[str, str] = {}
+    for m in _DEFINED_ACRONYM.finditer(text):
+        acronym, words = m.group(2), m.group(1).split()
+        letters = acronym.replace("&", "")
+        for k in range(len(words) - 1, -1, -1):
+            tail = words[k:]
+            if tail[0].lower() in _ACRONYM_GLUE:
+                continue
+            initials = "".join(w[0] for w in tail if w.lower() not in _ACRONYM_GLUE)
+            if initials.upper() == letters:
+                out.setdefault(acronym, " ".join(tail))
+                break
+    return out
+
+
 def credible(person: PersonCluster) -> bool:
     """Introduced like a person: a title, or a full name whose first word is a given name."""
     return bool(person.markers) or any(is_given_name(fold(n.split()[0])) for n in person.full_names)
-
-
-def _before_of(tokens: list[str]) -> list[str]:
-    """ "Marco Rubio of Florida" -> "Marco Rubio"; "Montana Secretary of State Corey
-    Stapleton" is kept whole, since no name comes before its "of"."""
-    if "of" in tokens[1:]:
-        head = tokens[: tokens.index("of", 1)]
-        if split_person_name(head)[1]:
-            return head
-    return tokens
-
-
-def _ends_sentence(word: str) -> bool:
-    """A word with a full stop that is no initial or abbreviation ("Alley." not "G.", "Dr.",
-    "U.S.")."""
-    if not word.endswith("."):
-        return False
-    bare = word.rstrip(".")
-    return len(bare) > 1 and "." not in bare and fold(bare) not in HONORIFICS | _ABBREVIATIONS
-
-
-_ABBREVIATIONS = words_of("st jr sr gen col lt sgt capt gov sen rep mt ft co corp inc ltd no")
 
 
 def _initial_fits(initial: str, person: PersonCluster) -> bool:
     """ "D. Trump" is Donald Trump's mention, not Melania's."""
     letter = fold(initial)[:1]
     return not person.full_names or any(fold(n)[:1] == letter for n in person.full_names)
-
-
-def _is_initial(word: str) -> bool:
-    return len(word.rstrip(".")) == 1
-
-
-def _tidy_descriptor(mention: str) -> str:
-    """Name for a speaker known only by a descriptor: "the Kremlin" -> "Kremlin"."""
-    words = mention.split()
-    if words and words[0].lower() in {"the", "a", "an"}:
-        words = words[1:]
-    if not words:
-        return mention.strip()
-    if all(w[:1].islower() for w in words):
-        return " ".join(words)
-    return " ".join(words)
