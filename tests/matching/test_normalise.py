@@ -3,14 +3,17 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.corpus_source import load_real_articles
 from service.matching.normalise import (
     WORD_RE,
+    Tokens,
     expand_contraction,
     normalise_word,
     split_quote,
     tokenize,
     word_set,
 )
+from service.matching.reference import tokenize_reference
 
 SEED_LINE = "“They’re willing to put people on the ground,” Trump said."
 
@@ -83,3 +86,26 @@ def test_ascii_fast_path_agrees_with_general_pattern(text: str) -> None:
     general = [(m.start(), m.end()) for m in WORD_RE.finditer(text) if normalise_word(m.group())]
     tokens = tokenize(text)
     assert list(dict.fromkeys(zip(tokens.starts, tokens.ends, strict=True))) == general
+
+
+def test_tokenize_equals_the_match_by_match_reference_on_every_real_article() -> None:
+    articles = load_real_articles()
+    assert len(articles) > 100
+    for article in articles:
+        for text in (article.text, article.title):
+            assert tokenize(text) == tokenize_reference(text), article.id
+    plain = tokenize_reference(SEED_LINE)
+    shifted = Tokens(
+        plain.words, tuple(x + 5 for x in plain.starts), tuple(x + 5 for x in plain.ends)
+    )
+    assert tokenize(SEED_LINE, 5) == shifted
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec=None, categories=None), max_size=120)
+    | st.text(alphabet="ab1,.' ’“”—-…\u00a0Z_`é\u0301\u0900", max_size=80)
+    | st.just("they’re 1,000… can't isnt ‘quoted’")
+)
+def test_tokenize_equals_the_reference_on_any_text(text: str) -> None:
+    assert tokenize(text) == tokenize_reference(text)
