@@ -16,6 +16,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, chain, repeat
 
 
 def _combining_mark_class() -> str:
@@ -66,6 +67,9 @@ def fold_marks(text: str) -> str:
 
 
 ASCII_WORD_RE = re.compile(r"\d+(?:[.,]\d+)+|[A-Za-z0-9_]+(?:'[A-Za-z0-9_]+)*")
+# The same patterns as one capturing group, for `re.split` (`token_lists`).
+_ASCII_SPLIT = re.compile(f"({ASCII_WORD_RE.pattern})")
+_WORD_SPLIT = re.compile(f"({WORD_RE.pattern})")
 _LATIN_DIACRITICS = re.compile("[\u0300-\u036f]")
 _DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
@@ -157,41 +161,52 @@ class Tokens:
 
 def tokenize(text: str, offset: int = 0) -> Tokens:
     """Split `text` into normalised words; `offset` is added to every character position."""
-    plain = text.translate(_TYPOGRAPHY_TABLE)
-    pattern, source = (ASCII_WORD_RE, plain) if plain.isascii() else (WORD_RE, text)
-    matches = list(pattern.finditer(source))
-    # map() over the cached normaliser keeps the per-word work in C for the common case.
-    words = list(map(normalise_word, map(re.Match.group, matches)))
-    spans = list(map(re.Match.span, matches))
-    if "" in words:  # a "word" that normalises to nothing (rare: e.g. only a combining mark)
-        kept = [k for k, w in enumerate(words) if w]
-        words = [words[k] for k in kept]
-        spans = [spans[k] for k in kept]
-    if not CONTRACTIONS.keys().isdisjoint(words):
-        words, spans = _expand(words, spans)
+    words, starts, ends = token_lists(text)
     if not words:
         return Tokens((), (), ())
-    starts, ends = zip(*spans, strict=True)
     if offset:
-        starts = tuple(x + offset for x in starts)
-        ends = tuple(x + offset for x in ends)
+        starts = [x + offset for x in starts]
+        ends = [x + offset for x in ends]
     return Tokens(tuple(words), tuple(starts), tuple(ends))
 
 
+def token_lists(text: str) -> tuple[list[str], list[int], list[int]]:
+    """`tokenize` as three parallel lists (words, starts, ends): what indexing stores.
+
+    Split rather than finditer, so no match object is made per word: the pattern in a capturing
+    group alternates separators and words, and the running sum of their lengths is every word's
+    start and end (the typography mapping keeps one character per character). `tokenize_reference`
+    in `service.matching.reference` is the finditer version it is tested against.
+    """
+    plain = text.translate(_TYPOGRAPHY_TABLE)
+    pattern, source = (_ASCII_SPLIT, plain) if plain.isascii() else (_WORD_SPLIT, text)
+    parts = pattern.split(source)
+    bounds = list(accumulate(map(len, parts)))
+    # map() over the cached normaliser keeps the per-word work in C for the common case.
+    words = list(map(normalise_word, parts[1::2]))
+    starts = bounds[0:-1:2]
+    ends = bounds[1::2]
+    if "" in words:  # a "word" that normalises to nothing (rare: e.g. only a combining mark)
+        kept = [k for k, w in enumerate(words) if w]
+        words = [words[k] for k in kept]
+        starts = [starts[k] for k in kept]
+        ends = [ends[k] for k in kept]
+    if not CONTRACTIONS.keys().isdisjoint(words):
+        words, starts, ends = _expand(words, starts, ends)
+    return words, starts, ends
+
+
 def _expand(
-    words: list[str], spans: list[tuple[int, int]]
-) -> tuple[list[str], list[tuple[int, int]]]:
-    out_words: list[str] = []
-    out_spans: list[tuple[int, int]] = []
-    for word, span in zip(words, spans, strict=True):
-        parts = CONTRACTIONS.get(word)
-        if parts is None:
-            out_words.append(word)
-            out_spans.append(span)
-        else:
-            out_words.extend(parts)
-            out_spans.extend((span, span))
-    return out_words, out_spans
+    words: list[str], starts: list[int], ends: list[int]
+) -> tuple[list[str], list[int], list[int]]:
+    """Contractions replaced by the words they stand for, each with the contraction's span."""
+    parts = [CONTRACTIONS.get(w) or (w,) for w in words]
+    counts = list(map(len, parts))
+    return (
+        list(chain.from_iterable(parts)),
+        list(chain.from_iterable(map(repeat, starts, counts))),
+        list(chain.from_iterable(map(repeat, ends, counts))),
+    )
 
 
 def word_set(text: str) -> set[str]:

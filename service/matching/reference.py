@@ -26,6 +26,14 @@ from service.matching.align import (
     Row,
     Step,
 )
+from service.matching.normalise import (
+    _TYPOGRAPHY_TABLE,
+    ASCII_WORD_RE,
+    CONTRACTIONS,
+    WORD_RE,
+    Tokens,
+    normalise_word,
+)
 from service.matching.occurrences import MAX_HITS_PER_WORD, MAX_WINDOWS, WINDOW_SLACK, QuoteWords
 from service.matching.similarity import fuzzy_equal
 
@@ -239,3 +247,20 @@ def best_documents_reference(
         keep = np.concatenate((order[:limit], tied))
         hit, hit_scores = hit[keep], hit_scores[keep]
     return hit, hit_scores
+
+
+def tokenize_reference(text: str) -> Tokens:
+    """`normalise.tokenize` one regex match at a time: each match's text, normalised, and span;
+    words normalising to nothing dropped; contractions expanded in place, sharing the span."""
+    plain = text.translate(_TYPOGRAPHY_TABLE)
+    pattern, source = (ASCII_WORD_RE, plain) if plain.isascii() else (WORD_RE, text)
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for match in pattern.finditer(source):
+        word = normalise_word(match.group())
+        for part in CONTRACTIONS.get(word, (word,)) if word else ():
+            words.append(part)
+            starts.append(match.start())
+            ends.append(match.end())
+    return Tokens(tuple(words), tuple(starts), tuple(ends))

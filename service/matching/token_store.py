@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from service.matching.compiled import kernel
 from service.matching.lexicon import is_function_word, is_negation
-from service.matching.normalise import Tokens, tokenize
+from service.matching.normalise import Tokens, token_lists
 from service.matching.packed import offsets_of, pooled_by_kind
 from service.matching.similarity import LetterCounts, may_be_near_miss
 
@@ -240,13 +240,11 @@ class TokenStore:
         """Tokenise and keep an article's text (replacing the copy with the same id); returns
         its words (for the word index)."""
         self.remove(article_id)
-        tokens = tokenize(text)
+        words, starts, ends = token_lists(text)
         before = len(self.vocabulary.words)
-        ids = np.fromiter(
-            map(self.vocabulary.__getitem__, tokens.words), dtype=np.int32, count=len(tokens)
-        )
-        starts = np.asarray(tokens.starts, dtype=np.int32)
-        ends = np.asarray(tokens.ends, dtype=np.int32)
+        ids = np.fromiter(map(self.vocabulary.__getitem__, words), dtype=np.int32, count=len(words))
+        starts = np.array(starts, dtype=np.int32)
+        ends = np.array(ends, dtype=np.int32)
         self._docs[article_id] = DocTokens.build(ids, starts, ends)
         size = len(self.vocabulary.words)
         if size > len(self._uses):
@@ -256,7 +254,7 @@ class TokenStore:
         held = np.unique(ids)
         self._unused += size - before - int(np.count_nonzero(self._uses[held] == 0))
         self._uses[held] += 1
-        return tokens.words
+        return tuple(words)
 
     def remove(self, article_id: str) -> None:
         doc = self._docs.pop(article_id, None)

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import math
 import threading
-from array import array
 from collections.abc import Iterable
 
 import numpy as np
 
 from service.matching.compiled import kernel
 from service.matching.normalise import word_set
+from service.matching.postings import WordPostings
 from service.matching.shingles import ShingleIndex
 
 # Words in more than this share of documents are not read at query time (unless the quote has
@@ -45,7 +45,7 @@ class WordIndex:
     """Inverted index from normalised word to the documents containing it."""
 
     def __init__(self) -> None:
-        self._postings: dict[str, array] = {}
+        self._postings = WordPostings()
         self._ids: list[str | None] = []  # document number -> article id (None once removed)
         self._published: list[str] = []
         # Publication dates as YYYYMMDD numbers so ties are ordered in numpy; -1 when missing,
@@ -95,13 +95,7 @@ class WordIndex:
         self._day[doc] = _day_number(published or "")
         if pairs is not None:
             self._pairs.add(doc, pairs)
-        postings = self._postings
-        for word in word_set(text) if words is None else words:
-            plist = postings.get(word)
-            if plist is None:
-                postings[word] = array("i", (doc,))
-            else:
-                plist.append(doc)
+        self._postings.add(doc, word_set(text) if words is None else words)
 
     def remove(self, article_id: str) -> None:
         """Forget one article; unknown ids are ignored."""
@@ -116,11 +110,11 @@ class WordIndex:
 
     def document_frequency(self, word: str) -> int:
         """Documents containing `word` (counting removed ones until the next compaction)."""
-        plist = self._postings.get(word)
-        return 0 if plist is None else len(plist)
+        return self._postings.frequency(word)
 
     def flush(self) -> None:
-        """Sort pending word-pair postings in (after a bulk load, before forking)."""
+        """Sort pending word and word-pair postings in (after a bulk load, before forking)."""
+        self._postings.flush()
         self._pairs.flush()
 
     def rekey_pairs(self, word_remap: np.ndarray) -> None:
@@ -142,9 +136,7 @@ class WordIndex:
         lists = (
             self.pair_postings(sorted(set(keys)))
             if keys
-            else [
-                np.frombuffer(self._postings.get(w, array("i")), dtype=np.int32) for w in set(words)
-            ]
+            else [self._postings.docs(w) for w in set(words)]
         )
         if not lists:
             return np.zeros(0, dtype=np.int32)
@@ -191,8 +183,9 @@ class WordIndex:
         if n == 0 or limit <= 0:
             return []
         df_cap = MAX_DF_FRACTION * n
+        frequency = self._postings.frequency
         terms: list[tuple[int, int, object]] = [
-            (len(self._postings[w]), 0, w) for w in set(words) if w in self._postings
+            (df, 0, w) for w in set(words) if (df := frequency(w))
         ]
         for plist in pairs:
             if len(plist):
@@ -211,7 +204,7 @@ class WordIndex:
             if is_pair:
                 lists.append(np.ascontiguousarray(term, dtype=np.int32))
             else:
-                lists.append(np.frombuffer(self._postings[term], dtype=np.int32))
+                lists.append(self._postings.docs(term))
             weights.append(math.log((n + 1) / (df + 0.5)))
         hit, hit_scores = _best_documents(
             np.concatenate(lists),
@@ -244,14 +237,7 @@ class WordIndex:
         live = [d for d, aid in enumerate(self._ids) if aid is not None]
         remap = np.full(len(self._ids), -1, dtype=np.int32)
         remap[live] = np.arange(len(live), dtype=np.int32)
-        for word in list(self._postings):
-            old = np.frombuffer(self._postings[word], dtype=np.int32)
-            new = remap[old]
-            new = new[new >= 0]
-            if len(new):
-                self._postings[word] = array("i", new.tobytes())
-            else:
-                del self._postings[word]
+        self._postings.remap(remap)
         self._ids = [self._ids[d] for d in live]
         self._published = [self._published[d] for d in live]
         self._day = np.zeros(max(1024, len(live)), dtype=np.int64)

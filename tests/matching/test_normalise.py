@@ -3,14 +3,17 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.corpus_source import load_real_articles
 from service.matching.normalise import (
     WORD_RE,
+    Tokens,
     expand_contraction,
     normalise_word,
     split_quote,
     tokenize,
     word_set,
 )
+from service.matching.reference import tokenize_reference
 
 SEED_LINE = "“They’re willing to put people on the ground,” Trump said."
 
@@ -89,3 +92,26 @@ def test_an_acute_accent_between_letters_is_an_apostrophe_not_a_space() -> None:
     # NFKD decomposes U+00B4 into a space and a combining accent.
     assert normalise_word("O\u00b4Neill") == "o'neill"
     assert normalise_word("0\u00b40") == "0'0"
+
+
+def test_tokenize_equals_the_match_by_match_reference_on_every_real_article() -> None:
+    articles = load_real_articles()
+    assert len(articles) > 100
+    for article in articles:
+        for text in (article.text, article.title):
+            assert tokenize(text) == tokenize_reference(text), article.id
+    plain = tokenize_reference(SEED_LINE)
+    shifted = Tokens(
+        plain.words, tuple(x + 5 for x in plain.starts), tuple(x + 5 for x in plain.ends)
+    )
+    assert tokenize(SEED_LINE, 5) == shifted
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec=None, categories=None), max_size=120)
+    | st.text(alphabet="ab1,.' ’“”—-…\u00a0Z_`é\u0301\u0900", max_size=80)
+    | st.just("they’re 1,000… can't isnt ‘quoted’")
+)
+def test_tokenize_equals_the_reference_on_any_text(text: str) -> None:
+    assert tokenize(text) == tokenize_reference(text)
