@@ -41,6 +41,7 @@ from service.matching.scoring import (
     distinctive,
     load_calibration,
     may_be_spliced,
+    mostly_unexplained,
     source_confidence,
 )
 from service.matching.shingles import pair_keys
@@ -152,8 +153,11 @@ class Matcher:
             match, features = describe(
                 quote, query, self._tokens.vocabulary.words, item, ties, copies
             )
-            if may_be_spliced(features) and self._spliced_from_elsewhere(query, features, item):
-                continue  # part of the quote is another article's words: not this passage's
+            if may_be_spliced(features) and (
+                mostly_unexplained(features, query.stats.n_words)
+                or self._spliced_from_elsewhere(query, features, item)
+            ):
+                continue  # most of the quote, or part of it from another article, is not here
             p_source = calibration.probability(features)
             # Below `accept` the passage is more likely not a source: report it only when the
             # words are verbatim (then it *is* one, however generic, with its low confidence)

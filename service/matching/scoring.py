@@ -75,6 +75,16 @@ SPLICE_MAX_DOC_SHARE = 0.05
 SPLICE_MIN_DOCS = 3
 
 
+def mostly_unexplained(features: MatchFeatures, n_words: int) -> bool:
+    """Whether the run of edge words the passage does not account for is at least half of the
+    quote: then the passage is a fragment the quote happens to share ("...demanded the
+    resignation of the mayor" against "the resignation of X over the scandal. The mayor"), not
+    its source, however the rest was made."""
+    return (
+        features.unexplained_edge >= SPLICE_EDGE_WORDS and 2 * features.unexplained_edge >= n_words
+    )
+
+
 def may_be_spliced(features: MatchFeatures) -> bool:
     """Whether the passage leaves a run of the quote's first or last words unaccounted for that
     is long enough to be a sentence of its own (whether it is one is the index's to say)."""

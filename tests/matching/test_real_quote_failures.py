@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from service.matching.matcher import Matcher
+from service.matching.scoring import MatchFeatures, mostly_unexplained
 from service.matching.shingles import MERGE_MIN, ShingleIndex, pair_keys
 from service.models import Article
 
@@ -357,3 +358,21 @@ def test_a_copied_bracket_in_another_apostrophe_style_is_still_verbatim() -> Non
     matcher = Matcher([article, *(filler(i) for i in range(30))])
     found = matcher.find("was [the mayor's] idea from the very start", limit=3)
     assert [(m.article_id, m.verdict, m.differences) for m in found] == [("budget", "verbatim", ())]
+
+
+def test_a_made_up_sentence_ending_on_a_real_phrase_is_not_found() -> None:
+    # Most of the quote is words no passage has: the shared ending is not its source.
+    quote = (
+        "The harbour workers marched to the town hall and said the bridge will close this winter"
+    )
+    assert ferry_corpus().find(quote, limit=3) == []
+
+
+def test_a_loose_edge_of_half_the_quote_or_more_leaves_no_source() -> None:
+    def features(edge: int) -> MatchFeatures:
+        return MatchFeatures((0.0,) * 8, unexplained_edge=edge)
+
+    assert mostly_unexplained(features(8), 14)
+    assert mostly_unexplained(features(3), 6)
+    assert not mostly_unexplained(features(3), 7)
+    assert not mostly_unexplained(features(2), 4)  # two words: an edit, never a splice
