@@ -37,7 +37,6 @@ bench: $(STAMP)
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_real_quotes.py
-	$(BIN)/python bench/eval_speakers.py
 	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_churn.py
 
