@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_real_quotes.py
 	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_churn.py
+	$(BIN)/python bench/bench_live_import.py
 
 # The long fuzzing run: random (not derandomised) and 25x the examples `make test` uses.
 fuzz: $(STAMP)
