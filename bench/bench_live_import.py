@@ -89,6 +89,10 @@ def summary(samples: list[tuple[float, float, int]]) -> dict:
     }
 
 
+def marker(n: int) -> str:
+    return f"Import record {n:06d} was filed by the night desk in harbour ward {n % 97}"
+
+
 def found(url: str, quote: str, article_id: str) -> bool:
     try:
         answer = requests.post(f"{url}/v1/verify", json={"quote": quote}, timeout=60).json()
@@ -110,9 +114,12 @@ def run(base: int, import_size: int, wait: float, work: Path) -> dict:
     import_file = work / "import.jsonl"
     with import_file.open("w", encoding="utf-8") as out:
         for n, article in enumerate(new):
-            record = {"id": f"imported-{n:06d}", "title": article.title, "text": article.text}
+            # Generated articles reuse real paragraphs: a sentence of its own makes each new
+            # article findable as itself, not as an older copy of the same words.
+            text = f"{marker(n)}. {article.text}"
+            record = {"id": f"imported-{n:06d}", "title": article.title, "text": text}
             out.write(json.dumps(record) + "\n")
-    last_id, last_quote = f"imported-{len(new) - 1:06d}", new[-1].text[100:220]
+    last_id, last_quote = f"imported-{len(new) - 1:06d}", marker(len(new) - 1)
     del new
 
     server = start_server(
