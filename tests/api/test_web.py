@@ -76,7 +76,7 @@ def test_page_is_html_with_the_form(client: FlaskClient, page: PageParser) -> No
 
 
 def test_fields_are_labelled_and_wired_to_their_error_messages(page: PageParser) -> None:
-    assert page.labels["quote"].strip() == "Quote"
+    assert page.labels["quote"].strip() == "Quote or draft"
     assert page.labels["speaker"].split() == ["Attributed", "to", "(optional)"]
     for field in ("quote", "speaker"):
         described_by = page.elements[field][1]["aria-describedby"].split()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.conftest import SEED_ID
 from tests.server import ROOT, Server, running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -246,6 +247,8 @@ def test_keyboard_only_submit_with_ctrl_enter(page) -> None:
     page.keyboard.press("Control+Enter")
     expect(page.locator(".badge").first).to_have_text("Verbatim")
     expect(page.locator("#claimed-speaker")).to_contain_text("Matches")
+    page.keyboard.press("Tab")  # the "check as" radio group is one tab stop
+    expect(page.locator("input[name=mode][value=auto]")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.locator("#submit")).to_be_focused()
     screenshot(page, "keyboard")
@@ -368,3 +371,114 @@ def test_unavailable_service_says_so(page) -> None:
     )
     expect(page.locator("#problem")).to_contain_text("request id req-42")
     screenshot(page, "unavailable")
+
+
+# The draft of tests/api/test_check_api.py (a verbatim quote, a negation added, Trump's words given
+# to Starmer, a sentence no article holds) with markup in its narration, which must stay text.
+XSS = "<img src=x onerror=window.pwned=1>"
+DRAFT = (
+    "Donald Trump ruled out sending American troops to Ukraine on Tuesday.\n"
+    '"They\'re willing to put people on the ground," Trump said of European allies.\n'
+    "\"I know the president, I know myself, and I don't believe Vladimir Putin wants to see it "
+    'end," he added.\n'
+    'Sir Keir Starmer, who leads the so-called "coalition of the willing", struck a different '
+    "note. \"We're willing to help them with things, especially probably if you could talk about "
+    'by air," Starmer said.\n'
+    'Defence Secretary John Healey was blunt: "Our submarine fleet will be painted orange before '
+    f'the harvest festival begins." {XSS} was in the notes.\n'
+)
+DRAFT_SUMMARY = "4 quotes: 2 verbatim, 1 altered, 1 not found; 1 attributed to the wrong person."
+DRAFT_LABELS = ["[Verbatim]", "[Altered]", "[Verbatim; wrong speaker]", "[Not found]"]
+DESKTOP_WIDE = {"width": 1280, "height": 800}
+PHONE_390 = {"width": 390, "height": 844}
+
+
+def check_draft(page) -> dict:
+    page.fill("#quote", DRAFT)
+    with page.expect_response("**/v1/check") as answer:
+        page.click("#submit")
+    expect(page.locator("#draft-summary")).to_have_text(DRAFT_SUMMARY)
+    return answer.value.json()
+
+
+@pytest.mark.parametrize("page", [DESKTOP_WIDE, PHONE_390], indirect=True)
+def test_draft_marks_each_quote_and_states_the_misattribution_first(page, server: Server) -> None:
+    viewport = page.viewport_size
+    body = check_draft(page)
+    expect(page.locator("#status")).to_have_text(DRAFT_SUMMARY)
+    marks = page.locator("#draft-text .quote-mark")
+    expect(marks.locator(".quote-label")).to_have_text(DRAFT_LABELS)
+    for mark in marks.all():
+        expect(mark).to_have_attribute("aria-expanded", "false")
+    # The draft's own characters, markup included, shown as text around the marked quotes.
+    expect(page.locator("#draft-text")).to_have_text(
+        DRAFT.replace('by air,"', 'by air,[Verbatim; wrong speaker]"')
+        .replace('ground,"', 'ground,[Verbatim]"')
+        .replace('end,"', 'end,[Altered]"')
+        .replace('begins."', 'begins.[Not found]"')
+    )
+    expect(page.locator("#result img")).to_have_count(0)
+    assert page.evaluate("window.pwned") is None
+    # The summary line, misattribution included, is on the first screen at either width.
+    box = page.locator("#draft-summary").bounding_box()
+    assert box["y"] >= 0
+    assert box["y"] + box["height"] <= viewport["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    screenshot(page, f"draft-{viewport['width']}")
+
+    # Keyboard: the altered quote opens with Enter; its details show the negation.
+    marks.nth(1).focus()
+    page.keyboard.press("Enter")
+    expect(marks.nth(1)).to_have_attribute("aria-expanded", "true")
+    detail = page.locator("#quote-detail")
+    expect(detail.locator("#quote-detail-heading")).to_have_text("Quote 2 of 4")
+    expect(detail.locator("#quote-detail-heading")).to_be_focused()
+    expect(detail.locator(".badge").first).to_have_text("Altered")
+    expect(detail.locator("#changes .flag")).to_have_text(["Meaning change: negation"])
+
+    marks.nth(2).click()
+    expect(marks.nth(1)).to_have_attribute("aria-expanded", "false")
+    expect(detail.locator("#detail-misattributed")).to_have_text(
+        "Attributed to the wrong person: the draft says Keir Starmer, "
+        "the article attributes it to Donald Trump."
+    )
+    expect(detail.locator("#speaker-name")).to_have_text("Donald Trump")
+    match = body["quotes"][2]["result"]["match"]
+    view = f"{server.url}/articles/{SEED_ID}?start={match['start']}&end={match['end']}"
+    expect(detail.locator("#article-view-link")).to_have_attribute("href", view)
+    expect(detail.locator("#citation")).to_have_text(
+        f"Donald Trump: “{match['text']}” (ITV News, “{SEED_TITLE}”, 19 August 2025). {view}"
+    )
+    assert page.evaluate(CONTRAST_SCRIPT, page.locator("main").element_handle()) == []
+    screenshot(page, f"draft-{viewport['width']}-detail")
+
+
+def test_copy_citation_puts_the_citation_on_the_clipboard(page, server: Server) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    check(page, SEED_QUOTE)
+    page.click("#copy-citation")
+    expect(page.locator("#citation-status")).to_have_text("Copied.")
+    match_text = "They’re willing to put people on the ground"
+    start = page.evaluate("document.getElementById('article-view-link').href")
+    assert start.startswith(f"{server.url}/articles/{SEED_ID}?start=")
+    expected = f"Donald Trump: “{match_text}” (ITV News, “{SEED_TITLE}”, 19 August 2025). {start}"
+    expect(page.locator("#citation")).to_have_text(expected)
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+
+
+def test_the_mode_rule_and_the_explicit_choice(page) -> None:
+    """A quoted sentence alone is one quote; narration around quote marks makes a draft; the
+    radio buttons override the rule either way."""
+    check(page, f'"{SEED_QUOTE}"')
+    expect(page.locator(".badge").first).to_have_text("Verbatim")
+    expect(page.locator("#draft-summary")).to_have_count(0)
+    page.check("input[name=mode][value=draft]")
+    with page.expect_response("**/v1/check"):
+        page.click("#submit")
+    expect(page.locator("#draft-summary")).to_have_text("1 quote: 1 verbatim.")
+    page.check("input[name=mode][value=quote]")
+    page.fill("#quote", DRAFT)
+    with page.expect_response("**/v1/verify"):
+        page.click("#submit")
+    expect(page.locator("#draft-summary")).to_have_count(0)
+    expect(page.locator("#result .badge").first).to_be_visible()

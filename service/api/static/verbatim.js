@@ -1,4 +1,4 @@
-/* Verbatim page: a thin client of POST /v1/verify (the same JSON API curl users call).
+/* Verbatim page: a thin client of POST /v1/verify and POST /v1/check (the JSON API curl users call).
 
    Every string from the API is untrusted text (quotes come from anyone, articles from anywhere):
    it reaches the page only through textContent / createTextNode, never as markup, and links are
@@ -7,6 +7,7 @@
 
 (function () {
   const API_URL = "v1/verify"; // relative, so the page also works behind a path prefix
+  const CHECK_URL = "v1/check";
   const ALTERNATIVES = 3; // `limit` = the best match plus this many alternatives at most
 
   const VERDICTS = {
@@ -414,6 +415,51 @@
     ];
   }
 
+  // ---------------------------------------------------------------- citations
+
+  /** The article view on this service, the passage highlighted: a stable address for any match. */
+  function articleViewUrl(match) {
+    const id = encodeURIComponent(match.article?.id ?? "");
+    const path = `articles/${id}?start=${Number(match.start)}&end=${Number(match.end)}`;
+    return new URL(path, window.location.href).href;
+  }
+
+  /**
+   * One line a journalist can paste: speaker, the quote as the article published it, outlet,
+   * title, date and the article's URL (or, without one, this service's article view).
+   */
+  function citationText(result) {
+    const match = result.match;
+    const article = match.article || {};
+    const speaker = result.speaker?.name || "Unattributed";
+    const where = [article.source, article.title ? `“${article.title}”` : null,
+      formatDate(article.published)].filter(Boolean).join(", ");
+    const url = safeUrl(article.url) || articleViewUrl(match);
+    return `${speaker}: “${match.text}”${where ? ` (${where})` : ""}. ${url}`;
+  }
+
+  function citationSection(result) {
+    const text = citationText(result);
+    const citation = el("p", { class: "citation", id: "citation" }, text);
+    const button = el("button", { type: "button", class: "copy-citation", id: "copy-citation" },
+      "Copy citation");
+    const done = el("span", { class: "meta", id: "citation-status", role: "status" });
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(text);
+        done.textContent = " Copied.";
+      } catch (_) {
+        // No clipboard access (permissions, insecure origin): select the text for a manual copy.
+        window.getSelection()?.selectAllChildren(citation);
+        done.textContent = " Could not copy: the citation is selected, press Ctrl+C.";
+      }
+    });
+    return el("section", { class: "citation-section", "aria-labelledby": "citation-heading" },
+      el("h3", { id: "citation-heading" }, "Citation"), citation, button, done,
+      el("p", {}, el("a", { href: articleViewUrl(result.match), id: "article-view-link" },
+        "Read the passage in the article")));
+  }
+
   function renderFound(quote, result, contextOffset) {
     const match = result.match;
     const verdict = VERDICTS[result.verdict] || VERDICTS.altered;
@@ -431,6 +477,7 @@
       el("h3", {}, "Original paragraph"),
       contextWithHighlight(match, contextOffset),
       differencesSection(quote, result),
+      citationSection(result),
       alternativesSection(result.alternatives),
     ];
   }
@@ -444,6 +491,112 @@
     const where = result.match.article?.title ? `, in “${result.match.article.title}”` : "";
     const changes = result.differences?.length ? `, ${result.differences.length} difference(s)` : "";
     return `${verdict}, ${percent(result.confidence)} confidence${who}${where}${changes}.`;
+  }
+
+  // ---------------------------------------------------------------- drafts
+
+  const DOUBLE_QUOTED = /["\u201c\u201e\u00ab][^"\u201c\u201d\u201e\u00ab\u00bb]+["\u201d\u00bb]/gu;
+
+  /**
+   * The page's rule (stated next to the box): a draft has a passage in double quote marks and at
+   * least three words outside them (narration); a bare sentence, quoted or not, is one quote.
+   */
+  function looksLikeDraft(text) {
+    if (!text.match(DOUBLE_QUOTED)) return false;
+    return tokenize(text.replace(DOUBLE_QUOTED, " ")).length >= 3;
+  }
+
+  function misattributionNote(quote) {
+    const speaker = quote.result?.speaker?.name;
+    const who = speaker ? `the article attributes it to ${speaker}` : "the article names no speaker";
+    return `Attributed to the wrong person: the draft says ${quote.claimed_speaker}, ${who}.`;
+  }
+
+  /** "4 quotes: 2 verbatim, 1 altered, 1 not found; 1 attributed to the wrong person." */
+  function draftSummaryText(body) {
+    const s = body.summary || {};
+    const n = body.quotes.length;
+    if (!n) return "No quotes found in the draft: only passages in quote marks are checked.";
+    const counts = [["verbatim", "verbatim"], ["close", "close"], ["altered", "altered"],
+      ["not_found", "not found"]].filter(([key]) => s[key]).map(([key, word]) => `${s[key]} ${word}`);
+    const wrong = s.misattributed
+      ? `; ${s.misattributed} attributed to the wrong person` : "";
+    return `${n} ${n === 1 ? "quote" : "quotes"}: ${counts.join(", ")}${wrong}.`;
+  }
+
+  function quoteLabel(quote) {
+    const label = VERDICTS[quote.result.verdict]?.label || quote.result.verdict;
+    return quote.misattributed ? `${label}; wrong speaker` : label;
+  }
+
+  function quoteDetail(quote, index, count) {
+    const result = quote.result;
+    const found = result.verdict !== "not_found" && result.match;
+    return [
+      el("h3", { id: "quote-detail-heading", tabindex: "-1" }, `Quote ${index + 1} of ${count}`),
+      quote.misattributed ? el("p", { class: "mismatch", id: "detail-misattributed" },
+        misattributionNote(quote)) : null,
+      ...(found ? renderFound(quote.text, result, null) : renderNotFound(result)),
+    ].filter(Boolean);
+  }
+
+  function renderDraft(text, body) {
+    const quotes = body.quotes;
+    const summaryLine = el("p", { class: "draft-summary", id: "draft-summary", tabindex: "-1" },
+      draftSummaryText(body));
+    const nodes = [summaryLine];
+    if (body.truncated) {
+      nodes.push(el("p", { class: "notice", id: "draft-truncated" },
+        `Only the first ${quotes.length} of ${body.total} quotes were checked.`));
+    }
+    const detail = el("section", { class: "quote-detail", id: "quote-detail",
+      "aria-labelledby": "quote-detail-heading", hidden: true });
+    const draft = el("p", { class: "draft-text", id: "draft-text" });
+    const buttons = [];
+    let at = 0;
+    quotes.forEach((quote, index) => {
+      if (quote.start < at) return; // overlapping spans cannot be marked twice
+      append(draft, [text.slice(at, quote.start)]);
+      // A span, not a <button>: a button is an inline block and would break the draft's lines.
+      const button = el("span", {
+        role: "button",
+        tabindex: "0",
+        class: `quote-mark quote-${quote.result.verdict}${quote.misattributed ? " quote-misattributed" : ""}`,
+        "aria-expanded": "false",
+        "aria-controls": "quote-detail",
+        "data-verdict": quote.result.verdict,
+      }, text.slice(quote.start, quote.end),
+      el("span", { class: "quote-label" }, `[${quoteLabel(quote)}]`));
+      button.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          button.click();
+        }
+      });
+      button.addEventListener("click", () => {
+        const open = button.getAttribute("aria-expanded") === "true";
+        for (const other of buttons) other.setAttribute("aria-expanded", "false");
+        if (open) {
+          detail.hidden = true;
+          detail.replaceChildren();
+          return;
+        }
+        button.setAttribute("aria-expanded", "true");
+        detail.replaceChildren(...quoteDetail(quote, index, quotes.length));
+        detail.hidden = false;
+        document.getElementById("quote-detail-heading").focus();
+      });
+      buttons.push(button);
+      append(draft, [button]);
+      at = quote.end;
+    });
+    append(draft, [text.slice(at)]);
+    if (quotes.length) {
+      nodes.push(el("p", { class: "hint" },
+        "Each quote is marked with its verdict; select one to see the original, the speaker and the source."));
+      nodes.push(draft, detail);
+    }
+    return nodes;
   }
 
   // ---------------------------------------------------------------- the form
@@ -540,16 +693,19 @@
       resultSection.hidden = true;
       resultBody.replaceChildren();
       setBusy(true);
-      status.textContent = "Checking the quote…";
 
       const quote = quoteField.value;
-      const payload = { quote, limit: ALTERNATIVES + 1 };
-      if (speakerField.value.trim()) payload.speaker = speakerField.value;
+      const mode = form.querySelector("input[name=mode]:checked")?.value || "auto";
+      const asDraft = mode === "draft" || (mode === "auto" && looksLikeDraft(quote));
+      const payload = asDraft ? { text: quote, limit: ALTERNATIVES + 1 }
+        : { quote, limit: ALTERNATIVES + 1 };
+      if (!asDraft && speakerField.value.trim()) payload.speaker = speakerField.value;
+      status.textContent = asDraft ? "Checking every quote in the draft…" : "Checking the quote…";
 
       let response;
       let body = null;
       try {
-        response = await fetch(API_URL, {
+        response = await fetch(asDraft ? CHECK_URL : API_URL, {
           method: "POST",
           headers: { "Content-Type": "application/json", Accept: "application/json" },
           body: JSON.stringify(payload),
@@ -566,14 +722,28 @@
         inFlight = null;
         return;
       }
-      const found = response.ok && body && body.verdict !== "not_found" && body.match;
+      const found = !asDraft && response.ok && body && body.verdict !== "not_found" && body.match;
       const contextOffset = found ? await offsetInContext(body.match, controller.signal) : null;
       if (controller.signal.aborted) return;
       inFlight = null;
       setBusy(false);
 
       if (response.status === 422) {
+        const errors = body?.errors?.json;
+        if (asDraft && errors?.text) {
+          errors.quote = errors.text; // the draft is the quote field's text
+          delete errors.text;
+        }
         showValidation(body);
+      } else if (asDraft && response.ok && Array.isArray(body?.quotes)) {
+        resultBody.replaceChildren(...renderDraft(quote, body));
+        resultSection.dataset.verdict = "draft";
+        resultSection.hidden = false;
+        status.textContent = draftSummaryText(body);
+        // The summary line (and any misattribution in it) comes into view first, even on a phone.
+        const line = document.getElementById("draft-summary");
+        line.focus({ preventScroll: true });
+        line.scrollIntoView({ block: "start" });
       } else if (!response.ok || !body) {
         showHttpProblem(response, body);
       } else {
