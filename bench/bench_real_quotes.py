@@ -524,6 +524,18 @@ class Quote:
     common: bool = False
 
 
+def _articles_holding(blob: bytes, offsets: list[int], needle: bytes) -> list[int]:
+    """Indices of the articles (byte ranges of `blob` starting at `offsets`) holding `needle`,
+    each once."""
+    hits: list[int] = []
+    at = blob.find(needle)
+    while at >= 0:
+        index = bisect.bisect_right(offsets, at) - 1
+        hits.append(index)
+        at = blob.find(needle, offsets[index + 1])
+    return hits
+
+
 class Corpus:
     """The articles as one UTF-8 blob (exact substring search) plus lower-cased word text."""
 
@@ -561,26 +573,13 @@ class Corpus:
 
     def containing(self, quote: str) -> list[int]:
         """Articles whose text contains `quote` exactly."""
-        needle = quote.encode("utf-8")
-        hits: list[int] = []
-        at = self.blob.find(needle)
-        while at >= 0:
-            index = bisect.bisect_right(self.offsets, at) - 1
-            hits.append(index)
-            at = self.blob.find(needle, self.offsets[index + 1])
-        return hits
+        return _articles_holding(self.blob, self.offsets, quote.encode("utf-8"))
 
     def containing_words(self, quote: str) -> list[int]:
         """Articles holding the word sequence of `quote`, case and punctuation aside: a right
         answer too (the same words, published elsewhere with other punctuation or spacing)."""
         needle = f" {norm_words(quote)} ".encode()
-        hits: list[int] = []
-        at = self.normalised.find(needle)
-        while at >= 0:
-            index = bisect.bisect_right(self.norm_offsets, at) - 1
-            hits.append(index)
-            at = self.normalised.find(needle, self.norm_offsets[index + 1])
-        return hits
+        return _articles_holding(self.normalised, self.norm_offsets, needle)
 
     def has_words(self, text: str) -> bool:
         """Whether the word sequence of `text` (case and punctuation aside) is in an article."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.api.test_check_api import DRAFT as CHECK_DRAFT
 from tests.conftest import SEED_ID
 from tests.server import ROOT, Server, running_server
 
@@ -376,17 +377,8 @@ def test_unavailable_service_says_so(page) -> None:
 # The draft of tests/api/test_check_api.py (a verbatim quote, a negation added, Trump's words given
 # to Starmer, a sentence no article holds) with markup in its narration, which must stay text.
 XSS = "<img src=x onerror=window.pwned=1>"
-DRAFT = (
-    "Donald Trump ruled out sending American troops to Ukraine on Tuesday.\n"
-    '"They\'re willing to put people on the ground," Trump said of European allies.\n'
-    "\"I know the president, I know myself, and I don't believe Vladimir Putin wants to see it "
-    'end," he added.\n'
-    'Sir Keir Starmer, who leads the so-called "coalition of the willing", struck a different '
-    "note. \"We're willing to help them with things, especially probably if you could talk about "
-    'by air," Starmer said.\n'
-    'Defence Secretary John Healey was blunt: "Our submarine fleet will be painted orange before '
-    f'the harvest festival begins." {XSS} was in the notes.\n'
-)
+DRAFT = CHECK_DRAFT.replace('begins."\n', f'begins." {XSS} was in the notes.\n')
+assert XSS in DRAFT
 DRAFT_SUMMARY = "4 quotes: 2 verbatim, 1 altered, 1 not found; 1 attributed to the wrong person."
 DRAFT_LABELS = ["[Verbatim]", "[Altered]", "[Verbatim; wrong speaker]", "[Not found]"]
 DESKTOP_WIDE = {"width": 1280, "height": 800}
