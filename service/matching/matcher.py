@@ -273,8 +273,20 @@ class Matcher:
             closer = {id(a): copied_brackets(query.quote, rows, a) for a in aligned}
         else:
             closer = {id(a): self._same_characters(query, a) for a in aligned}
+        # Fragments joined by an ellipsis align for free however far apart: among equals, the
+        # passage that skips least is the one the quote was cut from.
+        if any(r.kind == "ellipsis" for r in rows):
+            spread = {id(a): a.alignment.last_col - a.alignment.first_col for a in aligned}
+        else:
+            spread = dict.fromkeys(map(id, aligned), 0)
         aligned.sort(
-            key=lambda a: (-a.score, -closer[id(a)], a.article.published or "", a.article.id)
+            key=lambda a: (
+                -a.score,
+                -closer[id(a)],
+                spread[id(a)],
+                a.article.published or "",
+                a.article.id,
+            )
         )
         return aligned
 
@@ -307,12 +319,27 @@ class Matcher:
         if run is None:
             return []
         lo, hi = run
-        ids = np.array(query.row_ids[lo:hi], dtype=np.int32)
-        keys = [k for i, k in query.pairs if lo <= i < hi - 1]
-        docs = self._index.phrase_documents(keys, [r.word for r in query.rows[lo:hi]])
+        docs = self._run_documents(query, lo, hi)
         whole = lo == 0 and hi == len(query.rows)
+        # The quote's other runs (fragments around an ellipsis, a bracket or an unknown word)
+        # and the words of its [editorial] insertions (an exact copy of bracketed text holds
+        # them): articles holding them all come first, since the run alone is often common words.
+        others = [
+            self._run_documents(query, other_lo, other_hi)
+            for other_lo, other_hi in query.word_runs()
+            if (other_lo, other_hi) != run and other_hi - other_lo >= 2
+        ]
+        if query.bracket_words:
+            others.append(self._index.phrase_documents([], query.bracket_words))
+        every = docs
+        for other in others:
+            every = np.intersect1d(every, other, assume_unique=True)
         if not whole and len(docs) > PHRASE_CHECKED:
-            return []  # a part of the quote, and a common one: no help in finding the source
+            if not others or not 0 < len(every) <= PHRASE_CHECKED:
+                return []  # a part of the quote, and a common one: no help in finding the source
+            docs = every
+        preferred = set(every.tolist()) if others else set()
+        ids = np.array(query.row_ids[lo:hi], dtype=np.int32)
         found = []
         for doc in docs[:PHRASE_CHECKED].tolist():
             article_id = self._index.article_of(doc)
@@ -320,11 +347,16 @@ class Matcher:
                 continue
             tokens = self._tokens.get(article_id).ids
             if first_copy(tokens, 0, len(tokens), ids) >= 0:
-                found.append((self._index.published_of(doc), article_id))
+                found.append((doc not in preferred, self._index.published_of(doc), article_id))
         found.sort()
         if whole:
             query.copies = len(found) + max(0, len(docs) - PHRASE_CHECKED)
-        return [article_id for _, article_id in found]
+        return [article_id for *_, article_id in found]
+
+    def _run_documents(self, query: Query, lo: int, hi: int) -> np.ndarray:
+        """Documents that can hold quote rows [lo, hi) word for word (every word pair held)."""
+        keys = [k for i, k in query.pairs if lo <= i < hi - 1]
+        return self._index.phrase_documents(keys, [r.word for r in query.rows[lo:hi]])
 
     def _align_articles(self, query: Query, article_ids: Sequence[str]) -> list[AlignedPassage]:
         """The best alignment in each article over every occurrence window of the quote's words.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import pairwise
 
 from service.matching.align import (
     BRACKET_MAX_WORDS,
@@ -24,7 +25,7 @@ from service.matching.differences import (
     compute_differences,
 )
 from service.matching.lexicon import is_function_word, is_negation
-from service.matching.normalise import Tokens
+from service.matching.normalise import Tokens, fold_marks
 from service.matching.query import Query, bracket_words
 from service.matching.scoring import (
     MatchFeatures,
@@ -218,9 +219,8 @@ def copied_brackets(quote: str, rows: Sequence[Row], item: AlignedPassage) -> in
     A bracket aligns as a wildcard, so syndicated copies that differ only inside it ("Tonight,
     [Ana] and I" against "Tonight, [Rui] and I") score the same; the one with the quote's own
     bracket is its source, and this tells them apart."""
-    brackets = [s for s in item.alignment.steps if s.kind == "bracket"]
-    if not brackets:
-        return 0
+    steps = item.alignment.steps
+    brackets = [s for s in steps if s.kind == "bracket"]
     n = len(item.doc.ids)
     count = 0
     for step in brackets:
@@ -231,6 +231,21 @@ def copied_brackets(quote: str, rows: Sequence[Row], item: AlignedPassage) -> in
         if bracket_near(
             quote[row.start : row.end], item.article.text, int(starts[0]), int(ends[-1])
         ):
+            count += 1
+    # A bracket at the quote's start or end may be left outside the local alignment ("I am
+    # [pretty happy with that]" aligns "I am"): it is copied when the text beside the passage
+    # holds it.
+    if not steps:
+        return count
+    placed = {s.row for s in brackets}
+    first, last = steps[0], steps[-1]
+    for j, row in enumerate(rows):
+        if row.kind != "bracket" or j in placed or first.row <= j <= last.row:
+            continue
+        col = item.lo + (first.col if j < first.row else (last.col_end or last.col))
+        starts, ends = item.doc.offsets(min(col, n - 1), min(col, n - 1) + 1)
+        at = int(starts[0]) if j < first.row else int(ends[0])
+        if bracket_near(quote[row.start : row.end], item.article.text, at, at):
             count += 1
     return count
 
@@ -381,6 +396,56 @@ def _skipped_before_resume(
     return 0
 
 
+def _literal_bracket(quote: str, row: Row, text: str, at: int, direction: int) -> int | None:
+    """Where the quote's edge [bracket], copied literally from the article, ends (after the
+    passage, direction 1) or starts (before it, -1) in `text`; None when the article does not
+    hold it there (an exact copy of text with its own editorial brackets)."""
+    wanted = fold_marks(quote[row.start : row.end]).casefold()
+    if direction > 0:
+        lead = len(text[at:]) - len(text[at:].lstrip())
+        lo = at + lead
+        found = fold_marks(text[lo : lo + len(wanted)]).casefold() == wanted
+        return lo + len(wanted) if found else None
+    hi = len(text[:at].rstrip())
+    lo = hi - len(wanted)
+    found = lo >= 0 and fold_marks(text[lo:hi]).casefold() == wanted
+    return lo if found else None
+
+
+def absorb_literal_brackets(
+    quote: str, rows: Sequence[Row], alignment: Alignment, tokens: Tokens, text: str
+) -> Alignment:
+    """Let a quote's [bracket] stand for the article's own identical bracket, however many words
+    it holds: a copy of text with an editor's long expansion ("ODESC [Officials Committee for
+    Domestic and External Security Coordination]") is verbatim, not a run of deleted words.
+
+    Between the aligned words either side of the bracket, the article text must be exactly the
+    bracket (marks, case and spacing aside); the steps there become one bracket step."""
+    steps = list(alignment.steps)
+    anchors = [k for k, s in enumerate(steps) if s.kind in ("match", "fuzzy")]
+    changed = False
+    for before, after in pairwise(anchors):
+        between = steps[before + 1 : after]
+        brackets = [s for s in between if s.kind == "bracket"]
+        if len(brackets) != 1 or any(s.kind not in ("bracket", "delete") for s in between):
+            continue
+        lo_col, hi_col = steps[before].col, steps[after].col
+        assert lo_col is not None
+        assert hi_col is not None
+        row = rows[brackets[0].row]
+        gap = text[tokens.ends[lo_col] : tokens.starts[hi_col]]
+        wanted = " ".join(fold_marks(quote[row.start : row.end]).split()).casefold()
+        if " ".join(fold_marks(gap).split()).casefold().strip(" ,;:'\"") != wanted:
+            continue
+        for k in range(before + 1, after):
+            steps[k] = None  # type: ignore[call-overload]
+        steps[before + 1] = Step("bracket", brackets[0].row, lo_col + 1, hi_col)
+        changed = True
+    if not changed:
+        return alignment
+    return replace(alignment, steps=tuple(s for s in steps if s is not None))
+
+
 def attach_edge_brackets(
     quote: str, rows: Sequence[Row], alignment: Alignment, tokens: Tokens, text: str
 ) -> Alignment:
@@ -389,7 +454,8 @@ def attach_edge_brackets(
 
     Inside a quote the aligner places a bracket between two anchors; at an edge nothing anchors
     it, so it takes the adjacent words of the same phrase (no punctuation in between), as many as
-    the bracket itself has (an editor swaps like for like), at most BRACKET_MAX_WORDS.
+    the bracket itself has (an editor swaps like for like), at most BRACKET_MAX_WORDS; a
+    bracket the article itself holds there, literally, takes exactly the words inside it.
     """
     steps = list(alignment.steps)
     first_col, last_col = alignment.first_col, alignment.last_col
@@ -398,10 +464,13 @@ def attach_edge_brackets(
     if before >= 0 and rows[before].kind == "bracket":
         want = bracket_words(quote, rows[before])
         col = first_col
-        while (
-            first_col - col < want
-            and col > 0
-            and not text[tokens.ends[col - 1] : tokens.starts[col]].strip()
+        literal = _literal_bracket(quote, rows[before], text, tokens.starts[first_col], -1)
+        while col > 0 and (
+            (literal is not None and tokens.starts[col - 1] >= literal)
+            or (
+                first_col - col < want
+                and not text[tokens.ends[col - 1] : tokens.starts[col]].strip()
+            )
         ):
             col -= 1
         if col < first_col:
@@ -411,10 +480,13 @@ def attach_edge_brackets(
     if after < len(rows) and rows[after].kind == "bracket":
         want = bracket_words(quote, rows[after])
         col = last_col
-        while (
-            col - last_col < want
-            and col + 1 < len(tokens.words)
-            and not text[tokens.ends[col] : tokens.starts[col + 1]].strip()
+        literal = _literal_bracket(quote, rows[after], text, tokens.ends[last_col], 1)
+        while col + 1 < len(tokens.words) and (
+            (literal is not None and tokens.ends[col + 1] <= literal)
+            or (
+                col - last_col < want
+                and not text[tokens.ends[col] : tokens.starts[col + 1]].strip()
+            )
         ):
             col += 1
         if col > last_col:
@@ -468,6 +540,7 @@ def describe(
     alignment = extend_over_insertions(rows, in_view, tokens.words)
     alignment = extend_over_skipped_words(rows, alignment, tokens.words)
     alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
+    alignment = absorb_literal_brackets(quote, rows, alignment, tokens, text)
     # A quote that itself has quote marks between its words is a copy of text with quotations
     # in it (narration and all), not speech run past its marks.
     words = [r for r in rows if r.kind == "word"]
@@ -481,10 +554,16 @@ def describe(
         quote, rows, alignment, text, tokens, query.layout, outside=outside
     )
     features = extract_features(query.stats, alignment, differences, ties)
+    start, end = tokens.starts[alignment.first_col], tokens.ends[alignment.last_col]
+    # An edge bracket copied from the article keeps its own bracket characters in the passage.
+    if alignment.steps and alignment.steps[0].kind == "bracket" and text[start - 1 : start] == "[":
+        start -= 1
+    if alignment.steps and alignment.steps[-1].kind == "bracket" and text[end : end + 1] == "]":
+        end += 1
     match = SpanMatch(
         article_id=item.article.id,
-        start=tokens.starts[alignment.first_col],
-        end=tokens.ends[alignment.last_col],
+        start=start,
+        end=end,
         verdict=decide_verdict(differences),
         confidence=0.0,
         differences=differences,

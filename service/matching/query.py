@@ -144,18 +144,24 @@ class Query:
         """Word-for-word copies of the quote that a passage scoring `score` ties with."""
         return self.copies if score >= self.perfect else 0
 
-    def longest_run(self) -> tuple[int, int] | None:
-        """Rows [lo, hi) of the longest run of consecutive known quote words (at least two, or
-        the whole quote when it is one known word): what an exact-phrase search looks for."""
-        best: tuple[int, int] | None = None
+    def word_runs(self) -> list[tuple[int, int]]:
+        """Rows [lo, hi) of every run of consecutive known quote words, in quote order (a run
+        ends at an unknown word, an ellipsis or an [editorial] insertion)."""
+        runs: list[tuple[int, int]] = []
         lo = None
         for i, known in enumerate([*self.row_ids, -1]):
             if known >= 0 and lo is None:
                 lo = i
             elif known < 0 and lo is not None:
-                if best is None or i - lo > best[1] - best[0]:
-                    best = (lo, i)
+                runs.append((lo, i))
                 lo = None
+        return runs
+
+    def longest_run(self) -> tuple[int, int] | None:
+        """Rows [lo, hi) of the longest run of consecutive known quote words (at least two, or
+        the whole quote when it is one known word): what an exact-phrase search looks for."""
+        runs = self.word_runs()
+        best = max(runs, key=lambda r: r[1] - r[0], default=None)  # (the first among equals)
         if best is not None and best[1] - best[0] < 2 and len(self.rows) > 1:
             return None
         return best

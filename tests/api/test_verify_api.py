@@ -117,3 +117,19 @@ def test_responses_are_utf8_not_ascii_escaped(client: FlaskClient) -> None:
     response = client.post("/v1/verify", json={"quote": SEED_QUOTE})
     assert response.mimetype == "application/json"
     assert SEED_QUOTE.encode("utf-8") in response.get_data()
+
+
+def test_everyday_fragments_joined_by_an_ellipsis_find_the_seed(
+    client: FlaskClient, seed_text: str
+) -> None:
+    # "I don't think" and "be a problem" are each in other bundled articles; only the seed
+    # holds both, a few words apart, and it is the latest published of them.
+    body = client.post(
+        "/v1/verify", json={"quote": "I don't think ... be a problem.", "limit": 1}
+    ).get_json()
+    match = body["match"]
+    assert (match["article"]["id"], body["verdict"]) == (
+        "itv-2025-08-19-trump-rules-out-sending-troops-to-ukraine",
+        "verbatim",
+    )
+    assert seed_text[match["start"] : match["end"]] == "I don't think it's going to be a problem"

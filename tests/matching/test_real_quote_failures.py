@@ -376,3 +376,60 @@ def test_a_loose_edge_of_half_the_quote_or_more_leaves_no_source() -> None:
     assert mostly_unexplained(features(3), 6)
     assert not mostly_unexplained(features(3), 7)
     assert not mostly_unexplained(features(2), 4)  # two words: an edit, never a splice
+
+
+def test_fragments_joined_by_an_ellipsis_come_from_the_passage_that_skips_least() -> None:
+    # Both articles hold "we won" and "by miles" in order; one has them three words apart, the
+    # other a long interview apart. The earlier-published one must not win on date alone.
+    interview = (
+        "We won the junior title that spring. "
+        + "Then we trained every morning and every evening for the rest of the year. " * 12
+        + "The club grew by miles."
+    )
+    articles = [
+        Article(id="interview", title="Interview", text=interview, published="2020-01-01"),
+        Article(
+            id="result",
+            title="Result",
+            text="“We won this race, by miles!” the captain wrote.",
+            published="2021-06-01",
+        ),
+        *(filler(i) for i in range(20)),
+    ]
+    found = Matcher(articles).find("We won ... by miles!", limit=2)
+    assert [(m.article_id, m.verdict) for m in found] == [
+        ("result", "verbatim"),
+        ("interview", "verbatim"),
+    ]
+    assert found[0].end - found[0].start == len("We won this race, by miles")
+
+
+def test_exact_copy_of_article_text_ending_in_its_own_bracket_is_verbatim_and_whole() -> None:
+    text = "The coach was blunt. “We are [very pleased with the result]”, he said."
+    articles = [Article(id="report", title="Report", text=text, published="2024-05-01")]
+    articles += [
+        Article(id=f"other-{i}", title="t", text="We are here today.", published="2024-01-01")
+        for i in range(15)
+    ]
+    found = Matcher(articles).find("We are [very pleased with the result]", limit=1)
+    assert [(m.article_id, m.verdict) for m in found] == [("report", "verbatim")]
+    assert text[found[0].start : found[0].end] == "We are [very pleased with the result]"
+
+
+def test_a_long_editorial_expansion_copied_from_the_article_is_verbatim() -> None:
+    text = (
+        "“The WFB [Westland Fisheries and Boating Safety Commission] will report on Monday,” "
+        "the minister said."
+    )
+    matcher = Matcher(
+        [Article(id="brief", title="Brief", text=text), *(filler(i) for i in range(5))]
+    )
+    copied = matcher.find(
+        "The WFB [Westland Fisheries and Boating Safety Commission] will report on Monday"
+    )
+    assert [(m.article_id, m.verdict, m.differences) for m in copied] == [("brief", "verbatim", ())]
+    changed = matcher.find(
+        "The WFB [Westland Fisheries and Boating Safety Board] will report on Monday"
+    )
+    assert changed[0].article_id == "brief"
+    assert changed[0].verdict != "verbatim"
