@@ -372,7 +372,7 @@ class Matcher:
         for article_id in article_ids:
             article = self._articles[article_id]
             doc = self._tokens.get(article_id)
-            windows = query.words.windows(doc.ids)
+            windows = query.words.windows(doc.ids) or query.all_words.windows(doc.ids)
             if (exact := query.exact(doc, windows)) is not None:
                 lo, hi, alignment = exact
                 found.append(AlignedPassage(article, doc, lo, hi, alignment.score, alignment))

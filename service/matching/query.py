@@ -137,6 +137,15 @@ class Query:
         if len(word_rows) < len(rows) and any(r.kind == "ellipsis" for r in rows):
             spread += ELLIPSIS_SPREAD
         self.words = QuoteWords(span, self.m, spread)
+        # Every known quote word, function words too: the windows of an article that holds none
+        # of the quote's content words ("Very few persons think like that" for "people": the
+        # retrieved source shares only the everyday words, in the quote's order).
+        every: dict[int, tuple[int, int]] = {}
+        for i in word_rows:
+            if (known := self.row_ids[i]) >= 0:
+                first, last = every.get(known, (i, i))
+                every[known] = (min(first, i), max(last, i))
+        self.all_words = QuoteWords(every, self.m, spread)
         plain = 0 < len(word_rows) == len(rows) and -1 not in self.row_ids
         self.plain_ids = self.similarity.q_ids.astype(np.int32) if plain else None
 

@@ -433,3 +433,16 @@ def test_a_long_editorial_expansion_copied_from_the_article_is_verbatim() -> Non
     )
     assert changed[0].article_id == "brief"
     assert changed[0].verdict != "verbatim"
+
+
+def test_a_quote_whose_only_content_word_is_replaced_still_finds_its_source() -> None:
+    # "sad" is the quote's one content word; with "gloomy" (a word other articles use) put for
+    # it, the source shares only everyday words with the quote, but in the quote's very order.
+    text = "She paused. “What is so sad for me is the silence,” she said."
+    weather = Article(id="weather", title="Weather", text="A gloomy week of rain lies ahead.")
+    articles = [Article(id="interview", title="Interview", text=text), weather]
+    found = Matcher([*articles, *(filler(i) for i in range(30))]).find(
+        "What is so gloomy for me", limit=1
+    )
+    assert [(m.article_id, m.verdict) for m in found] == [("interview", "altered")]
+    assert text[found[0].start : found[0].end] == "What is so sad for me"
