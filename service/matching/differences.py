@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.matching.align import Alignment, Row
-from service.matching.lexicon import is_function_word, is_negation, is_number
+from service.matching.lexicon import AUXILIARIES, is_function_word, is_negation, is_number
 from service.matching.normalise import Tokens, fold_marks, normalise_word, tokenize
 from service.models import Difference
 
@@ -208,6 +208,10 @@ def compute_differences(
     flush_outside()
     diffs[:0] = _edge_contraction(quote, rows, alignment, text, tokens, col_offset, first=True)
     diffs += _edge_contraction(quote, rows, alignment, text, tokens, col_offset, first=False)
+    if not leading:
+        diffs[:0] = _negation_cut_off(alignment.first_col + col_offset, text, tokens, first=True)
+    if not trailing:
+        diffs += _negation_cut_off(alignment.last_col + col_offset, text, tokens, first=False)
     edge = tokens.ends[alignment.last_col + col_offset]
     for run in _split_brackets(trailing, rows):
         _emit_run(run, rows, emit, diffs, quote, lambda b: bracket_near(b, text, edge, edge))
@@ -249,6 +253,23 @@ def _edge_contraction(
             "replace", quote[row.start : row.end], text[starts[col] : tokens.ends[col]], flags
         )
     ]
+
+
+def _negation_cut_off(col: int, text: str, tokens: Tokens, first: bool) -> list[Difference]:
+    """A passage cut just after a negation of the same clause ("limitations should be placed"
+    from "no limitations should be placed"), or ending on the verb a "not" negates ("they would"
+    from "they would not"): the words are verbatim, but the quote says the opposite of the
+    article, so the negation left out is a flagged deletion."""
+    other = col - 1 if first else col + 1
+    starts, ends = tokens.starts, tokens.ends
+    if not 0 <= other < len(starts) or starts[other] == starts[col]:
+        return []  # (the other half of a contraction: `_edge_contraction` reports it)
+    between = text[ends[other] : starts[col]] if first else text[ends[col] : starts[other]]
+    if between.strip() or not is_negation(tokens.words[other]):
+        return []  # punctuation or a quote mark between: another clause, or the quote's edge
+    if not first and tokens.words[col] not in AUXILIARIES:
+        return []  # "a pretext for | not reporting": the cut quote asserts nothing either way
+    return [Difference("delete", "", text[starts[other] : ends[other]], ("negation",))]
 
 
 def _copied_bracket(bracket: str, text: str, tokens: Tokens, a0: int, a1: int) -> bool:

@@ -36,6 +36,13 @@ NEGATIONS = _words(
     isnt arent wasnt werent wont wouldnt shouldnt couldnt hasnt havent hadnt"""
 )
 
+# Verbs a "not" follows to negate them ("they will not"): a passage ending on one of these just
+# before the article's "not" leaves out what turns the clause around.
+AUXILIARIES = _words(
+    """am is are was were be been being will would shall should can could may might must do does
+    did have has had"""
+)
+
 # "one" is left out: far more often a pronoun ("no one", "the one") than a count.
 NUMBER_WORDS = _words(
     """zero two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen

@@ -7,7 +7,7 @@ import numpy as np
 from service.matching.matcher import Matcher
 from service.matching.scoring import MatchFeatures, mostly_unexplained
 from service.matching.shingles import MERGE_MIN, ShingleIndex, pair_keys
-from service.models import Article
+from service.models import Article, Difference
 
 # Everyday words that are everywhere in the filler articles, in an order only one article has.
 COMMON_QUOTE = "I do not think it is going to be a big problem for us"
@@ -446,3 +446,25 @@ def test_a_quote_whose_only_content_word_is_replaced_still_finds_its_source() ->
     )
     assert [(m.article_id, m.verdict) for m in found] == [("interview", "altered")]
     assert text[found[0].start : found[0].end] == "What is so sad for me"
+
+
+def test_a_passage_cut_just_after_or_before_a_not_of_its_clause_is_altered() -> None:
+    text = (
+        "Officials said no limits should be placed on the fishing fleet this year. Ministers of "
+        "the seven coastal countries said they would not sign. The campaigners wanted no “caps "
+        "on the whaling fleet this winter”."
+    )
+    matcher = Matcher(
+        [Article(id="fleet", title="Fleet", text=text), *(filler(i) for i in range(5))]
+    )
+    cut_after = matcher.find("limits should be placed on the fishing fleet this year", limit=1)
+    assert [(m.verdict, m.differences) for m in cut_after] == [
+        ("altered", (Difference("delete", "", "no", ("negation",)),))
+    ]
+    cut_before = matcher.find("ministers of the seven coastal countries said they would", limit=1)
+    assert [(m.verdict, m.differences) for m in cut_before] == [
+        ("altered", (Difference("delete", "", "not", ("negation",)),))
+    ]
+    # A quote mark between the "no" and the passage: the passage is a quotation of its own.
+    quoted = matcher.find("caps on the whaling fleet this winter", limit=1)
+    assert [(m.verdict, m.differences) for m in quoted] == [("verbatim", ())]
