@@ -131,7 +131,13 @@ def name_the_worker(response: Response) -> Response:
     if written and request.path.startswith("/v1/articles"):
         # A store generation that includes this write: every worker whose /version shows it
         # (or a later one) matches the write.
-        response.headers[GENERATION_HEADER] = str(current_engine().store.observed_generation())
+        # Best effort: the write is stored either way, and a store that just went away must
+        # not turn its acknowledgement into a 500.
+        try:
+            generation = current_engine().store.observed_generation()
+        except Exception:
+            return response
+        response.headers[GENERATION_HEADER] = str(generation)
     return response
 
 
