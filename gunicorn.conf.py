@@ -132,7 +132,10 @@ def post_worker_init(worker) -> None:
         engine.start_indexing()
         engine.wait_ready(_int_env("VERBATIM_INDEX_WAIT", 10))
     elif engine is not None:
-        engine.sync()
+        # The background refresher catches up (off the request path); wait a bounded time so a
+        # worker forked late starts out matching what the store holds.
+        engine.start_refresher()
+        engine.wait_current(_int_env("VERBATIM_INDEX_WAIT", 10))
 
 
 def child_exit(server, worker) -> None:

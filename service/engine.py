@@ -6,6 +6,7 @@ command line use exactly the code the service runs.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
@@ -33,13 +34,28 @@ from service.models import (
     SpeakerAttribution,
     VerifyResult,
 )
+from service.os_threads import start_os_thread
 
-# Articles re-indexed per step of applying other processes' writes. A step holds the engine lock
-# (about a millisecond per article), so this bounds how long a query waits behind a bulk import.
+# Articles re-indexed per step of a process without a background refresher (`sync`): a step
+# holds the engine lock, so this bounds how long a query there waits behind a bulk import.
 SYNC_STEP = 16
-# How often each process's background refresher looks for writes made by other processes: with
-# the steps it takes, the bound on how long a write takes to be matched by every worker.
-REFRESH_SECONDS = 0.5
+# Articles the background refresher re-indexes before it publishes the result (about a
+# millisecond each, twice: once per copy of the index). It never blocks a query, so this only
+# sets how often a large import becomes visible, piece by piece.
+REFRESH_STEP = 256
+# How often the background refresher asks the store for writes made by other processes (a read
+# for SQLite; PostgreSQL's NOTIFY-fed value costs nothing), and how often it checks for a write
+# made through this process.
+REFRESH_SECONDS = 0.05
+URGENT_POLL_SECONDS = 0.002
+# A write through this process waits up to this long for its own index to match it, so the
+# writer's next request finds it; past it the answer is sent and the write shows up soon after.
+WRITE_VISIBLE_SECONDS = 5.0
+# A query that knows of a newer store generation than its process serves waits up to this long
+# for it, but only while the refresher has at most `FRESH_WAIT_BACKLOG` articles to apply (a
+# write or two from another worker); behind a bulk import it answers from the published copy.
+FRESH_WAIT_SECONDS = 1.0
+FRESH_WAIT_BACKLOG = SYNC_STEP
 # A start that had to re-index more articles than this to catch up with the store saves a new
 # snapshot, so the next start replays only what was written since.
 SNAPSHOT_REPLAY_LIMIT = 1000
@@ -105,8 +121,32 @@ def locate_in_quotes(
     return best.kind, best.speaker
 
 
+class _Index:
+    """One copy of the match index and the store generation it matches.
+
+    `readers` holds a token per query reading it: the background refresher changes a copy only
+    once it is no longer published and its last reader has left (set.add/discard are atomic, so
+    no lock is shared between queries and the refresher)."""
+
+    __slots__ = ("generation", "matcher", "readers")
+
+    def __init__(self, matcher: Matcher, generation: int) -> None:
+        self.matcher = matcher
+        self.generation = generation
+        self.readers: set[object] = set()
+
+
 class Verbatim:
-    """Store + index + attribution, refreshed from the store's generation counter."""
+    """Store + index + attribution, refreshed from the store's generation counter.
+
+    A process that serves keeps two copies of the index. Queries read the published one; the
+    background refresher (`start_refresher`) applies writes to the other in steps of
+    `REFRESH_STEP` articles, publishes it with one attribute assignment, waits for the last
+    query still reading the old copy, and brings that one up to date for the next step. No
+    request ever waits for index work, and a write is matched by every worker within
+    `REFRESH_SECONDS` plus the steps queued before it. A process without a refresher (the
+    command line, benchmarks) applies writes in place under a lock (`sync`).
+    """
 
     def __init__(
         self, store: Store, snapshot: Path | None = None, background: bool = False
@@ -119,34 +159,42 @@ class Verbatim:
         threads do not survive fork), and until it is done `ready` is False.
         """
         self.store = store
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # in-place changes and queries, without a refresher
         self._pending: dict[str, None] = {}  # ids written since `_seen`, in write order
         self._pending_lock = threading.Lock()
         self._refresher_pid: int | None = None
+        self._urgent: list[tuple[str, list[bool]]] = []  # this process's writes, to apply first
+        self._behind: list[str] = []  # ids the published copy has and the spare one lacks
+        self._nudged = False  # a query asks the refresher to look at the store now
+        self._backlog = 0  # articles the refresher is applying or has pending (0 when idle)
         self.quotes = QuoteCache()
         self._snapshot = snapshot
         self.ready = not background
-        self._ready_event = threading.Event()
         self.index_error: str | None = None
         self.indexed = 0  # articles indexed so far while building (readiness progress)
         self.to_index = 0
         if background:
-            self.matcher = Matcher()
-            self._generation = self._seen = 0
+            self._served = _Index(Matcher(), 0)
+            self._seen = 0
             self.index_source = "pending"
             self.index_build_seconds = 0.0
             return
         self._index(snapshot)
+
+    @property
+    def matcher(self) -> Matcher:
+        """The published index (benchmarks and tests inspect it)."""
+        return self._served.matcher
 
     def _index(self, snapshot: Path | None) -> None:
         store = self.store
         started = time.perf_counter()
         replayed = self._open_snapshot(snapshot) if snapshot is not None else None
         if replayed is None:
-            self._generation = store.generation()  # every write up to this one is indexed
-            self._seen = self._generation  # every write up to this one is indexed or pending
+            generation = store.generation()  # every write up to this one is indexed
+            self._seen = generation  # every write up to this one is indexed or pending
             self.to_index = store.count()
-            self.matcher = Matcher(self._counted(store.iter_all()))
+            self._served = _Index(Matcher(self._counted(store.iter_all())), generation)
             self.index_source = "built"
         self.index_build_seconds = time.perf_counter() - started  # reported in /metrics
         if snapshot is not None and (replayed is None or replayed > SNAPSHOT_REPLAY_LIMIT):
@@ -164,29 +212,25 @@ class Verbatim:
         if self.ready or self._refresher_pid == pid:
             return
         self._refresher_pid = pid
-        threading.Thread(
-            target=self._index_then_refresh, name="verbatim-index", daemon=True
-        ).start()
+        start_os_thread(self._index_then_refresh, "verbatim-index")
 
     def _index_then_refresh(self) -> None:
-        try:
-            if self._snapshot is None:
-                self._index(None)
-            else:
-                lock_path = self._snapshot.with_name(self._snapshot.name + ".lock")
-                with lock_path.open("a") as lock:
-                    fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
-                    self._index(self._snapshot)
-        except Exception as exc:  # e.g. the store is unreachable: say so in /readyz, retry
-            log.exception("building the index failed; retrying in %s s", REFRESH_SECONDS)
-            self.index_error = f"{type(exc).__name__}: {exc}"
-            time.sleep(REFRESH_SECONDS)
-            self._refresher_pid = None
-            self.start_indexing()
-            return
+        while True:
+            try:
+                if self._snapshot is None:
+                    self._index(None)
+                else:
+                    lock_path = self._snapshot.with_name(self._snapshot.name + ".lock")
+                    with lock_path.open("a") as lock:
+                        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+                        self._index(self._snapshot)
+                break
+            except Exception as exc:  # e.g. the store is unreachable: say so in /readyz, retry
+                log.exception("building the index failed; retrying in %s s", REFRESH_SECONDS)
+                self.index_error = f"{type(exc).__name__}: {exc}"
+                time.sleep(max(REFRESH_SECONDS, 0.5))
         self.index_error = None
         self.ready = True
-        self._ready_event.set()
         log.info(
             "index ready: %d articles (%s, %.1f s)",
             len(self.matcher),
@@ -197,7 +241,19 @@ class Verbatim:
 
     def wait_ready(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for the index; True when it is ready."""
-        return self.ready or self._ready_event.wait(timeout)
+        deadline = time.monotonic() + timeout
+        while not self.ready and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.ready
+
+    def wait_current(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds until this process matches every write the store held
+        when called; True when it does."""
+        target = self.store.generation()
+        deadline = time.monotonic() + timeout
+        while self.generation < target and time.monotonic() < deadline:
+            time.sleep(URGENT_POLL_SECONDS)
+        return self.generation >= target
 
     def _open_snapshot(self, snapshot: Path) -> int | None:
         """Take the index from `snapshot` and catch up with the store; the number of articles
@@ -205,8 +261,8 @@ class Verbatim:
         loaded = load_snapshot(snapshot)
         if loaded is None or loaded.generation > self.store.generation():
             return None
-        self.matcher = loaded.matcher
-        self._generation = self._seen = loaded.generation
+        self._served = _Index(loaded.matcher, loaded.generation)
+        self._seen = loaded.generation
         self._collect_changes()
         replayed = self.pending
         self._catch_up()
@@ -218,14 +274,14 @@ class Verbatim:
 
     def _save_snapshot(self, snapshot: Path) -> None:
         try:
-            save_snapshot(snapshot, self.matcher, self._generation)
+            save_snapshot(snapshot, self.matcher, self.generation)
         except OSError as exc:  # a read-only or full data directory: serve without one
             log.warning("index snapshot %s not saved: %s", snapshot, exc)
 
     @property
     def generation(self) -> int:
         """The store generation this process serves: every write up to it is matched."""
-        return self._generation
+        return self._served.generation
 
     @property
     def pending(self) -> int:
@@ -235,16 +291,35 @@ class Verbatim:
     def __len__(self) -> int:
         return len(self.matcher)
 
+    def _refreshed_here(self) -> bool:
+        """Whether this process's background refresher owns the index (see the class doc)."""
+        return self._refresher_pid == os.getpid()
+
+    def await_fresh(self) -> None:
+        """Before a query in a refreshed process: if the store has writes this process does not
+        match yet and they are few, wait (at most `FRESH_WAIT_SECONDS`) for the refresher to
+        apply them, so a write in another worker is matched by this one's next request."""
+        if not self._refreshed_here():
+            return
+        known = self.store.observed_generation()
+        if self.generation >= known:
+            return
+        self._nudged = True
+        deadline = time.monotonic() + FRESH_WAIT_SECONDS
+        while self.generation < known and time.monotonic() < deadline:
+            if self._backlog > FRESH_WAIT_BACKLOG:
+                return
+            time.sleep(URGENT_POLL_SECONDS)
+
     def sync(self, max_articles: int | None = None) -> bool:
         """Apply writes made by any process since we last looked; True when none is left.
 
-        One indexed read when nothing changed. Changed articles are re-indexed in steps of
-        `SYNC_STEP`, each under the engine lock, so a query never waits behind more than one step
-        of a large import; `max_articles` bounds the work of this call (a request passes a small
-        one and leaves the rest to the background refresher).
+        Only for a process without a background refresher (which does this itself, off the
+        request path): changed articles are re-indexed in place in steps of `SYNC_STEP`, each
+        under the engine lock; `max_articles` bounds the work of this call.
         """
-        if not self.ready:  # (the indexer applies what was written meanwhile before it is)
-            return False
+        if not self.ready or self._refreshed_here():
+            return not self._pending
         return self._catch_up(max_articles)
 
     def _catch_up(self, max_articles: int | None = None) -> bool:
@@ -259,7 +334,7 @@ class Verbatim:
             done += len(step)
         with self._pending_lock:
             if not self._pending:
-                self._generation = self._seen
+                self._served.generation = self._seen
             return not self._pending
 
     def _collect_changes(self) -> None:
@@ -274,19 +349,21 @@ class Verbatim:
             self._seen = current
 
     def _apply(self, article_ids: list[str]) -> None:
-        """Re-index these articles from the store. The read happens under the engine lock, so
-        writes are applied in the order they were read and the newest copy always wins."""
+        """Re-index these articles in place from the store (no refresher: see `sync`). The read
+        happens under the engine lock, so the newest copy always wins."""
         with self._lock:
             with self._pending_lock:
                 for article_id in article_ids:
                     self._pending.pop(article_id, None)
-            for article_id in article_ids:
-                article = self.store.get(article_id)
-                self.quotes.discard(article_id)
-                if article is None:
-                    self.matcher.remove(article_id)
-                else:
-                    self.matcher.add(article)
+            self._reindex(self._served.matcher, article_ids)
+
+    def _reindex(self, matcher: Matcher, article_ids: Iterable[str]) -> None:
+        for article_id in article_ids:
+            article = self.store.get(article_id)
+            if article is None:
+                matcher.remove(article_id)
+            else:
+                matcher.add(article)
 
     def start_refresher(self) -> None:
         """Keep this process's index fresh from a background thread (once per process).
@@ -299,16 +376,107 @@ class Verbatim:
         if self._refresher_pid == pid:
             return
         self._refresher_pid = pid
-        threading.Thread(target=self._refresh_forever, name="verbatim-refresh", daemon=True).start()
+        start_os_thread(self._refresh_forever, "verbatim-refresh")
 
     def _refresh_forever(self) -> None:
-        while True:
-            # Returns early when the store is told of a write (PostgreSQL NOTIFY); SQLite sleeps.
-            self.store.wait_for_change(self._seen, REFRESH_SECONDS)
+        spare = None
+        while spare is None:
             try:
-                self.sync()
+                spare = self._second_copy()
+            except Exception:  # a store hiccup: queries go on with the published copy
+                log.exception("copying the index for the refresher failed; retrying")
+                time.sleep(max(REFRESH_SECONDS, 0.5))
+        while True:
+            try:
+                self._wait_for_work()
+                spare = self._refresh_step(spare)
             except Exception:  # a store hiccup must not end freshness for good
                 log.exception("background index refresh failed; retrying")
+                time.sleep(max(REFRESH_SECONDS, 0.5))
+
+    def _second_copy(self) -> _Index:
+        """The refresher's private copy of the index: the snapshot opened again (its arrays are
+        mapped, shared with the published copy's pages) or, without one, built from the store;
+        either way brought to at least what the published copy matches."""
+        served = self._served
+        loaded = load_snapshot(self._snapshot) if self._snapshot is not None else None
+        if loaded is not None and loaded.generation <= self.store.generation():
+            matcher, since = loaded.matcher, loaded.generation
+        else:
+            since = self.store.generation()
+            matcher = Matcher(self.store.iter_all())
+        _, changed = self.store.changes_since(since)
+        self._reindex(matcher, changed)
+        matcher.settle()
+        return _Index(matcher, served.generation)
+
+    def _wait_for_work(self) -> None:
+        """Return once there is something to apply: a write through this process, articles
+        still pending, or a store generation not seen yet (checked every `REFRESH_SECONDS`)."""
+        next_look = 0.0
+        self._backlog = 0
+        while not self._urgent and not self._pending:
+            now = time.monotonic()
+            if now >= next_look or self._nudged:
+                self._nudged = False
+                if self.store.observed_generation() != self._seen:
+                    return
+                next_look = now + REFRESH_SECONDS
+            time.sleep(URGENT_POLL_SECONDS)
+
+    def _refresh_step(self, spare: _Index) -> _Index:
+        """Apply one step to `spare`, publish it, and return the copy it replaced (once no query
+        reads it any more) as the next spare."""
+        self._collect_changes()
+        urgent = []
+        while self._urgent:
+            urgent.append(self._urgent.pop(0))
+        step = list(dict.fromkeys([article_id for article_id, _ in urgent]))
+        self._backlog = len(self._pending) + len(self._urgent)
+        for article_id in list(self._pending)[:REFRESH_STEP]:
+            if article_id not in step:
+                step.append(article_id)
+        try:
+            self._reindex(spare.matcher, list(dict.fromkeys(self._behind + step)))
+            spare.matcher.settle()
+        except BaseException:
+            self._urgent[:0] = urgent  # (tried again in the next step)
+            raise
+        with self._pending_lock:
+            for article_id in step:
+                self._pending.pop(article_id, None)
+            caught_up = not self._pending
+            seen = self._seen
+        spare.generation = seen if caught_up else max(spare.generation, self.generation)
+        old, self._served = self._served, spare
+        for _, done in urgent:
+            done.append(True)
+        self._behind = step
+        while old.readers:  # queries that took the old copy just before the swap
+            time.sleep(URGENT_POLL_SECONDS)
+        return old
+
+    def _reading(self) -> tuple[_Index, object]:
+        """The published copy, registered as read until `readers.discard(token)`."""
+        token = object()
+        while True:
+            index = self._served
+            index.readers.add(token)
+            if self._served is index:
+                return index, token
+            index.readers.discard(token)
+
+    def _written(self, article_id: str) -> None:
+        """Make this process match a write it just stored: in place without a refresher, else
+        first in the refresher's next step, waiting up to `WRITE_VISIBLE_SECONDS` for it."""
+        if not self._refreshed_here():
+            self._apply([article_id])
+            return
+        done: list[bool] = []
+        self._urgent.append((article_id, done))
+        deadline = time.monotonic() + WRITE_VISIBLE_SECONDS
+        while not done and time.monotonic() < deadline:
+            time.sleep(URGENT_POLL_SECONDS)
 
     def get_article(self, article_id: str) -> tuple[Article, list[QuoteSpan]] | None:
         """One stored article and its quotes, or None."""
@@ -325,20 +493,20 @@ class Verbatim:
     def create_article(self, article: Article) -> list[QuoteSpan]:
         """Store a new article (ArticleExists if the id is taken) and match it from now on."""
         self.store.create(article)
-        self._apply([article.id])
+        self._written(article.id)
         return self.quotes.get(article)
 
     def upsert_article(self, article: Article) -> tuple[bool, list[QuoteSpan]]:
         """Create or replace; True when created. Matched from now on."""
         created = self.store.upsert(article)
-        self._apply([article.id])
+        self._written(article.id)
         return created, self.quotes.get(article)
 
     def delete_article(self, article_id: str) -> bool:
         """Delete; False when there was no such article. Never matched again."""
         deleted = self.store.delete(article_id)
         if deleted:
-            self._apply([article_id])
+            self._written(article_id)
         return deleted
 
     def extract(self, text: str, title: str | None = None) -> list[QuoteSpan]:
@@ -366,10 +534,14 @@ class Verbatim:
 
     def verify(self, quote: str, speaker: str | None = None, limit: int = 3) -> VerifyResult:
         """The closest verbatim source of `quote`, who said it, and how sure we are."""
-        with self._lock:
-            found = self.matcher.find(quote, limit)
-            # The indexed copies the offsets refer to, taken while no sync can replace them.
-            held = [(m, self.matcher.article(m.article_id)) for m in found]
+        index, token = self._reading()
+        try:
+            with self._lock if not self._refreshed_here() else contextlib.nullcontext():
+                found = index.matcher.find(quote, limit)
+                # The indexed copies the offsets refer to (this copy is not changed meanwhile).
+                held = [(m, index.matcher.article(m.article_id)) for m in found]
+        finally:
+            index.readers.discard(token)
         reports = [self._report(m, article) for m, article in held]
         best = reports[0] if reports else None
         claimed = None

@@ -45,6 +45,7 @@ BEARER_CHALLENGE = 'Bearer realm="verbatim"'
 MAX_SLUG_SUFFIX = 1000
 # Shown to operators (and used by the end-to-end tests) to see which gunicorn worker answered.
 WORKER_HEADER = "X-Verbatim-Worker"
+GENERATION_HEADER = "X-Verbatim-Generation"
 _WRITE_SECURITY = [{"bearerAuth": []}]
 
 
@@ -126,6 +127,17 @@ def declare_bearer_scheme(state) -> None:
 @blp.after_app_request
 def name_the_worker(response: Response) -> Response:
     response.headers[WORKER_HEADER] = str(os.getpid())
+    written = request.method in WRITE_METHODS and response.status_code < 300
+    if written and request.path.startswith("/v1/articles"):
+        # A store generation that includes this write: every worker whose /version shows it
+        # (or a later one) matches the write.
+        # Best effort: the write is stored either way, and a store that just went away must
+        # not turn its acknowledgement into a 500.
+        try:
+            generation = current_engine().store.observed_generation()
+        except Exception:
+            return response
+        response.headers[GENERATION_HEADER] = str(generation)
     return response
 
 

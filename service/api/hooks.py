@@ -1,9 +1,9 @@
 """Request hooks every resource shares: the JSON content-type rule and a fresh index.
 
-Freshness has one owner, here: before a request that reads the corpus, the engine applies
-writes any other process made since (`Verbatim.sync`, one indexed read when nothing changed), at
-most `REQUEST_SYNC_ARTICLES` of them; the process's background refresher, started here, applies
-the rest. Writes through this process apply themselves inside the engine.
+Freshness has one owner, the engine's background refresher, started here on a process's first
+request: it applies every process's writes off the request path (`Verbatim`), so a request does
+no index work; it only waits, briefly, for a few writes the refresher is about to apply
+(`Verbatim.await_fresh`). Writes through this process are matched before their answer is sent.
 """
 
 from __future__ import annotations
@@ -16,11 +16,7 @@ from flask import Flask, Response, current_app, request
 
 from service.api.context import current_engine
 from service.api.errors import STATUS_DETAILS, problem_response
-from service.engine import SYNC_STEP
 
-# Re-indexing a request may do before it is answered: one step, so a bulk import into a running
-# server costs a request milliseconds, never the import.
-REQUEST_SYNC_ARTICLES = SYNC_STEP
 JSON_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # Seconds a client should wait before retrying while the index is being built.
 INDEXING_RETRY_AFTER = 2
@@ -144,7 +140,7 @@ def refresh_index() -> Response | None:
         response.headers["Retry-After"] = str(INDEXING_RETRY_AFTER)
         return response
     engine.start_refresher()
-    engine.sync(max_articles=REQUEST_SYNC_ARTICLES)
+    engine.await_fresh()
     return None
 
 

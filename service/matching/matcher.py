@@ -106,6 +106,11 @@ class Matcher:
         if self._tokens.wants_compaction():
             self._index.rekey_pairs(self._tokens.compact())
 
+    def settle(self) -> None:
+        """Finish the lazy work writes leave for the next query, so that once this index is
+        handed to readers (`Verbatim`'s published state) queries only read it."""
+        self._index.settle()
+
     def vocabulary_size(self) -> int:
         """Words known to the index (for benchmarks and tests)."""
         return len(self._tokens.vocabulary.words)

@@ -87,6 +87,14 @@ class WordPostings:
                 found = np.concatenate((found, docs[lo:hi]))
         return found
 
+    def settle(self) -> None:
+        """Do now what the next lookup would do lazily (merge, or sort the pending postings),
+        so an index about to be published is only read by queries, never changed."""
+        if self._pending_n > MERGE_MIN:
+            self._merge()
+        elif self._pending_n:
+            self._recent_sorted()
+
     def flush(self) -> None:
         """Fold pending postings into the merged arrays (after a bulk load)."""
         if self._pending_n:

@@ -125,6 +125,14 @@ class ShingleIndex:
             ]
         return found
 
+    def settle(self) -> None:
+        """Do now what the next lookup would do lazily (merge, or sort the pending postings),
+        so an index about to be published is only read by queries, never changed."""
+        if self._pending_n > MERGE_MIN:
+            self._merge()
+        elif self._pending_n:
+            self._recent_segment()
+
     def flush(self) -> None:
         """Fold pending postings into the main segment (after a bulk load), and hand the
         sorts' temporaries back to the system (glibc keeps freed heap otherwise, and gunicorn

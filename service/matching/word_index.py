@@ -117,6 +117,11 @@ class WordIndex:
         self._postings.flush()
         self._pairs.flush()
 
+    def settle(self) -> None:
+        """Leave nothing for a lookup to merge or sort (see `WordPostings.settle`)."""
+        self._postings.settle()
+        self._pairs.settle()
+
     def rekey_pairs(self, word_remap: np.ndarray) -> None:
         """Follow a vocabulary compaction (`ShingleIndex.rekey`)."""
         self._pairs.rekey(word_remap)
