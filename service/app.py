@@ -21,7 +21,7 @@ from service.api.hooks import register_request_hooks
 from service.api.observability import init_observability
 from service.config import load_config
 from service.corpus.importer import import_paths
-from service.corpus.store import StoreUnavailable, open_store
+from service.corpus.store import StoreFull, StoreUnavailable, open_store
 from service.engine import Verbatim
 from service.index_snapshot import snapshot_path
 
@@ -81,6 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_request_hooks(app)
     app.register_error_handler(StoreUnavailable, store_unavailable)
+    app.register_error_handler(StoreFull, store_full)
     enable_cors(app)
     if app.config["VERBATIM_PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, **app.config["VERBATIM_PROXY_FIX"])
@@ -134,3 +135,16 @@ def store_unavailable(error: StoreUnavailable) -> Response:
     )
     response.headers["Retry-After"] = str(STORE_RETRY_AFTER)
     return response
+
+
+STORE_FULL_DETAIL = (
+    "The store is full: this write was not stored, and nothing stored before it was lost. "
+    "Reads still work; retry the write once the operator has freed disk space."
+)
+
+
+def store_full(error: StoreFull) -> Response:
+    """The disk under the store is full: a 507 naming it, not a bare 500. The write was rolled
+    back whole, so the client knows it must retry and that nothing else changed."""
+    log.error("write refused: %s", error)
+    return problem_response(507, "Insufficient Storage", STORE_FULL_DETAIL)

@@ -11,7 +11,8 @@ Moving from SQLite to PostgreSQL: `verbatim export -o corpus.jsonl`, then
 Stored-but-changed articles (an id made from a file name, a title slug taken in the same run
 and suffixed) are printed as `notice` lines; they do not change the exit status.
 Exit status: 0 on success, 1 if any file or record was skipped, 2 on a usage error, 3 if the
-store cannot be reached.
+store cannot be reached or opened (the message names the file and why), 4 if its disk filled up
+during an import (every batch committed before that is kept; re-run once there is space).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from service.corpus.importer import import_paths
 from service.corpus.store import (
     DEFAULT_BATCH_SIZE,
     Store,
+    StoreFull,
+    StoreOpenError,
     StoreUnavailable,
     article_fields,
     open_store,
@@ -149,9 +152,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--batch-size must be at least 1")
     try:
         return args.handler(args)
-    except StoreUnavailable as exc:
+    except (StoreUnavailable, StoreOpenError) as exc:
         print(f"verbatim: {exc}", file=sys.stderr)
         return 3
+    except StoreFull as exc:
+        print(
+            f"verbatim: {exc} Every batch committed before it is kept: free some space and run "
+            "the same import again (articles already stored are skipped).",
+            file=sys.stderr,
+        )
+        return 4
 
 
 if __name__ == "__main__":

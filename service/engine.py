@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from service.attribution import extract_quotes
@@ -167,6 +167,8 @@ class Verbatim:
         self._behind: list[str] = []  # ids the published copy has and the spare one lacks
         self._nudged = False  # a query asks the refresher to look at the store now
         self._backlog = 0  # articles the refresher is applying or has pending (0 when idle)
+        self._stopping = threading.Event()  # `stop()`: the background thread is to end
+        self._background_done = threading.Event()  # ... and has ended
         self.quotes = QuoteCache()
         self._snapshot = snapshot
         self.ready = not background
@@ -212,10 +214,27 @@ class Verbatim:
         if self.ready or self._refresher_pid == pid:
             return
         self._refresher_pid = pid
-        start_os_thread(self._index_then_refresh, "verbatim-index")
+        start_os_thread(lambda: self._in_background(self._index_then_refresh), "verbatim-index")
+
+    def _in_background(self, work: Callable[[], None]) -> None:
+        self._background_done.clear()
+        try:
+            work()
+        finally:
+            self._background_done.set()
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        """End this process's background indexing and refresh thread, waiting up to `timeout`
+        seconds for it; True once it has ended (or none ran). For a process about to take the
+        store away under the engine (tests, a shutdown), so the thread never reports the store
+        it polls as broken. The engine still answers queries from the index it has."""
+        self._stopping.set()
+        if self._refresher_pid != os.getpid():
+            return True
+        return self._background_done.wait(timeout)
 
     def _index_then_refresh(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 if self._snapshot is None:
                     self._index(None)
@@ -228,7 +247,9 @@ class Verbatim:
             except Exception as exc:  # e.g. the store is unreachable: say so in /readyz, retry
                 log.exception("building the index failed; retrying in %s s", REFRESH_SECONDS)
                 self.index_error = f"{type(exc).__name__}: {exc}"
-                time.sleep(max(REFRESH_SECONDS, 0.5))
+                self._stopping.wait(max(REFRESH_SECONDS, 0.5))
+        if self._stopping.is_set():
+            return
         self.index_error = None
         self.ready = True
         log.info(
@@ -292,8 +313,9 @@ class Verbatim:
         return len(self.matcher)
 
     def _refreshed_here(self) -> bool:
-        """Whether this process's background refresher owns the index (see the class doc)."""
-        return self._refresher_pid == os.getpid()
+        """Whether this process's background refresher owns the index (see the class doc); once
+        stopped, writes and queries go back to working in place, as without one."""
+        return self._refresher_pid == os.getpid() and not self._stopping.is_set()
 
     def await_fresh(self) -> None:
         """Before a query in a refreshed process: if the store has writes this process does not
@@ -376,23 +398,23 @@ class Verbatim:
         if self._refresher_pid == pid:
             return
         self._refresher_pid = pid
-        start_os_thread(self._refresh_forever, "verbatim-refresh")
+        start_os_thread(lambda: self._in_background(self._refresh_forever), "verbatim-refresh")
 
     def _refresh_forever(self) -> None:
         spare = None
-        while spare is None:
+        while spare is None and not self._stopping.is_set():
             try:
                 spare = self._second_copy()
             except Exception:  # a store hiccup: queries go on with the published copy
                 log.exception("copying the index for the refresher failed; retrying")
-                time.sleep(max(REFRESH_SECONDS, 0.5))
-        while True:
+                self._stopping.wait(max(REFRESH_SECONDS, 0.5))
+        while not self._stopping.is_set():
             try:
-                self._wait_for_work()
-                spare = self._refresh_step(spare)
+                if self._wait_for_work():
+                    spare = self._refresh_step(spare)
             except Exception:  # a store hiccup must not end freshness for good
                 log.exception("background index refresh failed; retrying")
-                time.sleep(max(REFRESH_SECONDS, 0.5))
+                self._stopping.wait(max(REFRESH_SECONDS, 0.5))
 
     def _second_copy(self) -> _Index:
         """The refresher's private copy of the index: the snapshot opened again (its arrays are
@@ -410,19 +432,23 @@ class Verbatim:
         matcher.settle()
         return _Index(matcher, served.generation)
 
-    def _wait_for_work(self) -> None:
-        """Return once there is something to apply: a write through this process, articles
-        still pending, or a store generation not seen yet (checked every `REFRESH_SECONDS`)."""
+    def _wait_for_work(self) -> bool:
+        """Return True once there is something to apply: a write through this process, articles
+        still pending, or a store generation not seen yet (checked every `REFRESH_SECONDS`);
+        False when `stop()` was called."""
         next_look = 0.0
         self._backlog = 0
         while not self._urgent and not self._pending:
+            if self._stopping.is_set():
+                return False
             now = time.monotonic()
             if now >= next_look or self._nudged:
                 self._nudged = False
                 if self.store.observed_generation() != self._seen:
-                    return
+                    return True
                 next_look = now + REFRESH_SECONDS
             time.sleep(URGENT_POLL_SECONDS)
+        return True
 
     def _refresh_step(self, spare: _Index) -> _Index:
         """Apply one step to `spare`, publish it, and return the copy it replaced (once no query

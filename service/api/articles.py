@@ -190,7 +190,7 @@ class ArticleCollection(MethodView):
         example=examples.ARTICLE_RESPONSE,
         headers={"Location": {"description": "The article's URL", "schema": {"type": "string"}}},
     )
-    @problems(blp, 400, 401, 403, 409, 413, 415, 503)
+    @problems(blp, 400, 401, 403, 409, 413, 415, 503, 507)
     @blp.doc(security=_WRITE_SECURITY, operationId="createArticle")
     def post(self, data: dict) -> tuple[StoredArticle, dict]:
         """Add an article; without `id`, one is made from the title. Answers with its quotes."""
@@ -228,7 +228,7 @@ class ArticleItem(MethodView):
     @blp.alt_response(
         201, schema=ArticleSchema, description="Created", example=examples.ARTICLE_RESPONSE
     )
-    @problems(blp, 400, 401, 403, 413, 415, 503)
+    @problems(blp, 400, 401, 403, 413, 415, 503, 507)
     @blp.doc(security=_WRITE_SECURITY, operationId="replaceArticle")
     def put(self, data: dict, article_id: str) -> tuple[StoredArticle, int]:
         """Create or replace the article with this id. Answers with its quotes."""
@@ -244,7 +244,7 @@ class ArticleItem(MethodView):
         return _stored(article, quotes), 201 if created else 200
 
     @blp.response(204, description="Deleted")
-    @problems(blp, 401, 403, 404, 503)
+    @problems(blp, 401, 403, 404, 503, 507)
     @blp.doc(security=_WRITE_SECURITY, operationId="deleteArticle")
     def delete(self, article_id: str) -> None:
         """Delete an article; it stops matching on every worker's next request."""

@@ -249,6 +249,13 @@ PROBLEMS: dict[int, dict[str, Any]] = {
         "Retry in a few seconds.",
         "/v1/verify",
     ),
+    507: _problem(
+        507,
+        "Insufficient Storage",
+        "The store is full: this write was not stored, and nothing stored before it was lost. "
+        "Reads still work; retry the write once the operator has freed disk space.",
+        "/v1/articles",
+    ),
 }
 
 

@@ -43,9 +43,12 @@ from service.corpus.store import (
     DEFAULT_BATCH_SIZE,
     ArticleExists,
     BulkResult,
+    StoreFull,
+    StoreOpenError,
     StoreStatus,
     StoreUnavailable,
     article_digest,
+    full_message,
 )
 from service.models import Article
 
@@ -209,6 +212,9 @@ class PostgresArticleStore:
             pool = self._get_pool()
             with pool.connection(timeout=DOWN_TIMEOUT if self._down else POOL_TIMEOUT) as conn:
                 result = work(conn)
+        except psycopg.errors.DiskFull as exc:
+            # (Rolled back whole by the server: the database is up and what it held is intact.)
+            raise StoreFull(full_message(self.location)) from exc
         except (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout) as exc:
             if isinstance(exc, psycopg.errors.QueryCanceled | psycopg.errors.LockNotAvailable):
                 raise  # a timeout of ours, not an outage: a 500 with a traceback, not a 503
@@ -231,6 +237,10 @@ class PostgresArticleStore:
             with psycopg.connect(self._conninfo, autocommit=True) as conn:
                 self._configure(conn)
                 self._migrate_on(conn, migrations)
+        except psycopg.errors.DiskFull as exc:
+            raise StoreOpenError(
+                f"the store {self.location} cannot be opened: its disk is full ({exc})"
+            ) from exc
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise StoreUnavailable(f"PostgreSQL at {self.location} is unavailable: {exc}") from exc
 

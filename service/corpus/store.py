@@ -23,9 +23,11 @@ imports Flask.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import pwd
 import sqlite3
 import threading
 import time
@@ -66,6 +68,22 @@ class StoreUnavailable(Exception):
     """The store cannot be reached right now (database down, restarting, network): retry later.
 
     Raised instead of the driver's own errors so the HTTP layer can answer 503, not 500.
+    """
+
+
+class StoreFull(Exception):
+    """A write was refused because the store's disk (or the database's tablespace) is full.
+
+    The write's transaction was rolled back whole, so nothing already stored is lost and the
+    store stays readable; raised instead of the driver's error so the API can answer 507.
+    """
+
+
+class StoreOpenError(RuntimeError):
+    """The store cannot be opened at start-up (corrupt file, no permission, read-only, full).
+
+    A RuntimeError, so gunicorn reports it as its one `Error: <message>` line and exits 1, without
+    a traceback; the message names the file and the cause.
     """
 
 
@@ -164,8 +182,15 @@ class ArticleStore:
         self, path: str | os.PathLike, migrations: Sequence[Migration] = MIGRATIONS
     ) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        try:
+            self._open(migrations)
+        except (sqlite3.Error, OSError, StoreFull) as exc:
+            self.close()
+            raise StoreOpenError(open_failure(self.path, exc)) from exc
+
+    def _open(self, migrations: Sequence[Migration]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = self._connection()
         # Switching to WAL needs a moment of exclusive access; several workers starting at once
         # may collide, so retry briefly (busy_timeout does not cover this pragma on every build).
@@ -173,13 +198,15 @@ class ArticleStore:
             try:
                 mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
                 break
-            except sqlite3.OperationalError:
-                if attempt == 49:
+            except sqlite3.OperationalError as exc:
+                busy = exc.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+                if attempt == 49 or not busy:
                     raise
                 time.sleep(0.05)
         if str(mode).lower() != "wal":
-            raise RuntimeError(f"SQLite refused WAL mode for {self.path} (got {mode!r})")
+            raise StoreOpenError(f"SQLite refused WAL mode for {self.path} (got {mode!r})")
         self._migrate(migrations)
+        self.generation()  # reads the meta table: a damaged file fails here, not on a request
 
     def _migrate(self, migrations: Sequence[Migration]) -> None:
         """Apply the migrations this file lacks, under the write lock (see migrations.py)."""
@@ -219,7 +246,7 @@ class ArticleStore:
         return conn
 
     def _write(self) -> _WriteTransaction:
-        return _WriteTransaction(self._connection())
+        return _WriteTransaction(self._connection(), self.path)
 
     def close(self) -> None:
         """Close this thread's connection (others close when their thread or process ends)."""
@@ -379,10 +406,14 @@ class ArticleStore:
 
 
 class _WriteTransaction:
-    """One `BEGIN IMMEDIATE` transaction; bumps the generation once if anything changed."""
+    """One `BEGIN IMMEDIATE` transaction; bumps the generation once if anything changed.
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    A write the disk has no room for (SQLITE_FULL) is rolled back whole and raised as StoreFull.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
+        self.path = path
         self._changed: list[str] = []
 
     def __enter__(self) -> _WriteTransaction:
@@ -391,7 +422,9 @@ class _WriteTransaction:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
+            if _is_full(exc):
+                raise StoreFull(full_message(self.path)) from exc
             return
         try:
             if self._changed:
@@ -405,10 +438,16 @@ class _WriteTransaction:
                     [(article_id, generation) for article_id in dict.fromkeys(self._changed)],
                 )
             self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+        except BaseException as error:
+            self._rollback()
+            if _is_full(error):
+                raise StoreFull(full_message(self.path)) from error
             raise
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled the transaction back itself (it does on SQLITE_FULL).
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     def exists(self, article_id: str) -> bool:
         row = self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -451,3 +490,85 @@ class _WriteTransaction:
 
 def _values(article: Article) -> tuple[str | None, ...]:
     return tuple(getattr(article, column) for column in _ARTICLE_COLUMNS)
+
+
+def _is_full(error: BaseException | None) -> bool:
+    return isinstance(error, sqlite3.Error) and (
+        getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    )
+
+
+def full_message(location: object) -> str:
+    return (
+        f"The store at {location} is full (no space left on its disk): the write was not "
+        "stored, and nothing stored before it was lost."
+    )
+
+
+def open_failure(path: Path, error: BaseException) -> str:
+    """Why the SQLite store at `path` cannot be opened, naming the file and what to do: one line
+    for the start-up log (the driver's own message rarely says which file, or why)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+        return (
+            f"the store {path} is corrupt or not an SQLite database ({reason}): restore it "
+            "from a backup, or move it away to start with an empty store"
+        )
+    folder = _existing_parent(path)
+    try:
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only = False
+    if read_only:
+        return (
+            f"the store {path} is on a read-only filesystem ({folder} is on a read-only "
+            "mount): the store writes beside the file (its -wal and -shm journals), so its "
+            "folder must be writable"
+        )
+    if (
+        isinstance(error, StoreFull)
+        or code == sqlite3.SQLITE_FULL
+        or (isinstance(error, OSError) and error.errno == errno.ENOSPC)
+    ):
+        return f"the store {path} cannot be opened: its disk is full; free some space"
+    user = _user_name()
+    for target, access, needs in (
+        (folder, os.W_OK | os.X_OK, "write access to its folder (for the -wal and -shm files)"),
+        (path, os.R_OK | os.W_OK, "read and write access to the file"),
+        (Path(f"{path}-wal"), os.R_OK | os.W_OK, "read and write access to its -wal file"),
+        (Path(f"{path}-shm"), os.R_OK | os.W_OK, "read and write access to its -shm file"),
+    ):
+        if _exists(target) and not os.access(target, access):
+            return (
+                f"the store {path} cannot be opened: permission denied on {target} for user "
+                f"{user}; the store needs {needs}"
+            )
+    if code == sqlite3.SQLITE_READONLY:
+        return f"the store {path} is read-only ({reason}): it must be writable"
+    return f"the store {path} cannot be opened: {reason}"
+
+
+def _exists(path: Path) -> bool:
+    """Whether `path` exists; a folder we may not search counts (it is the one to name)."""
+    try:
+        os.stat(path)
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _existing_parent(path: Path) -> Path:
+    for parent in path.parents:
+        if _exists(parent):
+            return parent
+    return Path("/")
+
+
+def _user_name() -> str:
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
