@@ -139,9 +139,15 @@ def post_worker_init(worker) -> None:
 
 
 def child_exit(server, worker) -> None:
-    """Let the metrics of a dead worker stop counting towards live-only gauges."""
+    """Count a worker the master aborted for its timeout (in /metrics; the master's own sample
+    file outlives the worker), and let a dead worker's metrics stop counting towards live-only
+    gauges."""
     from prometheus_client import multiprocess
 
+    if worker.aborted:  # set only by the master's timeout check (SIGABRT, then SIGKILL)
+        from service.api.observability import WORKER_TIMEOUTS
+
+        WORKER_TIMEOUTS.inc()
     multiprocess.mark_process_dead(worker.pid)
 
 

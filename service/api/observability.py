@@ -54,6 +54,12 @@ VERDICTS = Counter(
     "Verify results by verdict (each item of a batch counts once).",
     ["verdict"],
 )
+# Counted by the gunicorn master (gunicorn.conf.py `child_exit`) when it reaps a worker it had
+# aborted for running past GUNICORN_TIMEOUT: the request that worker held got no answer.
+WORKER_TIMEOUTS = Counter(
+    "verbatim_worker_timeouts",
+    "Workers gunicorn aborted for running past GUNICORN_TIMEOUT (their request was cut off).",
+)
 # Gauges: every process reports the same facts, so the freshest write wins across workers.
 CORPUS_ARTICLES = Gauge(
     "verbatim_corpus_articles",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import re
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from service.api.context import engine_of
 from service.api.observability import JsonFormatter, request_id_from
+from service.config import BUNDLED_CORPUS
 from tests.server import start_server
 
 SEED_QUOTE = "They're willing to put people on the ground"
@@ -235,6 +238,71 @@ def test_gunicorn_metrics_add_up_every_worker_and_logs_are_json() -> None:
     assert traced[0]["route"] == "/v1/verify"
     assert traced[0]["status"] == 200
     assert SEED_QUOTE not in server.log()
+
+
+def slow_draft() -> str:
+    """The largest draft /v1/check accepts in its number of quotes: 100 quotations of about
+    1,900 characters each, taken from the bundled corpus, each with a speaker to compare."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(BUNDLED_CORPUS.rglob("*.txt"))]
+    rng = random.Random(17)
+    paragraphs = []
+    for _ in range(100):
+        text = rng.choice([t for t in texts if len(t) > 4000])
+        start = rng.randrange(len(text) - 2000)
+        quote = " ".join(text[start : start + 1900].split())
+        quote = re.sub('["\u201c\u201d]', "", quote)
+        paragraphs.append(f"\u201c{quote},\u201d Minister Alex Smith said on Tuesday.")
+    return "\n\n".join(paragraphs)
+
+
+@pytest.mark.e2e
+def test_worker_timeouts_are_counted_in_metrics() -> None:
+    """With a one-second worker timeout, a legitimate but heavy request (a draft of 100 long
+    quotations to check, a few seconds of work) gets its worker aborted; the master counts each
+    such abort, and /metrics says how many there were."""
+    draft = slow_draft()
+    server = start_server(
+        {"GUNICORN_TIMEOUT": "1", "VERBATIM_INDEX_WAIT": "0"}, workers=1, timeout=90
+    )
+    cut_off = 0
+    try:
+        # Whether the master's once-a-second check falls inside a given request varies; a few
+        # tries give several aborts (each answered 200 is a request that finished in time).
+        for _ in range(10):
+            wait_ready(server.url)
+            try:
+                answer = requests.post(f"{server.url}/v1/check", json={"text": draft}, timeout=60)
+                assert answer.status_code in (200, 500), answer.text
+                cut_off += answer.status_code == 500
+            except requests.ConnectionError:
+                cut_off += 1
+            if cut_off >= 2:
+                break
+        wait_ready(server.url)
+        deadline = time.monotonic() + 10
+        while True:  # (the master counts once it has reaped the worker)
+            metrics = samples(requests.get(f"{server.url}/metrics", timeout=10).text)
+            counted = value(metrics, "verbatim_worker_timeouts_total")
+            if counted >= cut_off or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    finally:
+        server.stop()
+    assert cut_off >= 1
+    assert counted == cut_off
+    assert server.log().count("WORKER TIMEOUT") == cut_off
+
+
+def wait_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{url} not ready in {timeout} s")
 
 
 def test_unhandled_error_is_a_problem_logged_with_its_request_id(
