@@ -20,8 +20,9 @@ from service.matching.align import (
     END_BONUS,
     AlignedBatch,
 )
-from service.matching.lexicon import is_function_word
-from service.matching.normalise import word_set
+from service.matching.lexicon import is_function_word, is_number
+from service.matching.memory import release_free_heap
+from service.matching.normalise import normalise_word, word_set
 from service.matching.occurrences import first_copy
 from service.matching.packed import ArticleMap
 from service.matching.passages import (
@@ -45,7 +46,7 @@ from service.matching.scoring import (
     source_confidence,
 )
 from service.matching.shingles import pair_keys
-from service.matching.similarity import FUZZY_MIN_RATIO, window_bounds
+from service.matching.similarity import FUZZY_MIN_RATIO, fuzzy_equal, window_bounds
 from service.matching.token_store import DocTokens, TokenStore
 from service.matching.word_index import WordIndex
 from service.models import Article, SpanMatch
@@ -105,6 +106,7 @@ class Matcher:
         vocabulary (the word-pair keys hold word ids, so they are renumbered with it)."""
         if self._tokens.wants_compaction():
             self._index.rekey_pairs(self._tokens.compact())
+            forget_dropped_words()
 
     def settle(self) -> None:
         """Finish the lazy work writes leave for the next query, so that once this index is
@@ -445,3 +447,17 @@ class Matcher:
             elif (alignment := batch.alignment(i)) is not None:
                 found.append(AlignedPassage(article, doc, lo, hi, best, alignment))
         return found
+
+
+def forget_dropped_words() -> None:
+    """After a vocabulary compaction, empty the per-word caches and hand freed heap back.
+
+    The caches are keyed by word and bounded only by their size: under a stream of edits they
+    fill up with the words compaction just dropped, and memory a worker has freed stays in its
+    heap unless it is given back, so without this a worker's memory follows the writes it has
+    seen, not what it indexes. They refill from what queries and indexing still ask for.
+    """
+    normalise_word.cache_clear()
+    is_number.cache_clear()
+    fuzzy_equal.cache_clear()
+    release_free_heap()
