@@ -21,6 +21,16 @@ MAX_ID_LENGTH = 100
 # Ids are slugs (lowercase ASCII words joined by single hyphens), the form the corpus loader
 # generates: safe in URLs and file names, no dots or slashes, so no path traversal.
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Rules the service checks in Python, published as JSON Schema `pattern`s meaning exactly the
+# same (a pattern is searched, in ECMA-262 and Python alike; `(?![\s\S])` is the end of the
+# string, where `$` would also match before a final newline).
+ID_SCHEMA_PATTERN = r"^(?:[a-z0-9]+-)*[a-z0-9]+(?![\s\S])"
+# Not blank: something other than whitespace (`str.strip` and `\s` agree on what that is).
+NOT_BLANK_PATTERN = r"\S"
+# http(s) and then anything printable: the link an outlet gives, stored and shown as sent. Not
+# marshmallow's Url, whose host and TLD rules no JSON Schema can state.
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\x00-\x1f\x7f]+(?![\s\S])"
+_URL_RE = re.compile(URL_PATTERN)
 ID_DESCRIPTION = (
     "Stable slug: lowercase letters, digits and single hyphens, "
     f"at most {MAX_ID_LENGTH} characters (e.g. 'trump-rules-out-troops')"
@@ -36,6 +46,11 @@ def is_valid_article_id(value: str) -> bool:
 def _validate_id(value: str) -> None:
     if not is_valid_article_id(value):
         raise ValidationError(f"Not a valid article id. {ID_DESCRIPTION}.")
+
+
+def _validate_url(value: str) -> None:
+    if _URL_RE.search(value) is None:
+        raise ValidationError("Not a valid URL.")
 
 
 def _validate_text(value: str) -> None:
@@ -63,22 +78,37 @@ class ArticleInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    id = Utf8String(validate=_validate_id, metadata={"description": ID_DESCRIPTION})
+    id = Utf8String(
+        validate=_validate_id,
+        metadata={
+            "description": ID_DESCRIPTION,
+            "pattern": ID_SCHEMA_PATTERN,
+            "maxLength": MAX_ID_LENGTH,
+        },
+    )
     title = Utf8String(
         required=True,
         validate=validate.Length(min=1, max=500),
-        metadata={"description": "Headline; required, 1-500 characters"},
+        metadata={
+            "description": "Headline; required, 1-500 characters, not blank",
+            "pattern": NOT_BLANK_PATTERN,
+        },
     )
     text = Utf8String(
         required=True,
         validate=_validate_text,
         metadata={
-            "description": f"Body, stored exactly as sent (offsets index it); at most "
-            f"{MAX_TEXT_BYTES} bytes of UTF-8"
+            "description": f"Body, stored exactly as sent (offsets index it); not blank, at "
+            f"most {MAX_TEXT_BYTES} bytes of UTF-8",
+            "pattern": NOT_BLANK_PATTERN,
         },
     )
     source = Utf8String(allow_none=True, validate=validate.Length(max=300))
-    url = fields.Url(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=2000))
+    url = Utf8String(
+        allow_none=True,
+        validate=[validate.Length(max=2000), _validate_url],
+        metadata={"description": "Where it was published: an http(s) URL", "pattern": URL_PATTERN},
+    )
     published = Utf8String(
         allow_none=True,
         metadata={

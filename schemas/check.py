@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from schemas.articles import Utf8String
+from schemas.articles import NOT_BLANK_PATTERN, Utf8String
 from schemas.verify import VerifyResponseSchema
 
 MAX_DRAFT_CHARS = 200_000
@@ -20,7 +20,10 @@ class CheckRequestSchema(Schema):
     text = Utf8String(
         required=True,
         validate=[validate.Length(min=1, max=MAX_DRAFT_CHARS), _not_blank],
-        metadata={"description": "The draft: 1-200,000 characters of narration and quotes"},
+        metadata={
+            "description": "The draft: 1-200,000 characters of narration and quotes, not blank",
+            "pattern": NOT_BLANK_PATTERN,
+        },
     )
     limit = fields.Integer(
         strict=True,

@@ -1,8 +1,8 @@
 """POST /v1/verify and /v1/verify/batch."""
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
 
-from schemas.articles import ArticleRefSchema, Utf8String
+from schemas.articles import NOT_BLANK_PATTERN, ArticleRefSchema, Utf8String
 from schemas.quotes import QUOTE_KINDS, SpeakerSchema
 
 MAX_QUOTE_CHARS = 2000
@@ -10,17 +10,26 @@ MAX_BATCH_ITEMS = 100
 VERDICTS = ("verbatim", "close", "altered", "not_found")
 
 
+def _not_blank(value: str) -> None:
+    if value and not value.strip():  # "" is already too short
+        raise ValidationError("Quote must not be blank.")
+
+
 class VerifyRequestSchema(Schema):
     quote = Utf8String(
         required=True,
-        validate=validate.Length(min=1, max=MAX_QUOTE_CHARS),
-        metadata={"description": "The candidate quote, 1-2,000 characters after trimming"},
+        validate=[validate.Length(min=1, max=MAX_QUOTE_CHARS), _not_blank],
+        metadata={
+            "description": "The candidate quote, 1-2,000 characters, not blank; whitespace "
+            "around it is ignored",
+            "pattern": NOT_BLANK_PATTERN,
+        },
     )
     speaker = Utf8String(
         load_default=None,
         allow_none=True,
         validate=validate.Length(max=200),
-        metadata={"description": "Who the quote is claimed to be from"},
+        metadata={"description": "Who the quote is claimed to be from (blank: nobody)"},
     )
     limit = fields.Integer(
         strict=True,  # 2.5 or "3" is a client bug to report, not a value to coerce
@@ -30,14 +39,17 @@ class VerifyRequestSchema(Schema):
     )
 
     @pre_load
-    def trim(self, data: object, **_: object) -> object:
-        """Trim before validating so "   " is rejected as empty, not accepted as a quote."""
+    def require_object(self, data: object, **_: object) -> object:
         if not isinstance(data, dict):
             raise ValidationError("Expected a JSON object.")
-        data = dict(data)
-        for key in ("quote", "speaker"):
-            if isinstance(data.get(key), str):
-                data[key] = data[key].strip() or (None if key == "speaker" else "")
+        return data
+
+    @post_load
+    def trim(self, data: dict, **_: object) -> dict:
+        """Trim after validating, so the limits are those of the string as sent (as published)."""
+        data["quote"] = data["quote"].strip()
+        if data.get("speaker") is not None:
+            data["speaker"] = data["speaker"].strip() or None
         return data
 
 

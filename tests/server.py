@@ -87,7 +87,9 @@ def start_server(
         try:
             if requests.get(f"{server.url}/readyz", timeout=2).status_code == 200:
                 return server
-        except requests.ConnectionError:
+        # A worker still opening the index accepts the connection only once it is done; on a
+        # busy machine that can take longer than one poll: not ready yet, keep polling.
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.2)
     server.stop()

@@ -17,6 +17,9 @@ from flask_smorest import Blueprint, abort
 from marshmallow import RAISE
 
 from schemas.articles import (
+    ID_DESCRIPTION,
+    ID_SCHEMA_PATTERN,
+    MAX_ID_LENGTH,
     ArticleInSchema,
     ArticleListArgsSchema,
     ArticlePageSchema,
@@ -47,6 +50,15 @@ MAX_SLUG_SUFFIX = 1000
 WORKER_HEADER = "X-Verbatim-Worker"
 GENERATION_HEADER = "X-Verbatim-Generation"
 _WRITE_SECURITY = [{"bearerAuth": []}]
+# The id in the URL, with the rule a stored id follows (a URL breaking it names no article:
+# 404 for reads and deletes, 422 for a PUT that would create one).
+_ID_PARAMETER = {
+    "in": "path",
+    "name": "article_id",
+    "required": True,
+    "description": ID_DESCRIPTION,
+    "schema": {"type": "string", "pattern": ID_SCHEMA_PATTERN, "maxLength": MAX_ID_LENGTH},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +223,7 @@ class ArticleCollection(MethodView):
         return stored, {"Location": location}
 
 
-@blp.route("/<article_id>")
+@blp.route("/<article_id>", parameters=[_ID_PARAMETER])
 class ArticleItem(MethodView):
     @blp.response(200, ArticleSchema, example=examples.ARTICLE_RESPONSE)
     @problems(blp, 404, 503)

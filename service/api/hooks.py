@@ -25,11 +25,15 @@ FRESH_PREFIXES = ("/v1/", "/metrics")
 
 
 def require_json_body() -> Response | None:
-    """A body-carrying /v1/ request must say it is JSON: 415 otherwise, before any parsing."""
+    """A body-carrying /v1/ request must say it is JSON: 415 otherwise, before any parsing.
+
+    Only for a route that takes the method: a URL that does not exist, or does not accept the
+    method, answers 404 or 405 (with `Allow`) whatever the body, as the contract says."""
     if (
         request.path.startswith("/v1/")
         and request.method in JSON_BODY_METHODS
         and request.mimetype != "application/json"
+        and request.routing_exception is None
     ):
         return problem_response(
             415,
