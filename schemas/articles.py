@@ -31,6 +31,7 @@ NOT_BLANK_PATTERN = r"\S"
 # marshmallow's Url, whose host and TLD rules no JSON Schema can state.
 URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\x00-\x1f\x7f]+(?![\s\S])"
 _URL_RE = re.compile(URL_PATTERN)
+URL_RULE = "Must start with http:// or https:// and hold no spaces or control characters."
 ID_DESCRIPTION = (
     "Stable slug: lowercase letters, digits and single hyphens, "
     f"at most {MAX_ID_LENGTH} characters (e.g. 'trump-rules-out-troops')"
@@ -50,7 +51,7 @@ def _validate_id(value: str) -> None:
 
 def _validate_url(value: str) -> None:
     if _URL_RE.search(value) is None:
-        raise ValidationError("Not a valid URL.")
+        raise ValidationError(URL_RULE)
 
 
 def _validate_text(value: str) -> None:
@@ -112,10 +113,13 @@ class ArticleInSchema(Schema):
     published = Utf8String(
         allow_none=True,
         metadata={
+            # What to send: the stored form. The reader is more lenient (as the description
+            # says), so every date this format allows is accepted.
+            "format": "date",
             "description": "Publication date, stored as YYYY-MM-DD. ISO 8601 dates and datetimes "
             "(cut to the date as written) and unambiguous written forms ('19 August 2025', "
             "'Tue, 19 Aug 2025 10:00:00 GMT') are read; an ambiguous ('03/04/2025') or "
-            "incomplete ('August 2025') date is refused, never guessed"
+            "incomplete ('August 2025') date is refused, never guessed",
         },
     )
     licence = Utf8String(allow_none=True, validate=validate.Length(max=500))
@@ -133,6 +137,19 @@ class ArticleInSchema(Schema):
             except DateError as exc:
                 raise ValidationError(str(exc), "published") from None
         return data
+
+
+class ArticleReplaceSchema(ArticleInSchema):
+    """An article to store under the id in the URL (PUT). The id is the URL's: a body need not
+    repeat it, and one that names another id is refused."""
+
+    id = Utf8String(
+        validate=_validate_id,
+        metadata={
+            "description": "The id in the URL; leave it out (a different one is refused)",
+            "readOnly": True,
+        },
+    )
 
 
 class ArticleListArgsSchema(Schema):

@@ -23,6 +23,7 @@ from schemas.articles import (
     ArticleInSchema,
     ArticleListArgsSchema,
     ArticlePageSchema,
+    ArticleReplaceSchema,
     ArticleSchema,
     is_valid_article_id,
 )
@@ -235,7 +236,7 @@ class ArticleItem(MethodView):
             abort(404, message=f"No article with id {article_id!r}.")
         return _stored(*found)
 
-    @blp.arguments(ArticleInSchema, example=examples.ARTICLE_REQUEST)
+    @blp.arguments(ArticleReplaceSchema, example=examples.ARTICLE_REQUEST)
     @blp.response(200, ArticleSchema, description="Replaced", example=examples.ARTICLE_RESPONSE)
     @blp.alt_response(
         201, schema=ArticleSchema, description="Created", example=examples.ARTICLE_RESPONSE

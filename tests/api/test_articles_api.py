@@ -229,7 +229,11 @@ def test_post_normalises_a_datetime_to_its_date_and_accepts_nulls(api):
             "published",
             "Incomplete date 'August 2025' (no day); write it as YYYY-MM-DD.",
         ),
-        ({"url": "javascript:alert(1)"}, "url", "Not a valid URL."),
+        (
+            {"url": "javascript:alert(1)"},
+            "url",
+            "Must start with http:// or https:// and hold no spaces or control characters.",
+        ),
         ({"id": "../../etc/passwd"}, "id", "Not a valid article id."),
         ({"id": "Upper-Case"}, "id", "Not a valid article id."),
         ({"id": "a" * 101}, "id", "Not a valid article id."),

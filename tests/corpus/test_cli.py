@@ -110,7 +110,8 @@ def test_import_reads_every_format_and_reports_each_skip(tmp_path, corpus, capsy
             f"skipped {corpus / 'cms-export.json'}[3]: title: Missing data for required field.",
             f"skipped {corpus / 'feed.jsonl'}:2: Expecting property name enclosed in double "
             "quotes: line 1 column 2 (char 1)",
-            f"skipped {corpus / 'feed.jsonl'}:3: url: Not a valid URL.",
+            f"skipped {corpus / 'feed.jsonl'}:3: url: Must start with http:// or https:// and "
+            "hold no spaces or control characters.",
         ]
     )
     # A second file named like the first is stored under its own id and reported, not dropped.

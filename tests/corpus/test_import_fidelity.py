@@ -128,7 +128,7 @@ def test_api_and_importer_accept_and_refuse_the_same_records(
         6: "author: Unknown field.",
         7: "title: Not a valid string.",
         8: "text: Missing data for required field.",
-        9: "url: Not a valid URL.",
+        9: "url: Must start with http:// or https:// and hold no spaces or control characters.",
     }
     assert (
         {a.id: a.published for a in imported}
