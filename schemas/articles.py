@@ -25,8 +25,25 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # same (a pattern is searched, in ECMA-262 and Python alike; `(?![\s\S])` is the end of the
 # string, where `$` would also match before a final newline).
 ID_SCHEMA_PATTERN = r"^(?:[a-z0-9]+-)*[a-z0-9]+(?![\s\S])"
-# Not blank: something other than whitespace (`str.strip` and `\s` agree on what that is).
-NOT_BLANK_PATTERN = r"\S"
+# Not blank: something other than whitespace. Whitespace spelled out, as what Python's
+# `str.isspace` and ECMA-262's `\s` (the published pattern's dialect) count together, since
+# the two disagree (U+001C-U+001F and U+0085 are Python's only, U+FEFF is ECMA-262's only).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r \x1c\x1d\x1e\x1f\x85\xa0\u1680"
+    + "".join(chr(code) for code in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+NOT_BLANK_PATTERN = (
+    r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+)
+_NOT_BLANK_RE = re.compile(NOT_BLANK_PATTERN)
+
+
+def is_blank(value: str) -> bool:
+    """Only WHITESPACE (or nothing): the NOT_BLANK_PATTERN rule, the same in Python and JSON."""
+    return _NOT_BLANK_RE.search(value) is None
+
+
 # http(s) and then anything printable: the link an outlet gives, stored and shown as sent. Not
 # marshmallow's Url, whose host and TLD rules no JSON Schema can state.
 URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\x00-\x1f\x7f]+(?![\s\S])"
@@ -55,7 +72,7 @@ def _validate_url(value: str) -> None:
 
 
 def _validate_text(value: str) -> None:
-    if not value.strip():
+    if is_blank(value):
         raise ValidationError("Text must not be blank.")
     if len(value.encode("utf-8")) > MAX_TEXT_BYTES:
         raise ValidationError(f"Text is larger than {MAX_TEXT_BYTES} bytes of UTF-8.")
@@ -127,7 +144,7 @@ class ArticleInSchema(Schema):
 
     @post_load
     def normalise(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        title = data["title"].strip()
+        title = data["title"].strip(WHITESPACE)
         if not title:
             raise ValidationError("Title must not be blank.", "title")
         data["title"] = title

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from schemas.articles import NOT_BLANK_PATTERN, Utf8String
+from schemas.articles import NOT_BLANK_PATTERN, Utf8String, is_blank
 from schemas.verify import VerifyResponseSchema
 
 MAX_DRAFT_CHARS = 200_000
@@ -12,7 +12,7 @@ CHECKED_KINDS = ("direct", "partial")
 
 
 def _not_blank(value: str) -> None:
-    if value and not value.strip():  # "" is already too short
+    if value and is_blank(value):  # "" is already too short
         raise ValidationError("Text must not be blank.")
 
 

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
 
-from schemas.articles import NOT_BLANK_PATTERN, ArticleRefSchema, Utf8String
+from schemas.articles import NOT_BLANK_PATTERN, WHITESPACE, ArticleRefSchema, Utf8String, is_blank
 from schemas.quotes import QUOTE_KINDS, SpeakerSchema
 
 MAX_QUOTE_CHARS = 2000
@@ -11,7 +11,7 @@ VERDICTS = ("verbatim", "close", "altered", "not_found")
 
 
 def _not_blank(value: str) -> None:
-    if value and not value.strip():  # "" is already too short
+    if value and is_blank(value):  # "" is already too short
         raise ValidationError("Quote must not be blank.")
 
 
@@ -47,9 +47,9 @@ class VerifyRequestSchema(Schema):
     @post_load
     def trim(self, data: dict, **_: object) -> dict:
         """Trim after validating, so the limits are those of the string as sent (as published)."""
-        data["quote"] = data["quote"].strip()
+        data["quote"] = data["quote"].strip(WHITESPACE)
         if data.get("speaker") is not None:
-            data["speaker"] = data["speaker"].strip() or None
+            data["speaker"] = data["speaker"].strip(WHITESPACE) or None
         return data
 
 

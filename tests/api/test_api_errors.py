@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 from collections.abc import Iterator
 
@@ -287,3 +288,18 @@ def test_errors_gunicorn_answers_itself_are_problem_json(
     assert b"content-type: application/problem+json" in headers.lower()
     assert b"<html" not in body.lower()
     assert json.loads(body)["status"] == status
+
+
+@pytest.mark.parametrize("blank", ["\x1e", "\ufeff", " \x85\u3000 "])
+def test_blank_means_the_same_to_the_service_and_its_published_pattern(
+    client: FlaskClient, blank: str
+) -> None:
+    """Whitespace to Python (U+001E, U+0085) or to ECMA-262 (U+FEFF), the published pattern's
+    dialect, is whitespace to both: such a quote fails the schema and the service alike."""
+    spec = client.get("/openapi.json").get_json()
+    pattern = spec["components"]["schemas"]["VerifyRequest"]["properties"]["quote"]["pattern"]
+    assert re.search(pattern, blank) is None
+    problem = assert_problem(client.post("/v1/verify", json={"quote": blank}), 422)
+    assert problem["errors"]["json"] == {"quote": ["Quote must not be blank."]}
+    assert re.search(pattern, blank + "x") is not None
+    assert client.post("/v1/verify", json={"quote": blank + "x"}).status_code == 200
