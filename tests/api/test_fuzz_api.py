@@ -18,8 +18,8 @@ import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import run_state_machine_as_test
 from schemathesis import GenerationMode
-from schemathesis.checks import positive_data_acceptance
 
 from service import create_app
 from service.api.context import engine_of
@@ -69,7 +69,11 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 
 @pytest.fixture(scope="module")
 def api_schema(fuzz_app: Flask) -> schemathesis.BaseSchema:
-    return schemathesis.openapi.from_wsgi("/openapi.json", fuzz_app)
+    schema = schemathesis.openapi.from_wsgi("/openapi.json", fuzz_app)
+    # As `schemathesis run -H` does: the key is configured, not generated, so the auth checks
+    # (ignored_auth) know which credentials are the real ones.
+    schema.config.update(headers={"Authorization": f"Bearer {FUZZ_KEY}"})
+    return schema
 
 
 @schemathesis.check
@@ -94,16 +98,33 @@ def test_api_conforms_to_its_openapi_document(
     @FUZZ_SETTINGS
     @given(case=operation.as_strategy(generation_mode=mode))
     def exchange(case: schemathesis.Case) -> None:
+        # Every check, positive_data_acceptance included: the document states each rule the
+        # service enforces (slugs, not-blank text, the url rule), so a schema-valid request is
+        # accepted and a schema-invalid one refused.
         case.call_and_validate(
             headers={"Authorization": f"Bearer {FUZZ_KEY}"},
             additional_checks=[errors_are_problem_json],
-            # Some rules cannot be written in JSON Schema (a quote of only spaces, a title that is
-            # blank after trimming, an ISO date, an id slug), so a schema-valid request may still
-            # be a 422; schema-invalid requests must always be rejected (negative_data_rejection).
-            excluded_checks=[positive_data_acceptance],
         )
 
     exchange()
+
+
+def test_api_sequences_keep_their_contract(api_schema: schemathesis.BaseSchema) -> None:
+    """Stateful: sequences of calls along the document's links and those schemathesis infers
+    (create, then read, replace, list, delete what was created), every check on every answer,
+    with the write key; bounded like the per-operation pass (`make fuzz` raises it)."""
+    machine = api_schema.as_state_machine()
+
+    class Sequences(machine):  # type: ignore[misc, valid-type]
+        def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
+            super().validate_response(
+                response, case, additional_checks=[errors_are_problem_json], **kwargs
+            )
+
+    run_state_machine_as_test(
+        Sequences,
+        settings=settings(FUZZ_SETTINGS, max_examples=EXAMPLES, stateful_step_count=6),
+    )
 
 
 # -- the engine facade the views call: never raises on any string --------------------------------
