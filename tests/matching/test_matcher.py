@@ -172,7 +172,9 @@ def test_a_match_says_how_many_articles_hold_its_words_and_where_the_earliest_do
     found = matcher.find(quote, limit=4)
     seed_match = next(m for m in found if m.article_id == seed.id)
     assert [m.copies for m in found] == [4, 4, 4, 4]
-    place = CopyPlace("copy-early", seed_match.start + len(preamble), seed_match.end + len(preamble))
+    place = CopyPlace(
+        "copy-early", seed_match.start + len(preamble), seed_match.end + len(preamble)
+    )
     assert {m.earliest for m in found} == {place}
     assert copies[0].text[place.start : place.end] == "They’re willing to put people on the ground"
     # Only the undated copy holds the words: no earliest can be named.
