@@ -262,8 +262,10 @@ def test_keyboard_only_submit_with_ctrl_enter(page) -> None:
     expect(page.locator("#status")).to_have_text(re.compile(r"^(Altered|Close|Not found)"))
 
 
-def test_common_phrase_lists_the_alternatives_the_api_returned(page) -> None:
-    """Words found in several articles: the page shows each, linked, as the API ranked them."""
+def test_common_phrase_lists_the_alternatives_the_api_returned(page, server: Server) -> None:
+    """Words found in several articles: the page shows each, linked, as the API ranked them, each
+    with its citation and article view."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
     page.fill("#quote", "the United States")
     with page.expect_response("**/v1/verify") as answer:
         page.click("#submit")
@@ -274,9 +276,25 @@ def test_common_phrase_lists_the_alternatives_the_api_returned(page) -> None:
     items = page.locator("#alternatives > li")
     expect(items).to_have_count(3)
     for item, alt in zip(items.all(), body["alternatives"], strict=True):
-        expect(item.locator("a")).to_have_attribute("href", alt["article"]["url"])
-        expect(item.locator("a")).to_contain_text(alt["article"]["title"])
+        expect(item.locator(".alt-article-link")).to_have_attribute("href", alt["article"]["url"])
+        expect(item.locator(".alt-article-link")).to_contain_text(alt["article"]["title"])
         expect(item.locator(".alt-text")).to_contain_text(f"“{alt['text']}”")
+        article = alt["article"]
+        day = date.fromisoformat(article["published"])
+        speaker = alt["speaker"]["name"] if alt["speaker"] else "Unattributed"
+        expect(item.locator(".alt-citation")).to_have_text(
+            f"{speaker}: “{alt['text']}” ({article['source']}, “{article['title']}”, "
+            f"{day.day} {day:%B %Y}). {article['url']}"
+        )
+        expect(item.locator(".alt-view-link")).to_have_attribute(
+            "href", f"{page.url}articles/{article['id']}?start={alt['start']}&end={alt['end']}"
+        )
+    items.nth(1).locator(".copy-citation").click()
+    expect(items.nth(1).locator("[role=status]")).to_have_text("Copied.")
+    assert (
+        page.evaluate("navigator.clipboard.readText()")
+        == items.nth(1).locator(".alt-citation").text_content()
+    )
     # How many articles hold the words, and the earliest, linked to its highlighted passage.
     match = body["match"]
     earliest = match["earliest"]

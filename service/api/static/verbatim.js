@@ -402,6 +402,14 @@
     return dl;
   }
 
+  /** Each alternative is a match too: its citation (shown, to be copied) and its article view. */
+  function alternativeCitation(alt) {
+    const text = citationText(alt, alt.speaker);
+    const citation = el("p", { class: "citation alt-citation" }, text);
+    return el("div", { class: "alt-cite" }, citation, copyButton(text, citation), " ",
+      el("a", { href: articleViewUrl(alt), class: "alt-view-link" }, "Read the passage in the article"));
+  }
+
   function alternativesSection(alternatives) {
     if (!Array.isArray(alternatives) || !alternatives.length) return null;
     const list = el("ol", { class: "alternatives", id: "alternatives" });
@@ -414,11 +422,12 @@
         el("div", { class: "verdict-line" }, badge(alt.verdict),
           el("span", { class: "confidence" }, `${percent(alt.confidence)} confidence`)),
         el("div", {}, url
-          ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, title,
-            hidden(" (opens in a new tab)"))
+          ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer", class: "alt-article-link" },
+            title, hidden(" (opens in a new tab)"))
           : title, meta ? el("span", { class: "meta" }, ` — ${meta}`) : null),
         el("p", { class: "alt-text" }, `“${alt.text}”`,
           el("span", { class: "meta" }, alt.speaker ? ` — ${alt.speaker.name}` : " — speaker unknown")),
+        alternativeCitation(alt),
       )]);
     }
     return el("section", { "aria-labelledby": "alternatives-heading" },
@@ -453,22 +462,19 @@
    * One line a journalist can paste: speaker, the quote as the article published it, outlet,
    * title, date and the article's URL (or, without one, this service's article view).
    */
-  function citationText(result) {
-    const match = result.match;
+  function citationText(match, speaker) {
     const article = match.article || {};
-    const speaker = result.speaker?.name || "Unattributed";
     const where = [article.source, article.title ? `“${article.title}”` : null,
       formatDate(article.published)].filter(Boolean).join(", ");
     const url = safeUrl(article.url) || articleViewUrl(match);
-    return `${speaker}: “${match.text}”${where ? ` (${where})` : ""}. ${url}`;
+    return `${speaker?.name || "Unattributed"}: “${match.text}”${where ? ` (${where})` : ""}. ${url}`;
   }
 
-  function citationSection(result) {
-    const text = citationText(result);
-    const citation = el("p", { class: "citation", id: "citation" }, text);
-    const button = el("button", { type: "button", class: "copy-citation", id: "copy-citation" },
+  /** A "Copy citation" button for `citation` (the element showing the text) and its status. */
+  function copyButton(text, citation, ids) {
+    const button = el("button", { type: "button", class: "copy-citation", id: ids?.button },
       "Copy citation");
-    const done = el("span", { class: "meta", id: "citation-status", role: "status" });
+    const done = el("span", { class: "meta", id: ids?.status, role: "status" });
     button.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(text);
@@ -479,8 +485,15 @@
         done.textContent = " Could not copy: the citation is selected, press Ctrl+C.";
       }
     });
+    return [button, done];
+  }
+
+  function citationSection(result) {
+    const text = citationText(result.match, result.speaker);
+    const citation = el("p", { class: "citation", id: "citation" }, text);
     return el("section", { class: "citation-section", "aria-labelledby": "citation-heading" },
-      el("h3", { id: "citation-heading" }, "Citation"), citation, button, done,
+      el("h3", { id: "citation-heading" }, "Citation"), citation,
+      copyButton(text, citation, { button: "copy-citation", status: "citation-status" }),
       el("p", {}, el("a", { href: articleViewUrl(result.match), id: "article-view-link" },
         "Read the passage in the article")));
   }
