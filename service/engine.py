@@ -553,7 +553,9 @@ class Verbatim:
                     (
                         m,
                         index.matcher.article(m.article_id),
-                        m.earliest and index.matcher.article(m.earliest.article_id),
+                        None
+                        if m.earliest is None
+                        else index.matcher.article(m.earliest.article_id),
                     )
                     for m in found
                 ]

@@ -205,12 +205,12 @@ class Matcher:
         if first is None:
             return replace(match, copies=count)
         if first is item:
-            return replace(match, copies=count, earliest=CopyPlace(*_place(match)))
+            return replace(match, copies=count, earliest=_place(match))
         ties = count_ties(first, aligned, query.copies_at(first.score))
         copy, _ = describe(
             query.quote, query, self._tokens.vocabulary.words, first, ties, described
         )
-        return replace(match, copies=count, earliest=CopyPlace(*_place(copy)))
+        return replace(match, copies=count, earliest=_place(copy))
 
     def _spliced_from_elsewhere(
         self, query: Query, features: MatchFeatures, item: AlignedPassage
@@ -481,5 +481,5 @@ class Matcher:
         return found
 
 
-def _place(match: SpanMatch) -> tuple[str, int, int]:
-    return match.article_id, match.start, match.end
+def _place(match: SpanMatch) -> CopyPlace:
+    return CopyPlace(match.article_id, match.start, match.end)
