@@ -71,6 +71,18 @@ class DifferenceSchema(Schema):
     )
 
 
+class EarliestCopySchema(Schema):
+    """The earliest published article holding the match's words, and where."""
+
+    article = fields.Nested(ArticleRefSchema, required=True)
+    start = fields.Integer(
+        required=True, metadata={"description": "Character offset in that article, inclusive"}
+    )
+    end = fields.Integer(
+        required=True, metadata={"description": "Character offset in that article, exclusive"}
+    )
+
+
 class MatchSchema(Schema):
     text = fields.String(required=True, metadata={"description": "Exact characters of the article"})
     start = fields.Integer(required=True)
@@ -78,6 +90,22 @@ class MatchSchema(Schema):
     article = fields.Nested(ArticleRefSchema, required=True)
     context = fields.String(required=True, metadata={"description": "The paragraph"})
     kind = fields.String(required=True, validate=validate.OneOf(QUOTE_KINDS))
+    copies = fields.Integer(
+        required=True,
+        metadata={
+            "description": "Articles holding these same words, this one included (1 = only "
+            "this one): syndicated copies, or a phrase many people say"
+        },
+    )
+    earliest = fields.Nested(
+        EarliestCopySchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The earliest published of those articles (possibly this one), with "
+            "the passage's offsets in it; null when none of them has a date"
+        },
+    )
 
 
 class AlternativeSchema(MatchSchema):

@@ -1,16 +1,7 @@
 """Settings, read from environment variables so the same image runs anywhere.
 
-| variable | default | meaning |
-|---|---|---|
-| VERBATIM_DATA_DIR | ./var | where the SQLite store (and the index snapshot) live |
-| VERBATIM_DATABASE_URL | unset | postgresql://user:pass@host:port/db: shared store (else SQLite) |
-| VERBATIM_DATABASE_WAIT | 30 | seconds to wait at start for a database that is not up yet |
-| VERBATIM_CORPUS_DIR | bundled corpus/ | articles loaded into an empty store on first start |
-| VERBATIM_API_KEY | unset | bearer key for write endpoints; unset = writes refused |
-| VERBATIM_MAX_BODY | 5242880 | request body limit in bytes (413 above it) |
-| VERBATIM_CORS_ORIGINS | unset | comma-separated origins allowed to call the API from a browser |
-| VERBATIM_PROXY_FIX | unset | trusted proxy hops, e.g. "for=1,proto=1,host=1,prefix=1" (ProxyFix) |
-| VERBATIM_BACKGROUND_INDEX | 0 (gunicorn: 1) | 1: index in the background, /readyz 503 meanwhile |
+README.md's Configuration table describes every variable read here and in gunicorn.conf.py
+(tests/test_readme_configuration.py checks that none is missing).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from service.models import (
     Article,
     ClaimedSpeaker,
     DraftCheck,
+    EarliestCopy,
     MatchReport,
     QuoteKind,
     QuoteSpan,
@@ -542,8 +543,11 @@ class Verbatim:
         """Every quotation of a draft verified with the speaker the draft attributes it to."""
         return check_draft(draft, self.verify, limit)
 
-    def _report(self, found: SpanMatch, article: Article) -> MatchReport:
-        """`found` described from `article`, the copy the matcher aligned it in."""
+    def _report(
+        self, found: SpanMatch, article: Article, earliest: Article | None = None
+    ) -> MatchReport:
+        """`found` described from `article`, the copy the matcher aligned it in (and `earliest`,
+        the copy holding `found.earliest`)."""
         kind, speaker = locate_in_quotes(self.quotes.get(article), found.start, found.end)
         return MatchReport(
             text=article.text[found.start : found.end],
@@ -556,6 +560,12 @@ class Verbatim:
             confidence=found.confidence,
             verdict=found.verdict,
             differences=found.differences,
+            copies=found.copies,
+            earliest=(
+                EarliestCopy(earliest, found.earliest.start, found.earliest.end)
+                if found.earliest is not None and earliest is not None
+                else None
+            ),
         )
 
     def verify(self, quote: str, speaker: str | None = None, limit: int = 3) -> VerifyResult:
@@ -565,10 +575,19 @@ class Verbatim:
             with self._lock if not self._refreshed_here() else contextlib.nullcontext():
                 found = index.matcher.find(quote, limit)
                 # The indexed copies the offsets refer to (this copy is not changed meanwhile).
-                held = [(m, index.matcher.article(m.article_id)) for m in found]
+                held = [
+                    (
+                        m,
+                        index.matcher.article(m.article_id),
+                        None
+                        if m.earliest is None
+                        else index.matcher.article(m.earliest.article_id),
+                    )
+                    for m in found
+                ]
         finally:
             index.readers.discard(token)
-        reports = [self._report(m, article) for m, article in held]
+        reports = [self._report(m, article, earliest) for m, article, earliest in held]
         best = reports[0] if reports else None
         claimed = None
         if speaker:

@@ -75,6 +75,15 @@ class Difference:
 
 
 @dataclass(frozen=True, slots=True)
+class CopyPlace:
+    """Where another article holds the same passage: `[start, end)` of its text."""
+
+    article_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class SpanMatch:
     """Where a candidate quote aligns in one article, before attribution is attached."""
 
@@ -85,6 +94,20 @@ class SpanMatch:
     confidence: float
     differences: tuple[Difference, ...] = ()
     score: float = 0.0  # raw alignment score, for ranking only
+    # Articles holding the same words (this one included): syndicated copies, a generic phrase.
+    copies: int = 1
+    # The earliest published of them (possibly this one); None when none of them has a date.
+    earliest: CopyPlace | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EarliestCopy:
+    """The earliest published article holding a match's words, and where: what a citation of
+    syndicated text should point to."""
+
+    article: Article
+    start: int
+    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +124,8 @@ class MatchReport:
     confidence: float
     verdict: Verdict
     differences: tuple[Difference, ...] = ()
+    copies: int = 1
+    earliest: EarliestCopy | None = None
 
 
 @dataclass(frozen=True, slots=True)

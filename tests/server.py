@@ -91,6 +91,9 @@ def start_server(
         # busy machine that can take longer than one poll: not ready yet, keep polling.
         except (requests.ConnectionError, requests.Timeout):
             pass
+        except BaseException:
+            server.stop()
+            raise
         time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"gunicorn did not become ready in {timeout}s:\n{server.log()}")

@@ -26,6 +26,8 @@ SEED_MATCH: dict[str, Any] = {
     "article": SEED_ARTICLE_REF,
     "context": "“They’re willing to put people on the ground,” Trump said.",
     "kind": "direct",
+    "copies": 1,
+    "earliest": {"article": SEED_ARTICLE_REF, "start": 641, "end": 684},
 }
 
 SEED_SPEAKER: dict[str, Any] = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from itertools import accumulate
 
 import numpy as np
@@ -49,7 +50,7 @@ from service.matching.shingles import pair_keys
 from service.matching.similarity import FUZZY_MIN_RATIO, fuzzy_equal, window_bounds
 from service.matching.token_store import DocTokens, TokenStore
 from service.matching.word_index import WordIndex
-from service.models import Article, SpanMatch
+from service.models import Article, CopyPlace, SpanMatch
 
 # Candidates retrieved per query, whatever `limit` asks for (`limit` only decides how many
 # answers are returned, so the top match and its verdict never depend on it).
@@ -174,11 +175,44 @@ class Matcher:
                 continue
             confidence = source_confidence(p_source, features)
             match = with_place(match, match.article_id, match.start, round(confidence, 4))
-            found.append(match)
+            found.append(self._with_copies(query, match, item, aligned, described))
             if len(found) >= limit:
                 break
         # (In alignment order: best score first, then the earliest published among equals.)
         return found
+
+    def _with_copies(
+        self,
+        query: Query,
+        match: SpanMatch,
+        item: AlignedPassage,
+        aligned: Sequence[AlignedPassage],
+        described: dict[tuple, list[DescribedPassage]],
+    ) -> SpanMatch:
+        """`match` with how many articles hold the same words and where the earliest dated one
+        holds them: a syndicated or much-repeated passage should be cited from its first
+        publication, and a journalist should know the words are not one outlet's alone.
+
+        The same words are the passages scoring exactly as this one (as in `find`, only those
+        can be copies of it) and, for a word-for-word match, every article the exact-phrase
+        search found, most never aligned. The earliest is taken among the aligned ones: the
+        phrase search aligns the earliest published copies first."""
+        same = [other for other in aligned if other.score == item.score]
+        count = max(len(same), query.copies_at(item.score))
+        first = min(
+            (other for other in same if other.article.published),
+            key=lambda other: other.article.published or "",
+            default=None,
+        )
+        if first is None:
+            return replace(match, copies=count)
+        if first is item:
+            return replace(match, copies=count, earliest=_place(match))
+        ties = count_ties(first, aligned, query.copies_at(first.score))
+        copy, _ = describe(
+            query.quote, query, self._tokens.vocabulary.words, first, ties, described
+        )
+        return replace(match, copies=count, earliest=_place(copy))
 
     def _spliced_from_elsewhere(
         self, query: Query, features: MatchFeatures, item: AlignedPassage
@@ -461,3 +495,7 @@ def forget_dropped_words() -> None:
     is_number.cache_clear()
     fuzzy_equal.cache_clear()
     release_free_heap()
+
+
+def _place(match: SpanMatch) -> CopyPlace:
+    return CopyPlace(match.article_id, match.start, match.end)

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.api.test_article_view import parse
 from tests.conftest import TEST_API_KEY
 
 AUTH = {"Authorization": f"Bearer {TEST_API_KEY}"}
@@ -341,3 +342,42 @@ def test_openapi_documents_the_bearer_scheme(api):
     }
     assert spec["paths"]["/v1/articles"]["post"]["security"] == [{"bearerAuth": []}]
     assert "security" not in spec["paths"]["/v1/articles"]["get"]
+
+
+def test_words_held_by_several_articles_name_the_earliest_and_its_view_marks_them(api):
+    """Syndicated copies: verify and check say how many articles hold the words and point at the
+    earliest publication, whose article view highlights exactly them."""
+    wire = {**NEW_ARTICLE, "title": "Paris talks: Macron pledges support"}
+    earlier = {
+        **wire,
+        "title": "Macron hosts coalition",
+        "text": "By our Paris correspondent.\n" + NEW_ARTICLE["text"],
+        "published": "2025-09-03",
+        "url": None,
+    }
+    undated = {**wire, "title": "Coalition meets (undated copy)", "published": None}
+    for article in (NEW_ARTICLE, earlier, undated):
+        assert api.post("/v1/articles", json=article, headers=AUTH).status_code == 201
+    match = verify(api, NEW_QUOTE)["match"]
+    assert match["copies"] == 3
+    earliest = match["earliest"]
+    assert earliest["article"] == {
+        "id": "macron-hosts-coalition",
+        "title": "Macron hosts coalition",
+        "source": "Example Wire",
+        "url": None,
+        "published": "2025-09-03",
+    }
+    held = api.get("/v1/articles/macron-hosts-coalition").get_json()["text"]
+    passage = NEW_QUOTE.rstrip(".")  # a match is the words, not the sentence's full stop
+    assert held[earliest["start"] : earliest["end"]] == passage
+    view = api.get(
+        f"/articles/macron-hosts-coalition?start={earliest['start']}&end={earliest['end']}"
+    )
+    assert view.status_code == 200
+    assert parse(view.get_data(as_text=True)).marked == [f"[highlighted: {passage}]"]
+    draft = f'Macron was firm. "{NEW_QUOTE}" he said.'
+    checked = api.post("/v1/check", json={"text": draft}).get_json()["quotes"]
+    assert [
+        (q["result"]["match"]["copies"], q["result"]["match"]["earliest"]) for q in checked
+    ] == [(3, earliest)]

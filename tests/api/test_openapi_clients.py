@@ -276,6 +276,17 @@ def test_generated_client_calls_the_running_service(
         client=client, body=models.VerifyRequest.from_dict(examples.NOT_FOUND_REQUEST)
     )
     assert (missing.verdict.value, missing.match, missing.speaker) == ("not_found", None, None)
+    assert isinstance(found.match.earliest, models.EarliestCopy)
+
+    check_draft = from_module(f"{CLIENT_PACKAGE}.api.check.check_draft")
+    checked = check_draft.sync(
+        client=client, body=models.CheckRequest.from_dict(examples.CHECK_REQUEST)
+    )
+    assert isinstance(checked, models.CheckResponse)
+    assert checked.to_dict() == examples.CHECK_RESPONSE
+    [quote] = checked.quotes
+    assert quote.misattributed is True
+    assert quote.result.match.earliest.article.id == SEED_ID
 
     extracted = extract_quotes.sync(
         client=client, body=models.ExtractRequest.from_dict(examples.EXTRACT_REQUEST)

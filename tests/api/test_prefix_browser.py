@@ -116,6 +116,13 @@ def test_page_checks_a_quote_under_the_prefix(browser, proxied: PrefixProxy) -> 
     expect(page.locator(".context mark")).to_contain_text("They’re willing to put people")
     docs_link = page.locator("a[href='docs']").first
     assert docs_link.evaluate("a => a.href") == f"{proxied.url}{PREFIX}/docs"
+    # The citation's article view (the stable address) and its stylesheet are under the prefix.
+    page.click("#article-view-link")
+    expect(page.locator("mark#passage")).to_have_text(
+        "[highlighted: They’re willing to put people on the ground]"
+    )
+    assert page.url.startswith(f"{proxied.url}{PREFIX}/articles/")
+    assert f"{PREFIX}/assets/verbatim.css" in proxied.paths
     context.close()
     assert errors == []
     assert proxied.outside_prefix() == []

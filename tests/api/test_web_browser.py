@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -261,8 +262,10 @@ def test_keyboard_only_submit_with_ctrl_enter(page) -> None:
     expect(page.locator("#status")).to_have_text(re.compile(r"^(Altered|Close|Not found)"))
 
 
-def test_common_phrase_lists_the_alternatives_the_api_returned(page) -> None:
-    """Words found in several articles: the page shows each, linked, as the API ranked them."""
+def test_common_phrase_lists_the_alternatives_the_api_returned(page, server: Server) -> None:
+    """Words found in several articles: the page shows each, linked, as the API ranked them, each
+    with its citation and article view."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
     page.fill("#quote", "the United States")
     with page.expect_response("**/v1/verify") as answer:
         page.click("#submit")
@@ -273,11 +276,73 @@ def test_common_phrase_lists_the_alternatives_the_api_returned(page) -> None:
     items = page.locator("#alternatives > li")
     expect(items).to_have_count(3)
     for item, alt in zip(items.all(), body["alternatives"], strict=True):
-        expect(item.locator("a")).to_have_attribute("href", alt["article"]["url"])
-        expect(item.locator("a")).to_contain_text(alt["article"]["title"])
+        expect(item.locator(".alt-article-link")).to_have_attribute("href", alt["article"]["url"])
+        expect(item.locator(".alt-article-link")).to_contain_text(alt["article"]["title"])
         expect(item.locator(".alt-text")).to_contain_text(f"“{alt['text']}”")
+        article = alt["article"]
+        day = date.fromisoformat(article["published"])
+        speaker = alt["speaker"]["name"] if alt["speaker"] else "Unattributed"
+        expect(item.locator(".alt-citation")).to_have_text(
+            f"{speaker}: “{alt['text']}” ({article['source']}, “{article['title']}”, "
+            f"{day.day} {day:%B %Y}). {article['url']}"
+        )
+        expect(item.locator(".alt-view-link")).to_have_attribute(
+            "href", f"{page.url}articles/{article['id']}?start={alt['start']}&end={alt['end']}"
+        )
+    items.nth(1).locator(".copy-citation").click()
+    expect(items.nth(1).locator("[role=status]")).to_have_text("Copied.")
+    assert (
+        page.evaluate("navigator.clipboard.readText()")
+        == items.nth(1).locator(".alt-citation").text_content()
+    )
+    # How many articles hold the words, and the earliest, linked to its highlighted passage.
+    match = body["match"]
+    earliest = match["earliest"]
+    assert match["copies"] > 3
+    day = date.fromisoformat(earliest["article"]["published"])
+    when = f"{day.day} {day:%B %Y}"
+    if earliest["article"]["id"] == match["article"]["id"]:
+        named = f"this article ({when})"
+    else:
+        named = f"{earliest['article']['title']} ({earliest['article']['source']}, {when})"
+    expect(page.locator("#copies")).to_have_text(
+        f"in {match['copies']} articles; earliest: {named}"
+    )
+    view = (
+        f"{page.url}articles/{earliest['article']['id']}"
+        f"?start={earliest['start']}&end={earliest['end']}"
+    )
+    expect(page.locator("#earliest-link")).to_have_attribute("href", view)
+    # (The citation's long URL once ran out of its box and widened the page.)
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
     assert page.evaluate(CONTRAST_SCRIPT, page.locator("main").element_handle()) == []
     screenshot(page, "alternatives")
+    page.click("#earliest-link")
+    expect(page.locator("mark#passage")).to_have_text(f"[highlighted: {match['text']}]")
+    screenshot(page, "earliest-copy")
+
+
+@pytest.mark.parametrize("page", [DESKTOP, PHONE], indirect=True)
+def test_a_single_quote_given_to_the_wrong_person_says_so_next_to_the_verdict(page) -> None:
+    check(page, SEED_QUOTE, speaker="Keir Starmer")
+    expect(page.locator("#status")).to_have_text(
+        "Verbatim, 99% confidence, said by Donald Trump, "
+        f"in “{SEED_TITLE}”; not said by Keir Starmer."
+    )
+    line = page.locator("#result .verdict-line")
+    note = line.locator("#verdict-misattributed")
+    expect(note).to_have_text(
+        "Attributed to the wrong person: you said Keir Starmer, "
+        "the article attributes it to Donald Trump."
+    )
+    # With the verdict on screen, the misattribution is too, at either width.
+    line.locator(".badge").scroll_into_view_if_needed()
+    viewport = page.viewport_size
+    badge, stated = line.locator(".badge").bounding_box(), note.bounding_box()
+    assert badge["y"] >= 0
+    assert stated["y"] + stated["height"] <= viewport["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    screenshot(page, f"misattributed-{viewport['width']}")
 
 
 def test_highlight_is_placed_by_offsets_when_the_paragraph_repeats_the_words(
@@ -430,10 +495,16 @@ def test_draft_marks_each_quote_and_states_the_misattribution_first(page, server
 
     marks.nth(2).click()
     expect(marks.nth(1)).to_have_attribute("aria-expanded", "false")
-    expect(detail.locator("#detail-misattributed")).to_have_text(
+    # Stated in the verdict line, and on screen with the heading the click focused.
+    stated = detail.locator(".verdict-line #detail-misattributed")
+    expect(stated).to_have_text(
         "Attributed to the wrong person: the draft says Keir Starmer, "
         "the article attributes it to Donald Trump."
     )
+    expect(detail.locator("#quote-detail-heading")).to_be_focused()
+    box = stated.bounding_box()
+    assert box["y"] >= 0
+    assert box["y"] + box["height"] <= viewport["height"]
     expect(detail.locator("#speaker-name")).to_have_text("Donald Trump")
     match = body["quotes"][2]["result"]["match"]
     view = f"{server.url}/articles/{SEED_ID}?start={match['start']}&end={match['end']}"

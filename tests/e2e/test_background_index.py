@@ -9,6 +9,7 @@ import requests
 
 from bench.fit_calibration import SEED, split_real
 from bench.make_corpus import scaled_articles
+from service.api.articles import WORKER_HEADER
 from service.corpus.store import ArticleStore, store_path
 from service.index_snapshot import SNAPSHOT_FILENAME
 from tests.server import Server, launch_server
@@ -22,8 +23,9 @@ def _launch(data_dir: Path) -> Server:
     return launch_server({"VERBATIM_DATA_DIR": str(data_dir), "VERBATIM_INDEX_WAIT": "0"})
 
 
-def _poll_until_ready(url: str) -> list[tuple[int, int, dict, int, dict]]:
-    """(livez, readyz, its body, verify status, its body) every 50 ms until /readyz is 200."""
+def _poll_until_ready(url: str) -> list[tuple[int, int, dict, int, dict, bool]]:
+    """(livez, readyz, its body, verify status, its body, whether one worker answered both) every
+    50 ms until /readyz is 200: with two workers, one may be ready while the other builds."""
     seen = []
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -34,7 +36,10 @@ def _poll_until_ready(url: str) -> list[tuple[int, int, dict, int, dict]]:
         except requests.ConnectionError:
             time.sleep(0.05)
             continue
-        seen.append((live, ready.status_code, ready.json(), verify.status_code, verify.json()))
+        same_worker = ready.headers[WORKER_HEADER] == verify.headers[WORKER_HEADER]
+        seen.append(
+            (live, ready.status_code, ready.json(), verify.status_code, verify.json(), same_worker)
+        )
         if ready.status_code == 200 and verify.status_code == 200:
             return seen
         time.sleep(0.05)
@@ -64,10 +69,14 @@ def test_a_server_answers_livez_while_it_builds_and_a_restart_opens_the_snapshot
     building = [s for s in seen if s[1] == 503]
     assert building, "the build was never seen in progress"
     assert all(live == 200 for live, *_ in seen)
-    for _, _, body, verify_status, problem in building:
+    for _, _, body, _, _, _ in building:
         assert body["status"] == "indexing"
         assert body["index"]["total"] in (0, ARTICLES)  # (0 while trying the snapshot)
         assert 0 <= body["index"]["articles"] <= ARTICLES
+    # A worker still indexing refuses to verify (another, already ready, may answer 200).
+    refused = [(status, problem) for *_, status, problem, same in building if same]
+    assert refused, "no worker was seen building by both requests"
+    for verify_status, problem in refused:
         assert verify_status == 503
         assert problem["title"] == "Service Unavailable"
         assert "being opened or built" in problem["detail"]

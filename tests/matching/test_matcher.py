@@ -13,7 +13,7 @@ from service.corpus.importer import load_articles
 from service.matching import token_store
 from service.matching.matcher import Matcher
 from service.matching.normalise import tokenize
-from service.models import Article
+from service.models import Article, CopyPlace
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 SEED_ID = "itv-2025-08-19-trump-rules-out-sending-troops-to-ukraine"
@@ -157,6 +157,32 @@ def test_same_words_in_several_articles_earliest_first(seed) -> None:
     found = matcher.find("They're willing to put people on the ground", limit=3)
     assert [m.article_id for m in found] == [seed.id, "copy-1", "copy-0"]
     assert len({m.score for m in found}) == 1
+
+
+def test_a_match_says_how_many_articles_hold_its_words_and_where_the_earliest_does(seed) -> None:
+    # The seed (2025-08-19), an earlier copy behind a preamble, a later one and an undated one.
+    preamble = "Preamble.\n"
+    copies = [
+        Article(id="copy-early", title="t", text=preamble + seed.text, published="2025-08-18"),
+        Article(id="copy-late", title="t", text=seed.text, published="2025-08-25"),
+        Article(id="copy-undated", title="t", text=seed.text),
+    ]
+    matcher = Matcher([seed, *copies])
+    quote = "They're willing to put people on the ground"
+    found = matcher.find(quote, limit=4)
+    seed_match = next(m for m in found if m.article_id == seed.id)
+    assert [m.copies for m in found] == [4, 4, 4, 4]
+    place = CopyPlace(
+        "copy-early", seed_match.start + len(preamble), seed_match.end + len(preamble)
+    )
+    assert {m.earliest for m in found} == {place}
+    assert copies[0].text[place.start : place.end] == "They’re willing to put people on the ground"
+    # Only the undated copy holds the words: no earliest can be named.
+    undated = Matcher([copies[2]]).find(quote)
+    assert [(m.copies, m.earliest) for m in undated] == [(1, None)]
+    # One article alone: it is its own earliest copy.
+    (alone,) = Matcher([seed]).find(quote, limit=1)
+    assert (alone.copies, alone.earliest) == (1, CopyPlace(seed.id, alone.start, alone.end))
 
 
 def test_add_replace_and_remove_are_incremental(seed) -> None:
@@ -424,3 +450,6 @@ def test_syndicated_copies_are_described_like_each_article_alone() -> None:
     assert [(d.op, d.quote, d.original) for d in found[0].differences] == [
         ("replace", "May", "March")
     ]
+    # The same altered words in three articles; the earliest is copy-0, at its own offsets.
+    earliest = CopyPlace("copy-0", found[0].start, found[0].end)
+    assert [(m.copies, m.earliest) for m in found] == [(3, earliest)] * 3

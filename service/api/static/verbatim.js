@@ -371,10 +371,43 @@
       `✗ Does not match: you said “${claimed.name}”, ${who}`);
   }
 
+  /**
+   * "in 3 articles; earliest: <title> (outlet, date)" when other articles hold the match's words
+   * (syndicated copies, a much-repeated phrase), the earliest linked to its article view with the
+   * passage highlighted; null when only this article holds them.
+   */
+  function copiesFact(match) {
+    const count = Number(match.copies);
+    if (!Number.isInteger(count) || count < 2) return null;
+    const parts = [`in ${count} articles`];
+    const earliest = match.earliest;
+    if (earliest?.article) {
+      const article = earliest.article;
+      const same = article.id === match.article?.id;
+      const meta = [same ? null : article.source, formatDate(article.published)]
+        .filter(Boolean).join(", ");
+      parts.push("; earliest: ",
+        el("a", { href: articleViewUrl(earliest), id: "earliest-link" },
+          same ? "this article" : article.title || "(untitled article)"),
+        meta ? ` (${meta})` : "");
+    } else {
+      parts.push(" (none of them dated)");
+    }
+    return el("span", { id: "copies" }, parts);
+  }
+
   function factList(rows) {
     const dl = el("dl", { class: "facts" });
     for (const [term, value] of rows) append(dl, [el("dt", {}, term), el("dd", {}, value)]);
     return dl;
+  }
+
+  /** Each alternative is a match too: its citation (shown, to be copied) and its article view. */
+  function alternativeCitation(alt) {
+    const text = citationText(alt, alt.speaker);
+    const citation = el("p", { class: "citation alt-citation" }, text);
+    return el("div", { class: "alt-cite" }, citation, copyButton(text, citation), " ",
+      el("a", { href: articleViewUrl(alt), class: "alt-view-link" }, "Read the passage in the article"));
   }
 
   function alternativesSection(alternatives) {
@@ -389,11 +422,12 @@
         el("div", { class: "verdict-line" }, badge(alt.verdict),
           el("span", { class: "confidence" }, `${percent(alt.confidence)} confidence`)),
         el("div", {}, url
-          ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, title,
-            hidden(" (opens in a new tab)"))
+          ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer", class: "alt-article-link" },
+            title, hidden(" (opens in a new tab)"))
           : title, meta ? el("span", { class: "meta" }, ` — ${meta}`) : null),
         el("p", { class: "alt-text" }, `“${alt.text}”`,
           el("span", { class: "meta" }, alt.speaker ? ` — ${alt.speaker.name}` : " — speaker unknown")),
+        alternativeCitation(alt),
       )]);
     }
     return el("section", { "aria-labelledby": "alternatives-heading" },
@@ -428,22 +462,19 @@
    * One line a journalist can paste: speaker, the quote as the article published it, outlet,
    * title, date and the article's URL (or, without one, this service's article view).
    */
-  function citationText(result) {
-    const match = result.match;
+  function citationText(match, speaker) {
     const article = match.article || {};
-    const speaker = result.speaker?.name || "Unattributed";
     const where = [article.source, article.title ? `“${article.title}”` : null,
       formatDate(article.published)].filter(Boolean).join(", ");
     const url = safeUrl(article.url) || articleViewUrl(match);
-    return `${speaker}: “${match.text}”${where ? ` (${where})` : ""}. ${url}`;
+    return `${speaker?.name || "Unattributed"}: “${match.text}”${where ? ` (${where})` : ""}. ${url}`;
   }
 
-  function citationSection(result) {
-    const text = citationText(result);
-    const citation = el("p", { class: "citation", id: "citation" }, text);
-    const button = el("button", { type: "button", class: "copy-citation", id: "copy-citation" },
+  /** A "Copy citation" button for `citation` (the element showing the text) and its status. */
+  function copyButton(text, citation, ids) {
+    const button = el("button", { type: "button", class: "copy-citation", id: ids?.button },
       "Copy citation");
-    const done = el("span", { class: "meta", id: "citation-status", role: "status" });
+    const done = el("span", { class: "meta", id: ids?.status, role: "status" });
     button.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(text);
@@ -454,25 +485,49 @@
         done.textContent = " Could not copy: the citation is selected, press Ctrl+C.";
       }
     });
+    return [button, done];
+  }
+
+  function citationSection(result) {
+    const text = citationText(result.match, result.speaker);
+    const citation = el("p", { class: "citation", id: "citation" }, text);
     return el("section", { class: "citation-section", "aria-labelledby": "citation-heading" },
-      el("h3", { id: "citation-heading" }, "Citation"), citation, button, done,
+      el("h3", { id: "citation-heading" }, "Citation"), citation,
+      copyButton(text, citation, { button: "copy-citation", status: "citation-status" }),
       el("p", {}, el("a", { href: articleViewUrl(result.match), id: "article-view-link" },
         "Read the passage in the article")));
   }
 
-  function renderFound(quote, result, contextOffset) {
+  /**
+   * The wrong speaker, stated in the verdict line (the facts below it are off the first screen of
+   * a phone): `note` is the draft's wording; a single quote's claimed speaker gets its own.
+   */
+  function misattributionLine(result, note) {
+    if (note) return el("p", { class: "mismatch verdict-explain", id: "detail-misattributed" }, note);
+    const claimed = result.claimed_speaker;
+    if (!claimed || claimed.matches) return null;
+    const who = result.speaker
+      ? `the article attributes it to ${result.speaker.name}` : "the article names no speaker";
+    return el("p", { class: "mismatch verdict-explain", id: "verdict-misattributed" },
+      `Attributed to the wrong person: you said ${claimed.name}, ${who}.`);
+  }
+
+  function renderFound(quote, result, contextOffset, misattributed) {
     const match = result.match;
     const verdict = VERDICTS[result.verdict] || VERDICTS.altered;
     const rows = [["Speaker", speakerFact(result.speaker)]];
     const claimed = claimedFact(result.claimed_speaker, result.speaker);
     if (claimed) rows.push(["Attributed to", claimed]);
     rows.push(...articleFacts(match.article));
+    const copies = copiesFact(match);
+    if (copies) rows.push(["Same words", copies]);
     if (KINDS[match.kind]) rows.push(["Passage", el("span", { id: "passage-kind" }, KINDS[match.kind])]);
     return [
       el("div", { class: "verdict-line" },
         badge(result.verdict),
         el("span", { class: "confidence", id: "confidence" }, `${percent(result.confidence)} confidence`),
-        el("p", { class: "verdict-explain" }, verdict.explain)),
+        el("p", { class: "verdict-explain" }, verdict.explain),
+        misattributionLine(result, misattributed)),
       factList(rows),
       el("h3", {}, "Original paragraph"),
       contextWithHighlight(match, contextOffset),
@@ -490,7 +545,9 @@
     const who = result.speaker ? `, said by ${result.speaker.name}` : "";
     const where = result.match.article?.title ? `, in “${result.match.article.title}”` : "";
     const changes = result.differences?.length ? `, ${result.differences.length} difference(s)` : "";
-    return `${verdict}, ${percent(result.confidence)} confidence${who}${where}${changes}.`;
+    const wrong = result.claimed_speaker && !result.claimed_speaker.matches
+      ? `; not said by ${result.claimed_speaker.name}` : "";
+    return `${verdict}, ${percent(result.confidence)} confidence${who}${where}${changes}${wrong}.`;
   }
 
   // ---------------------------------------------------------------- drafts
@@ -534,9 +591,9 @@
     const found = result.verdict !== "not_found" && result.match;
     return [
       el("h3", { id: "quote-detail-heading", tabindex: "-1" }, `Quote ${index + 1} of ${count}`),
-      quote.misattributed ? el("p", { class: "mismatch", id: "detail-misattributed" },
-        misattributionNote(quote)) : null,
-      ...(found ? renderFound(quote.text, result, null) : renderNotFound(result)),
+      ...(found
+        ? renderFound(quote.text, result, null, quote.misattributed ? misattributionNote(quote) : null)
+        : renderNotFound(result)),
     ].filter(Boolean);
   }
 
@@ -584,7 +641,11 @@
         button.setAttribute("aria-expanded", "true");
         detail.replaceChildren(...quoteDetail(quote, index, quotes.length));
         detail.hidden = false;
-        document.getElementById("quote-detail-heading").focus();
+        // Heading at the top: the verdict and any wrong speaker under it are on screen, which
+        // focusing alone (it scrolls just enough to show the heading) does not ensure.
+        const heading = document.getElementById("quote-detail-heading");
+        heading.focus({ preventScroll: true });
+        heading.scrollIntoView({ block: "start" });
       });
       buttons.push(button);
       append(draft, [button]);
