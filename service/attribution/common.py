@@ -38,6 +38,7 @@ METHOD_CONFIDENCE: dict[str, float] = {
     "subject": 0.71,  # participle, colon or cue-less clause -> its subject [72.4%, 29]
     "organisation": 0.62,  # "The Kremlin said"                         [66.7%, 6]
     "carry": 0.61,  # nothing beside the quote: previous speaker carries on [61.3%, 31]
+    "narrator": 0.9,  # "I said" / no speaker, in an interview answer -> interviewee
     "fragment": 0.48,  # fragment with no cue -> subject of its nearest clause [47.8%, 23]
     "nearest": 0.17,  # fallback: the nearest earlier speaker or name       [0%, 4]
     "unresolved": 0.1,  # a role we could not tie to a name ("the campaign") [7.4%, 27]

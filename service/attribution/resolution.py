@@ -21,6 +21,7 @@ from service.attribution.cues import (
     CUE_VERBS,
     DESCRIPTOR_NOUNS,
     DETERMINERS,
+    FIRST_PERSON,
     HONORIFICS,
     NEUTER_PRONOUNS,
     ORG_HEADS,
@@ -241,6 +242,9 @@ class ResolutionMixin:
         return None
 
     def _resolve_pronoun(self, pronoun: str, mention: Mention, pi: int) -> _Evidence | None:
+        if pronoun in FIRST_PERSON and pi in self._narrators:
+            # "I said, "Q"" in an interview answer: the interviewee.
+            return _Evidence(self._narrators[pi][0], mention, "narrator", "person", pi)
         if pronoun in UNNAMEABLE_PRONOUNS:
             return None
         recent = [

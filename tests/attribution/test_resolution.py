@@ -179,3 +179,22 @@ def test_a_role_no_one_was_introduced_with_stays_the_speaker():
         ("archbishop", "unresolved"),
         ("archbishop", "unresolved"),
     ]
+
+
+def test_an_interview_answer_recounts_the_interviewees_own_words():
+    text = (
+        "((WN)) How did the project start?\n\n"
+        "((Ilse Marwick)) It began at school. My teacher kept asking questions, and I'm like, "
+        '"Why does nobody fix the roof?" Later I said, "We could do it ourselves."\n\n'
+        '"Then we did," she laughs.'
+    )
+    assert _speakers(text) == [
+        ("Why does nobody fix the roof?", "Ilse Marwick", "narrator"),
+        ("We could do it ourselves.", "Ilse Marwick", "narrator"),
+        ("Then we did,", "Ilse Marwick", "pronoun"),
+    ]
+
+
+def test_i_with_a_verb_glued_on_is_no_name():
+    text = 'The hall was cold. I\'m like, "This is unfair."'
+    assert _speakers(text) == [("This is unfair.", None, None)]
