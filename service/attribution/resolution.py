@@ -100,6 +100,33 @@ def _name_then_role(role: str) -> re.Pattern:
     )
 
 
+# A capitalised name run at a position (titles included), and the word right before a position.
+_MENTION = re.compile(
+    r"[A-Z][\w’'\-]*\.?(?:[ \t]+(?:[A-Z][\w’'\-]*\.?|de|van|von|der|bin|al|da|del|la|le))*"
+)
+_WORD_BEFORE = re.compile(r"([\w’'\-]+)[ \t]+\Z")
+_GAP_BEFORE = re.compile(r"([^\w\s]?)\s*\Z")
+_NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
+_OF_PLACE = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}")
+_APPOSITIVE_ROLE = re.compile(
+    r",\s+(?:a|an|the)\s+((?:[\w\-]+\s+){0,3}?[\w\-]+)(?=\s*[,.;]|\s+(?:of|for|at|from|with|in)\b)"
+)
+# Words that open a clause, so a name right after them is its subject.
+_CLAUSE_OPENERS = words_of("while whereas although though because meanwhile")
+_COORDINATORS = words_of("and but")
+_VERB_WORDS = words_of(
+    "was is has had have will would could should can did does may might must also then later"
+)
+
+
+def _is_role_noun(word: str) -> bool:
+    """A lower-case noun naming what a person is ("sportswriter", "costumer", "minister")."""
+    low = word.lower()
+    if not word.islower() or low in FUNCTION_WORDS or low in CUE_VERBS or low in DETERMINERS:
+        return False
+    return low in _PERSON_ROLES or (low.endswith(_PERSON_NOUN_ENDINGS) and len(low) > 4)
+
+
 def _is_document(words: list[str]) -> bool:
     return bool(words) and words[-1].lower() in _DOCUMENT_NOUNS
 
@@ -278,8 +305,9 @@ class ResolutionMixin:
         return None
 
     def _salient_subject(self, pos: int, gender: str, pi: int) -> str | None:
-        """The latest person named as a sentence's subject in the pronoun's own paragraph,
-        outside quotes, whose gender fits: 'Aparna Garg opened the fair. "Q," she said.'"""
+        """The latest person named as a clause's subject in the pronoun's own paragraph,
+        outside quotes, whose gender fits: 'Aparna Garg opened the fair. "Q," she said.',
+        '..., while Interior Minister X wrote he had ordered checks. He tweeted, "Q"'."""
         lo = self._para_starts[pi] if pi < len(self._para_starts) else 0
         k = bisect.bisect_left(self._name_positions, pos)
         for i in range(k - 1, max(-1, k - SALIENCE_MENTIONS), -1):
@@ -288,12 +316,25 @@ class ResolutionMixin:
                 break
             if cluster.kind != "person" or self._inside_quote(start):
                 continue
-            if not self._person_like(cluster) or not self._subject_at(start):
+            if not self._subject_at(start):
+                continue
+            if not (self._person_like(cluster) or self._introduced_as_person(start)):
                 continue
             name = cluster.canonical()
             if self.names.gender(name) in (gender, None):
                 return name
         return None
+
+    def _introduced_as_person(self, start: int) -> bool:
+        """The mention at `start` comes with a person's role: a lower-case role noun before it
+        ("sportswriter Dave Meltzer") or an appositive after it ("Baslan Damang, a security
+        official")."""
+        m = _MENTION.match(self.text, start)
+        appositive = _APPOSITIVE_ROLE.match(self.text, m.end()) if m is not None else None
+        if appositive is not None and appositive.group(1).split()[-1].lower() in _PERSON_ROLES:
+            return True
+        before = _WORD_BEFORE.search(self.text, max(0, start - 40), start)
+        return before is not None and before.group(1) in _PERSON_ROLES - DETERMINERS
 
     def _inside_quote(self, pos: int) -> bool:
         k = bisect.bisect_right(self._quote_starts, pos) - 1
@@ -309,10 +350,56 @@ class ResolutionMixin:
         return any(ev.kind == "person" and ev.name in cluster.full_names for ev in self.history)
 
     def _subject_at(self, start: int) -> bool:
-        """The mention opens a sentence or clause: nothing but a title, punctuation or a
-        paragraph break before it in its sentence."""
-        before = self.text[max(0, start - 3) : start].rstrip(" \u00a0")
-        return not before or before[-1] in ".!?\n:;" or before.endswith(("\u201d", '"'))
+        """The mention is a clause's subject or a named source: after the start of its
+        sentence, a conjunction or "according to", with at most a few role words, titles or
+        possessors before it ("Wrestling sportswriter X tweeted", "while Minister X wrote");
+        after a comma only when a verb follows ("In a livestream, Sanders shared")."""
+        text = self.text
+        cursor, skipped = start, 0
+        while True:
+            gap = _GAP_BEFORE.search(text, max(0, cursor - 6), cursor)
+            lead = text[gap.start() : cursor] if gap is not None else ""
+            mark = gap.group(1) if gap is not None else ""
+            if cursor == 0 or "\n" in lead or (mark and mark in '.!?:;\u201d"'):
+                return True
+            if mark == ",":
+                return self._verb_follows(start)
+            word = _WORD_BEFORE.search(text, max(0, cursor - 40), cursor)
+            if word is None:
+                return False
+            w = word.group(1)
+            low = w.lower()
+            if low in _CLAUSE_OPENERS:
+                return True
+            if low in _COORDINATORS:
+                # "..., and X said" opens a clause; "Miller and Smith" is one phrase.
+                return text[max(0, word.start() - 3) : word.start()].rstrip().endswith(",")
+            if low == "to" and text[max(0, word.start() - 10) : word.start()].rstrip().endswith(
+                "according"
+            ):
+                return True
+            skipped += 1
+            if skipped > 4 or low in FUNCTION_WORDS or low in CUE_VERBS:
+                return False
+            if not (w[:1].isupper() or low in DETERMINERS or _is_role_noun(low)):
+                return False
+            if low.endswith(("ing", "ed")) and not w[:1].isupper():
+                return False
+            cursor = word.start(1)
+
+    def _verb_follows(self, start: int) -> bool:
+        """A verb comes right after the name at `start` ("Sanders shared", "X has said"),
+        past an "of ..." place or organisation."""
+        m = _MENTION.match(self.text, start)
+        if m is None:
+            return False
+        after = _OF_PLACE.match(self.text, m.end())
+        end = after.end() if after is not None else m.end()
+        nxt = _NEXT_WORD.match(self.text, end)
+        if nxt is None:
+            return False
+        w = nxt.group(1)
+        return w in CUE_VERBS or w in _VERB_WORDS or (w.endswith("ed") and len(w) > 4)
 
     def _nearest_person_name(self, pos: int, gender: str) -> str | None:
         k = bisect.bisect_left(self._name_positions, pos)

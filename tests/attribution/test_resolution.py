@@ -198,3 +198,55 @@ def test_an_interview_answer_recounts_the_interviewees_own_words():
 def test_i_with_a_verb_glued_on_is_no_name():
     text = 'The hall was cold. I\'m like, "This is unfair."'
     assert _speakers(text) == [("This is unfair.", None, None)]
+
+
+def test_a_pronoun_goes_to_the_subject_of_a_clause_opened_by_while():
+    text = (
+        '"We grieve with the town," Mayor Pavel Horak said.\n\n'
+        "The council met on Friday, while Health Minister Tomas Dvorak wrote that inspections "
+        'would follow. He added, "Every site will be checked."'
+    )
+    assert _speakers(text)[1] == ("Every site will be checked.", "Tomas Dvorak", "pronoun")
+
+
+def test_a_pronoun_goes_to_a_subject_after_a_role_noun_or_an_opening_phrase():
+    text = (
+        '"The season is over," coach Ivo Marek said.\n\n'
+        "Veteran groundskeeper Tarek Nassouri inspected the pitch. "
+        '"It needs a month of rest," he said.\n\n'
+        '"Nobody told us," Ivo Marek said.\n\n'
+        'In a short speech, Nassouri thanked the volunteers. "They saved the club," he said.'
+    )
+    assert [s[1] for s in _speakers(text)] == [
+        "Ivo Marek",
+        "Tarek Nassouri",
+        "Ivo Marek",
+        "Tarek Nassouri",
+    ]
+
+
+def test_a_pronoun_goes_to_a_person_introduced_with_a_role_in_apposition():
+    text = (
+        '"The ferry left on time," harbour master Karel Kowal said.\n\n'
+        "Quorvan Obadeyi, a spokesperson for the coast guard, confirmed the search with "
+        'Karel Kowal. He said crews "are still combing the bay".'
+    )
+    assert _speakers(text)[1] == ("are still combing the bay", "Quorvan Obadeyi", "pronoun")
+
+
+def test_a_pronoun_goes_to_the_source_named_by_according_to():
+    text = (
+        '"We lost the midfield," coach Ivo Marek said.\n\n'
+        "Fitness decided the match, according to Tarek Nassouri. "
+        '"We ran more than they did," he said.'
+    )
+    assert _speakers(text)[1] == ("We ran more than they did,", "Tarek Nassouri", "pronoun")
+
+
+def test_names_joined_by_and_are_one_phrase_not_a_new_clause():
+    text = (
+        '"The bridge is safe," engineer Ivo Marek said.\n\n'
+        "Marek and Nassouri both inspected the cables, with Marek describing the rust. "
+        'He too suggested that "the paint hid the damage".'
+    )
+    assert _speakers(text)[1] == ("the paint hid the damage", "Ivo Marek", "pronoun")
