@@ -67,6 +67,7 @@ _DOCUMENT_BY = re.compile(
 )
 # "Suman Haripriya of the Hajo assembly", "Regina Ip from the pro-Beijing camp": the descriptor
 # is the organisation of the name before it.
+_OBJECT_PRONOUNS = {"him": "he"}
 _NAME_OF_ORG = re.compile(_NAME_RUN + r"\s+(?:of|from|with|at)\s+")
 _DOCUMENT_NOUNS = words_of(
     "statement statements website site release memo message post tweet letter report summary "
@@ -127,6 +128,20 @@ def _is_role_noun(word: str) -> bool:
     return low in _PERSON_ROLES or (low.endswith(_PERSON_NOUN_ENDINGS) and len(low) > 4)
 
 
+_SPOKESPEOPLE = words_of("spokesman spokeswoman spokesperson spokespeople spokesmen")
+
+
+@functools.lru_cache(maxsize=64)
+def _organisation_run(head: str) -> re.Pattern:
+    """A capitalised organisation name with `head` in it: "Iranian Army", "Court of Session",
+    "the Metropolitan Police"."""
+    word = r"[A-Z][\w’'\-]*"
+    return re.compile(
+        rf"((?:{word}[ \t]+){{0,4}}{re.escape(head)}"
+        rf"(?:[ \t]+(?:of|for)(?:[ \t]+the)?(?:[ \t]+{word}){{1,4}})?)\b"
+    )
+
+
 def _is_document(words: list[str]) -> bool:
     return bool(words) and words[-1].lower() in _DOCUMENT_NOUNS
 
@@ -143,6 +158,9 @@ class ResolutionMixin:
         words = [t.text for t in toks[ph.first : ph.last + 1] if t.kind == "w"]
         if ph.kind == "pronoun":
             return self._resolve_pronoun(words[0].lower(), mention, pi)
+        if len(words) == 1 and words[0].lower() in _OBJECT_PRONOUNS:
+            # "According to him, ...": the object form names whom "he" would.
+            return self._resolve_pronoun(_OBJECT_PRONOUNS[words[0].lower()], mention, pi)
         if ph.kind == "name":
             name_words = [w for w in words if w.lower() not in {"the", "a", "an", "who", "which"}]
             # "moderator Tom Reyes", "Ohio State professor Paul Beck": the name is what follows
@@ -178,6 +196,9 @@ class ResolutionMixin:
         antecedent = self._definite_antecedent(words, start)
         if antecedent is not None:
             return _Evidence(antecedent[0], mention, "descriptor", antecedent[1], pi)
+        organisation = self._organisation_behind(words, start)
+        if organisation is not None:
+            return _Evidence(organisation, mention, "descriptor", "org", pi)
         content = [w for w in words if w.lower() not in DETERMINERS]
         if not content and len(words) == 1 and words[0].lower() in QUANTIFIER_SUBJECTS:
             content = words  # "one said"
@@ -215,7 +236,8 @@ class ResolutionMixin:
         if _is_document(words):
             owner = [w for w in words if w.endswith(("’s", "'s")) and w[:1].isupper()]
             if owner:
-                return self.names.canonical(owner[-1], start)
+                # "The WHO's website": an acronym owner by the long form the article defines.
+                return self.names.organisation_name(self.names.canonical(owner[-1], start))
         m = _NAME_OF_ORG.search(text, max(0, start - 80), start)
         if m is not None and m.end() == start:
             return self._person_name_at(m.group(1), m.start(1))
@@ -246,6 +268,52 @@ class ResolutionMixin:
             return None
         name = self._person_name_at(best[1], best[0])
         return (name, "person") if name is not None else None
+
+    def _organisation_behind(self, words: list[str], start: int) -> str | None:
+        """The organisation an unnamed speaker speaks for: 'A Hampshire Police spokesman' ->
+        Hampshire Police; a document's owner ('the court's summary', 'the Supreme Court
+        decision'); or an organisation's head noun ('the army said') -> the latest organisation
+        written with that head ('Iranian Army')."""
+        content = [w for w in words if w.lower() not in DETERMINERS]
+        if not content:
+            return None
+        head, mods = content[-1].lower(), content[:-1]
+        if head.endswith(("’s", "'s")) and content[-1].islower():
+            return self._latest_organisation(head[:-2], start)  # "the court's (summary)"
+        if head in _DOCUMENT_NOUNS or head in _SPOKESPEOPLE:
+            owners = [w for w in mods if w.endswith(("’s", "'s"))]
+            if owners:
+                owner = owners[-1][:-2]
+                if owner[:1].isupper():
+                    return self.names.organisation_name(self.names.canonical(owner, start))
+                return self._latest_organisation(owner.lower(), start)
+            caps = [w for w in mods if w[:1].isupper()]
+            if caps and len(caps) == len(mods):
+                return self.names.organisation_name(" ".join(caps))
+            if len(mods) == 1 and mods[0].lower() in ORG_HEADS:
+                return self._latest_organisation(mods[0].lower(), start)  # "the court summary"
+            return None
+        if head in ORG_HEADS and words[0].lower() == "the" and not mods:
+            return self._latest_organisation(head, start)
+        return None
+
+    def _latest_organisation(self, head: str, pos: int) -> str | None:
+        """The latest organisation written before `pos` with `head` as its head word: "the
+        army" -> "Iranian Army", "the court" -> "Court of Session". None when there is none
+        (the descriptor then stays as it is, as news gold does)."""
+        if head not in ORG_HEADS or not head.isalpha():
+            return None
+        best = None
+        for m in _organisation_run(head.capitalize()).finditer(
+            self.text, max(0, pos - ROLE_LOOKBACK), pos
+        ):
+            best = m
+        if best is None:
+            return None
+        name = best.group(1).split()
+        while name and name[0].lower() in {"the", "a", "an"}:
+            name = name[1:]
+        return " ".join(name) if len(name) >= 2 else None
 
     def _names_a_person(self, name: str, pos: int) -> bool:
         """A resolved name that is a person's (given name, title or honorific, or introduced

@@ -250,3 +250,30 @@ def test_names_joined_by_and_are_one_phrase_not_a_new_clause():
         'He too suggested that "the paint hid the damage".'
     )
     assert _speakers(text)[1] == ("the paint hid the damage", "Ivo Marek", "pronoun")
+
+
+def test_an_unnamed_spokesperson_speaks_for_the_organisation_before_the_role():
+    text = 'A Dorset Fire Service spokesman said "Two engines are at the scene."'
+    assert _speakers(text) == [
+        ("Two engines are at the scene.", "Dorset Fire Service", "descriptor")
+    ]
+
+
+def test_a_document_speaks_for_its_owner_an_acronym_by_its_long_form():
+    text = (
+        "The Coastal Rescue Agency (CRA) opened an inquiry.\n\n"
+        'The CRA\'s website said: "Swimmers should stay out of the water."\n\n'
+        'The Harbour Court of Kelso met on Monday. The court\'s summary read: "The ban stands."'
+    )
+    assert _speakers(text) == [
+        ("Swimmers should stay out of the water.", "Coastal Rescue Agency", "descriptor"),
+        ("The ban stands.", "Harbour Court of Kelso", "descriptor"),
+    ]
+
+
+def test_an_object_pronoun_after_according_to_resolves_like_he():
+    text = (
+        "Navy spokesman Quorvan Obadeyi said the drones came from the south. "
+        'According to him, the raid was "the largest in years".'
+    )
+    assert _speakers(text)[-1] == ("the largest in years", "Quorvan Obadeyi", "pronoun")
