@@ -21,6 +21,7 @@ from service.attribution.cues import (
     MALE_MARKERS,
     NON_NAME_WORDS,
     ORG_HEADS,
+    words_of,
 )
 from service.attribution.given_names import given_name_gender, is_given_name
 from service.attribution.name_parsing import (
@@ -36,6 +37,10 @@ from service.attribution.name_parsing import (
     surname_match,
     tidy_descriptor,
 )
+
+# Lower-case particles inside a person's name ("Mohammad bin Salman", "Bill de Blasio",
+# "Ursula von der Leyen"); capitalised at a name's start ("De Blasio") they open a surname.
+RUN_PARTICLES = words_of("bin bint ibn al el van von der den de da del della dos du la le ter")
 
 # Per-initial cap on fuzzy surname comparisons (a news article has a few dozen people).
 MAX_FUZZY_CANDIDATES = 200
@@ -165,22 +170,36 @@ class NameIndex:
     # -- building -------------------------------------------------------------------------
     def _scan(self, text: str, offset: int) -> None:
         run: list[re.Match] = []
+        # Lower-case particles read after a capitalised word ("Mohammad bin", "Bill de"): part
+        # of the run if another capitalised word follows ("Mohammad bin Salman").
+        held: list[re.Match] = []
         for m in WORD.finditer(text):
             w = m.group()
-            gap = text[run[-1].end() : m.start()] if run else ""
+            last = held[-1] if held else run[-1] if run else None
+            gap = text[last.end() : m.start()] if last is not None else ""
             contiguous = run and gap.strip() == "" and "\n" not in gap
-            if contiguous and ends_sentence(run[-1].group()):
+            if contiguous and ends_sentence(last.group()):
                 contiguous = False  # "said Karen Alley. Suman Haripriya ...": two runs
-            if w[:1].isupper() and (not run or contiguous) and len(run) < 8:
+            if contiguous and w in RUN_PARTICLES and len(held) < 2:
+                held.append(m)
+                continue
+            if w[:1].isupper() and (not run or contiguous) and len(run) + len(held) < 8:
+                run.extend(held)
+                held = []
                 run.append(m)
                 continue
             if run:
                 self._add_run(run, offset)
+            for p in held:
+                self.lower_words.add(p.group())
+            held = []
             run = [m] if w[:1].isupper() else []
             if w[:1].islower():
                 self.lower_words.add(w.rstrip("."))
         if run:
             self._add_run(run, offset)
+        for p in held:
+            self.lower_words.add(p.group())
 
     def _add_run(self, run: list[re.Match], offset: int) -> None:
         if len(run) >= MIN_ACRONYM:
@@ -215,7 +234,7 @@ class NameIndex:
         self._order += 1
         surname = name[-1]
         family = self._family_for(fold(surname), create=True)
-        full = len(name) >= 2 and not is_initial(name[0])
+        full = len(name) >= 2 and not is_initial(name[0]) and fold(name[0]) not in RUN_PARTICLES
         pos = run[0].start() if offset == 0 else -1
         first = fold(name[0]) if full else ""
         if full and family.persons and not titles and not is_given_name(first):
@@ -300,7 +319,7 @@ class NameIndex:
         family = self._family_for(fold(name[-1]))
         if family is None:
             return None
-        if len(name) >= 2 and not is_initial(name[0]):
+        if len(name) >= 2 and not is_initial(name[0]) and fold(name[0]) not in RUN_PARTICLES:
             return family.person_for_first(fold(name[0]))
         if pos is not None and family.timeline:
             # The mention itself was read when the index was built: the person it was linked
