@@ -49,12 +49,19 @@ _NAME_RUN = (
 )
 _CUE_AFTER = (
     r"(?=\s*(?:[,.;(]|$)|\s+(?:said|says|told|tells|tweeted|added|wrote|writes|has|had|who"
-    r"|stated|announced|noted)\b)"
+    r"|stated|announced|noted|on|in)\b|\s+(?:of|from|at|with)\s+(?:the\s+)?[A-Z])"
 )
 # "The Senate Minority Leader, Chuck Schumer, said", "The new governor of the region, Alexander
 # Moor, ...", "One of the study's authors, herpetologist David Blackburn, told".
 _APPOSITIVE_AFTER = re.compile(
     r"(?:\s+(?:of|in|at|for|from|on)\s+[^,.;:\"“”\n]{1,60}?)?,\s+(?:[a-z][\w\-]*\s+){0,2}"
+    + _NAME_RUN
+    + _CUE_AFTER
+)
+# "said University of California, San Diego's chancellor, Pradeep Khosla": a place or
+# organisation, its possessor's role, then the name.
+_ROLE_APPOSITIVE_AFTER = re.compile(
+    r",\s+[^,.;:\"“”\n]{1,50}?(?:’s|'s)\s+(?:[a-z][\w\-]*\s+){0,3}[a-z][\w\-]*,?\s+"
     + _NAME_RUN
     + _CUE_AFTER
 )
@@ -68,6 +75,9 @@ _DOCUMENT_BY = re.compile(
 # "Suman Haripriya of the Hajo assembly", "Regina Ip from the pro-Beijing camp": the descriptor
 # is the organisation of the name before it.
 _OBJECT_PRONOUNS = {"him": "he"}
+# What may stand between "NAME of/at" and the phrase read before a cue: an organisation and its
+# description ("American University and contributor to ", "UH's Center for X: ").
+_ORG_TAIL = re.compile(r"[^.;\"“”\n]{0,80}?\s")
 _NAME_OF_ORG = re.compile(_NAME_RUN + r"\s+(?:of|from|with|at)\s+")
 _DOCUMENT_NOUNS = words_of(
     "statement statements website site release memo message post tweet letter report summary "
@@ -220,7 +230,7 @@ class ResolutionMixin:
         run straight into a name, the possessor or author of a document ("Trump's statement",
         "a memo posted online by Senator Juan Dalmau"), or a name it is the organisation of."""
         text = self.text
-        for pattern in (_APPOSITIVE_AFTER, _ROLE_INTO_NAME, _DOCUMENT_BY):
+        for pattern in (_APPOSITIVE_AFTER, _ROLE_APPOSITIVE_AFTER, _ROLE_INTO_NAME, _DOCUMENT_BY):
             m = pattern.match(text, end)
             if m is None:
                 continue
@@ -238,9 +248,13 @@ class ResolutionMixin:
             if owner:
                 # "The WHO's website": an acronym owner by the long form the article defines.
                 return self.names.organisation_name(self.names.canonical(owner[-1], start))
-        m = _NAME_OF_ORG.search(text, max(0, start - 80), start)
-        if m is not None and m.end() == start:
-            return self._person_name_at(m.group(1), m.start(1))
+        for m in _NAME_OF_ORG.finditer(text, max(0, start - 100), start):
+            # "Dr. Steven Wolf at Saint Francis said", "Jennifer Daskal of American University
+            # and contributor to Slate wrote": the organisation of the person named before it.
+            if m.end() == start or _ORG_TAIL.fullmatch(text, m.end(), start):
+                name = self._person_name_at(m.group(1), m.start(1))
+                if name is not None:
+                    return name
         return None
 
     def _definite_antecedent(self, words: list[str], start: int) -> tuple[str, str] | None:

@@ -277,3 +277,20 @@ def test_an_object_pronoun_after_according_to_resolves_like_he():
         'According to him, the raid was "the largest in years".'
     )
     assert _speakers(text)[-1] == ("the largest in years", "Quorvan Obadeyi", "pronoun")
+
+
+def test_speaker_phrases_reach_the_name_past_organisations_and_roles():
+    text = (
+        '"The sample was clean," said Lakeview Institute of Kelso, the lab\'s director, '
+        "Tomas Varga.\n\n"
+        '"We saw it first," said study co-author Quorvan Obadeyi of Kelso University.\n\n'
+        "Ilse Marwick of the Kelso Museum and adviser to Harbour Trust wrote, "
+        '"The collection stays."\n\n'
+        'Suman Okoro of the Delta assembly said "The road will be built."'
+    )
+    assert [s[1] for s in _speakers(text)] == [
+        "Tomas Varga",
+        "Quorvan Obadeyi",
+        "Ilse Marwick",
+        "Suman Okoro",
+    ]
