@@ -294,3 +294,12 @@ def test_speaker_phrases_reach_the_name_past_organisations_and_roles():
         "Ilse Marwick",
         "Suman Okoro",
     ]
+
+
+def test_the_object_of_a_preposition_is_no_speaker():
+    text = (
+        'Ilse Marwick called the plan a "land grab", and on Facebook described the vote as '
+        '"a disgrace".\n\n'
+        'Dr. Tomas Varga at Saint Brigid said, "We treated six patients."'
+    )
+    assert [s[1] for s in _speakers(text)] == ["Ilse Marwick", "Ilse Marwick", "Tomas Varga"]
