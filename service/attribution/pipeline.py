@@ -244,6 +244,8 @@ class _Extractor(
                 ev = self._signature_below(toks, t, pi)
             if ev is None and pos == 0 and colon_evidence is not None:
                 ev = _carry(colon_evidence, pi, colon_evidence.method)
+            if ev is None and pos == 0:
+                ev = self._introduced_before(toks, t, pi, prev_speaker)
             if ev is None and prev_speaker is not None:
                 ev = _carry(prev_speaker, pi, "carry")
             if ev is None:

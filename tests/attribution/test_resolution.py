@@ -303,3 +303,12 @@ def test_the_object_of_a_preposition_is_no_speaker():
         'Dr. Tomas Varga at Saint Brigid said, "We treated six patients."'
     )
     assert [s[1] for s in _speakers(text)] == ["Ilse Marwick", "Ilse Marwick", "Tomas Varga"]
+
+
+def test_narration_that_hands_the_floor_to_a_new_person_names_the_next_quotation():
+    text = (
+        '"We ran out of time," captain Tomas Varga said.\n\n'
+        "The visitors were given two penalties, leaving coach Ivo Marek unhappy. "
+        '"The first one was soft."'
+    )
+    assert _speakers(text)[1] == ("The first one was soft.", "Ivo Marek", "carry")
