@@ -75,6 +75,7 @@ _DOCUMENT_BY = re.compile(
 # "Suman Haripriya of the Hajo assembly", "Regina Ip from the pro-Beijing camp": the descriptor
 # is the organisation of the name before it.
 _OBJECT_PRONOUNS = {"him": "he"}
+_POSSESSED_ROLE_NAME = re.compile(r"\s+(?:[a-z][\w\-]*\s+){0,3}[a-z][\w\-]*,?\s+" + _NAME_RUN)
 # What may stand between "NAME of/at" and the phrase read before a cue: an organisation and its
 # description ("American University and contributor to ", "UH's Center for X: ").
 _ORG_TAIL = re.compile(r"[^.;\"“”\n]{0,80}?\s")
@@ -172,6 +173,15 @@ class ResolutionMixin:
             # "According to him, ...": the object form names whom "he" would.
             return self._resolve_pronoun(_OBJECT_PRONOUNS[words[0].lower()], mention, pi)
         if ph.kind == "name":
+            if words[-1].endswith(("’s", "'s")):
+                # "writes Huber's longtime tag team partner Erick Rowan": the possessed role's
+                # name, not the possessor.
+                m = _POSSESSED_ROLE_NAME.match(self.text, end)
+                person = self._person_name_at(m.group(1), m.start(1)) if m else None
+                if person is not None:
+                    run_end = m.end(1)
+                    found = Mention(self.text[start:run_end], start, run_end)
+                    return _Evidence(person, found, "explicit", "person", pi)
             name_words = [w for w in words if w.lower() not in {"the", "a", "an", "who", "which"}]
             # "moderator Tom Reyes", "Ohio State professor Paul Beck": the name is what follows
             # the last lower-case role word or possessor ("Marco Rubio of Florida" keeps "of").

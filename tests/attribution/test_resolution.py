@@ -312,3 +312,11 @@ def test_narration_that_hands_the_floor_to_a_new_person_names_the_next_quotation
         '"The first one was soft."'
     )
     assert _speakers(text)[1] == ("The first one was soft.", "Ivo Marek", "carry")
+
+
+def test_a_possessed_role_names_its_holder_not_the_possessor():
+    text = (
+        "Tomas Varga died on Sunday.\n\n"
+        '"We lost a giant," said Varga\'s longtime band mate Ilse Marwick on the radio.'
+    )
+    assert _speakers(text) == [("We lost a giant,", "Ilse Marwick", "explicit")]
