@@ -219,6 +219,25 @@ def _passive_agent_after(toks: list[Token], t: int) -> Phrase | None:
     return None
 
 
+def _passive_agent_around(toks: list[Token], t: int) -> Phrase | None:
+    """'Amman, who was described as "knife-obsessed" by the police', 'It was announced to be a
+    "pandemic" by the WHO': a quote inside a passive clause, its "by" agent right after it,
+    is the agent's."""
+    if t + 2 >= len(toks) or toks[t + 1].low != "by":
+        return None
+    for k in range(t - 1, max(-1, t - 8), -1):
+        tok = toks[k]
+        if tok.sentence != toks[t].sentence or tok.kind != "w":
+            break
+        if tok.low.endswith(("ed", "en")) and k > 0 and not tok.is_cap:
+            before = toks[k - 1].low
+            if before in CUE_GAP_WORDS and k > 1:
+                before = toks[k - 2].low
+            if before in _PASSIVE_AUXILIARIES:
+                return phrase_after(toks, t + 2, len(toks))
+    return None
+
+
 def _possessor_phrase(toks: list[Token], k: int) -> Phrase:
     """The name ending in a possessive at k ("Donald Trump’s")."""
     first = k

@@ -320,3 +320,8 @@ def test_a_possessed_role_names_its_holder_not_the_possessor():
         '"We lost a giant," said Varga\'s longtime band mate Ilse Marwick on the radio.'
     )
     assert _speakers(text) == [("We lost a giant,", "Ilse Marwick", "explicit")]
+
+
+def test_a_quote_inside_a_passive_clause_belongs_to_its_by_agent():
+    text = 'The storm was described as a "major hazard" by the Kelso Weather Office on Monday.'
+    assert _speakers(text) == [("major hazard", "Kelso Weather Office", "organisation")]
