@@ -327,11 +327,18 @@ class ResolutionMixin:
         (the descriptor then stays as it is, as news gold does)."""
         if head not in ORG_HEADS or not head.isalpha():
             return None
+        pattern = _organisation_run(head.capitalize())
         best = None
-        for m in _organisation_run(head.capitalize()).finditer(
-            self.text, max(0, pos - ROLE_LOOKBACK), pos
-        ):
-            best = m
+        for m in pattern.finditer(self.text, max(0, pos - ROLE_LOOKBACK), pos):
+            if len(m.group(1).split()) >= 2:
+                best = m
+        if best is None:
+            # A lede's "the police" before the article names them ("the Metropolitan Police"
+            # in a later paragraph): the first organisation of that head after it.
+            for m in pattern.finditer(self.text, pos, pos + ROLE_LOOKBACK):
+                if len(m.group(1).split()) >= 2:
+                    best = m
+                    break
         if best is None:
             return None
         name = best.group(1).split()

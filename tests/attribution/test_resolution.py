@@ -325,3 +325,11 @@ def test_a_possessed_role_names_its_holder_not_the_possessor():
 def test_a_quote_inside_a_passive_clause_belongs_to_its_by_agent():
     text = 'The storm was described as a "major hazard" by the Kelso Weather Office on Monday.'
     assert _speakers(text) == [("major hazard", "Kelso Weather Office", "organisation")]
+
+
+def test_the_police_of_a_lede_are_the_force_the_article_names_later():
+    text = (
+        'A man was arrested in what the police declared a "targeted" attack.\n\n'
+        "Officers from the Kelso Valley Police searched two houses on Monday."
+    )
+    assert _speakers(text) == [("targeted", "Kelso Valley Police", "descriptor")]
