@@ -225,6 +225,11 @@ def _passive_agent_around(toks: list[Token], t: int) -> Phrase | None:
     is the agent's."""
     if t + 2 >= len(toks) or toks[t + 1].low != "by":
         return None
+    for k in range(t + 2, min(len(toks), t + 2 + CUE_LOOKBACK)):
+        if toks[k].sentence != toks[t].sentence:
+            break
+        if toks[k].low == "according":
+            return None  # '... by the agency, according to two aides': the outer source
     for k in range(t - 1, max(-1, t - 8), -1):
         tok = toks[k]
         if tok.sentence != toks[t].sentence or tok.kind != "w":
