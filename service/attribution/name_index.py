@@ -21,6 +21,7 @@ from service.attribution.cues import (
     MALE_MARKERS,
     NON_NAME_WORDS,
     ORG_HEADS,
+    TITLE_WORDS,
     words_of,
 )
 from service.attribution.given_names import given_name_gender, is_given_name
@@ -41,6 +42,12 @@ from service.attribution.name_parsing import (
 # Lower-case particles inside a person's name ("Mohammad bin Salman", "Bill de Blasio",
 # "Ursula von der Leyen"); capitalised at a name's start ("De Blasio") they open a surname.
 RUN_PARTICLES = words_of("bin bint ibn al el van von der den de da del della dos du la le ter")
+
+# Titles written "TITLE of PLACE NAME" ("President of Argentina Alberto Fernández").
+_TITLE_HEADS = words_of(
+    "president minister secretary governor mayor premier chancellor king queen prince princess "
+    "sultan emir chairman chairwoman director ambassador archbishop bishop"
+)
 
 # Per-initial cap on fuzzy surname comparisons (a news article has a few dozen people).
 MAX_FUZZY_CANDIDATES = 200
@@ -180,7 +187,14 @@ class NameIndex:
             contiguous = run and gap.strip() == "" and "\n" not in gap
             if contiguous and ends_sentence(last.group()):
                 contiguous = False  # "said Karen Alley. Suman Haripriya ...": two runs
-            if contiguous and w in RUN_PARTICLES and len(held) < 2:
+            title_of = (
+                w == "of"
+                and run
+                and not held
+                and fold(run[-1].group()) in _TITLE_HEADS
+                and all(fold(r.group()) in TITLE_WORDS for r in run)
+            )
+            if contiguous and (w in RUN_PARTICLES or title_of) and len(held) < 2:
                 held.append(m)
                 continue
             if w[:1].isupper() and (not run or contiguous) and len(run) + len(held) < 8:
@@ -209,6 +223,15 @@ class NameIndex:
         # "Meeting With President Volodymyr Zelenskyy": function words split a capitalised run.
         piece: list[re.Match] = []
         for m in run:
+            if (
+                fold(m.group()) == "of"
+                and piece
+                and all(fold(p.group()) in TITLE_WORDS for p in piece)
+            ):
+                # "President of Argentina Alberto Fernández": the title's "of" stays in the
+                # run, and the name is read past the place (split_person_name).
+                piece.append(m)
+                continue
             if fold(m.group()) in NON_NAME_WORDS - HONORIFICS and piece:
                 self._add_name(piece, offset)
                 piece = []

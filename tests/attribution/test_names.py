@@ -156,3 +156,13 @@ def test_lower_case_particles_stay_inside_a_name():
     assert index.canonical("Prince Khalid bin Rashed") == "Khalid bin Rashed"
     assert index.canonical("Van Loon") == "Pieter van Loon"
     assert index.canonical("Mayor van Loon") == "Pieter van Loon"
+
+
+def test_a_title_of_a_place_runs_into_the_name_it_titles():
+    text = (
+        "On Monday, President of Veltria Anselm Korvath opened the session. "
+        "The minister of health spoke after him."
+    )
+    index = NameIndex(text)
+    assert [t.person.canonical() for t in index.titled] == ["Anselm Korvath"]
+    assert index.resolve_descriptor(["The", "president"], len(text)) == "Anselm Korvath"
