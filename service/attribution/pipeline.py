@@ -43,7 +43,7 @@ from service.attribution.evidence import BesideQuoteMixin, SentenceEvidenceMixin
 from service.attribution.indirect import IndirectMixin
 from service.attribution.name_index import NameIndex
 from service.attribution.quote_marks import QuotedSegment, find_quoted_segments
-from service.attribution.resolution import ResolutionMixin, names_people
+from service.attribution.resolution import ResolutionMixin
 from service.attribution.speaker_phrases import (
     is_cue,
     is_participle,
@@ -212,10 +212,6 @@ class _Extractor(
                 # A fragment with no cue at all ('He assumed ... “la raza” ...'): the words are
                 # usually those of the clause's subject, a weak guess.
                 ev = self._clause_subject(toks, t, pi) or self._sentence_subject(toks, t, pi)
-                if ev is not None and ev.method == "unresolved" and not names_people(ev.name):
-                    # "The costume is "very warm"": a thing's clause names no speaker; the
-                    # fallbacks below (this paragraph's speaker, carry-over) may.
-                    ev = None
                 ev = _carry(ev, pi, "fragment") if ev is not None else None
                 if ev is None and len(toks[t].text.split()) <= SCARE_QUOTE_WORDS:
                     scare.add(t)

@@ -153,29 +153,6 @@ def _organisation_run(head: str) -> re.Pattern:
     )
 
 
-def names_people(descriptor: str) -> bool:
-    """Whether an unresolved descriptor's head noun names people or an organisation
-    ("protester", "officials", "the company"), not a thing ("costume", "replica helmet",
-    "final Instagram story post")."""
-    words = descriptor.split()
-    if not words:
-        return False
-    word = words[-1].removesuffix("’s").removesuffix("'s")
-    low = word.lower()
-    stem = low.removesuffix("s") if len(low) > 4 else low
-    if not word.isalpha() or word[:1].isupper():
-        return True
-    return (
-        low in ORG_HEADS
-        or stem in ORG_HEADS
-        or low in _PERSON_ROLES
-        or stem in _PERSON_ROLES
-        or stem.endswith(_PERSON_NOUN_ENDINGS)
-        or stem in {"source", "people", "family", "relative", "witness", "resident", "friend"}
-        or low in QUANTIFIER_SUBJECTS
-    )
-
-
 def _is_document(words: list[str]) -> bool:
     return bool(words) and words[-1].lower() in _DOCUMENT_NOUNS
 

@@ -333,12 +333,3 @@ def test_the_police_of_a_lede_are_the_force_the_article_names_later():
         "Officers from the Kelso Valley Police searched two houses on Monday."
     )
     assert _speakers(text) == [("targeted", "Kelso Valley Police", "descriptor")]
-
-
-def test_a_fragment_in_a_clause_about_a_thing_is_no_things_words():
-    text = (
-        '"I sewed it myself," cosplayer Ilse Marwick said. The costume is "very warm under '
-        'the lights," so she drinks a lot of water.\n\n'
-        'The badge was "a nice touch".'
-    )
-    assert [s[1] for s in _speakers(text)] == ["Ilse Marwick", "Ilse Marwick", None]
