@@ -6,6 +6,8 @@ writes `history` (`_remember`) and `para_last` (`_note_last_speaker`).
 
 from __future__ import annotations
 
+import bisect
+
 from service.attribution.common import (
     _SIGNATURE,
     CARRY_PARAGRAPHS,
@@ -18,6 +20,8 @@ from service.attribution.common import (
 from service.attribution.cues import (
     DETERMINERS,
 )
+from service.attribution.name_index import credible
+from service.attribution.resolution import _MENTION
 from service.attribution.speaker_phrases import (
     phrase_after,
     phrase_before,
@@ -81,6 +85,34 @@ class CarryOverMixin:
                 break
         if last is not None:
             self.para_last[pi] = last
+
+    def _introduced_before(self, toks, t, pi, previous: _Evidence | None) -> _Evidence | None:
+        """'The home side got two yellow cards, leaving Ingram unimpressed. "Q"': a quotation
+        with no speaker of its own, after narration in its paragraph that names one person
+        (a credible full name or a known person, outside quotes) who is not the previous
+        speaker, is that person's: the narration has handed them the floor."""
+        lo = self._para_starts[pi] if pi < len(self._para_starts) else 0
+        hi = toks[t].start
+        k = bisect.bisect_left(self._name_positions, lo)
+        people = {}
+        for i in range(k, min(len(self._name_positions), k + SHARE_WINDOW)):
+            start, cluster = self.names.mentions[i]
+            if start >= hi:
+                break
+            if cluster.kind != "person" or self._inside_quote(start):
+                continue
+            if not (credible(cluster) or self._person_like(cluster)):
+                continue
+            people[id(cluster)] = (start, cluster)
+        if len(people) != 1:
+            return None
+        start, cluster = next(iter(people.values()))
+        name = cluster.canonical()
+        if previous is not None and previous.name == name:
+            return None
+        run = _MENTION.match(self.text, start)
+        end = run.end() if run is not None else start
+        return _Evidence(name, Mention(self.text[start:end], start, end), "carry", "person", pi)
 
     def _nearest(self, toks, t, pi) -> _Evidence | None:
         for i in range(t - 1, max(-1, t - CUE_LOOKBACK), -1):

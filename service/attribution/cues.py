@@ -141,6 +141,12 @@ PLURAL_PRONOUNS: frozenset[str] = frozenset({"they"})
 NEUTER_PRONOUNS: frozenset[str] = frozenset({"it"})
 # First/second person: the writer or the reader, never named as a speaker.
 UNNAMEABLE_PRONOUNS: frozenset[str] = frozenset({"i", "we", "you"})
+# "I" with a verb glued on ("I'm like, ..."): the first person, never a capitalised name. In an
+# interview answer these, like "I", are the interviewee's (`FIRST_PERSON`).
+FIRST_PERSON: frozenset[str] = frozenset(
+    {"i", *(f"i{a}{v}" for a in "'’" for v in ("m", "ve", "d", "ll"))}
+)
+UNNAMEABLE_PRONOUNS = UNNAMEABLE_PRONOUNS | FIRST_PERSON
 PRONOUNS = PERSONAL_PRONOUNS | PLURAL_PRONOUNS | NEUTER_PRONOUNS | UNNAMEABLE_PRONOUNS
 
 DETERMINERS: frozenset[str] = frozenset({"the", "a", "an", "his", "her", "their", "its", "one"})

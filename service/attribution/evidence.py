@@ -24,6 +24,7 @@ from service.attribution.common import (
     _label_before_colon,
     _looks_verb,
     _passive_agent_after,
+    _passive_agent_around,
     _poll_opener,
     _possessor_phrase,
     _respondents,
@@ -216,6 +217,11 @@ class SentenceEvidenceMixin:
         closing = self._closing_attribution(toks, t, pi)
         if closing is not None:
             return closing
+        agent = _passive_agent_around(toks, t)
+        if agent is not None:
+            ev = self._resolve(toks, agent, pi)
+            if ev is not None:
+                return ev
         sid = toks[t].sentence
         stop = max(0, t - CUE_LOOKBACK)
         aside = self._parenthetical_attribution(toks, t, stop)

@@ -21,6 +21,8 @@ from service.attribution.cues import (
     MALE_MARKERS,
     NON_NAME_WORDS,
     ORG_HEADS,
+    TITLE_WORDS,
+    words_of,
 )
 from service.attribution.given_names import given_name_gender, is_given_name
 from service.attribution.name_parsing import (
@@ -35,6 +37,16 @@ from service.attribution.name_parsing import (
     split_person_name,
     surname_match,
     tidy_descriptor,
+)
+
+# Lower-case particles inside a person's name ("Mohammad bin Salman", "Bill de Blasio",
+# "Ursula von der Leyen"); capitalised at a name's start ("De Blasio") they open a surname.
+RUN_PARTICLES = words_of("bin bint ibn al el van von der den de da del della dos du la le ter")
+
+# Titles written "TITLE of PLACE NAME" ("President of Argentina Alberto Fernández").
+_TITLE_HEADS = words_of(
+    "president minister secretary governor mayor premier chancellor king queen prince princess "
+    "sultan emir chairman chairwoman director ambassador archbishop bishop"
 )
 
 # Per-initial cap on fuzzy surname comparisons (a news article has a few dozen people).
@@ -165,22 +177,43 @@ class NameIndex:
     # -- building -------------------------------------------------------------------------
     def _scan(self, text: str, offset: int) -> None:
         run: list[re.Match] = []
+        # Lower-case particles read after a capitalised word ("Mohammad bin", "Bill de"): part
+        # of the run if another capitalised word follows ("Mohammad bin Salman").
+        held: list[re.Match] = []
         for m in WORD.finditer(text):
             w = m.group()
-            gap = text[run[-1].end() : m.start()] if run else ""
+            last = held[-1] if held else run[-1] if run else None
+            gap = text[last.end() : m.start()] if last is not None else ""
             contiguous = run and gap.strip() == "" and "\n" not in gap
-            if contiguous and ends_sentence(run[-1].group()):
+            if contiguous and ends_sentence(last.group()):
                 contiguous = False  # "said Karen Alley. Suman Haripriya ...": two runs
-            if w[:1].isupper() and (not run or contiguous) and len(run) < 8:
+            title_of = (
+                w == "of"
+                and run
+                and not held
+                and fold(run[-1].group()) in _TITLE_HEADS
+                and all(fold(r.group()) in TITLE_WORDS for r in run)
+            )
+            if contiguous and (w in RUN_PARTICLES or title_of) and len(held) < 2:
+                held.append(m)
+                continue
+            if w[:1].isupper() and (not run or contiguous) and len(run) + len(held) < 8:
+                run.extend(held)
+                held = []
                 run.append(m)
                 continue
             if run:
                 self._add_run(run, offset)
+            for p in held:
+                self.lower_words.add(p.group())
+            held = []
             run = [m] if w[:1].isupper() else []
             if w[:1].islower():
                 self.lower_words.add(w.rstrip("."))
         if run:
             self._add_run(run, offset)
+        for p in held:
+            self.lower_words.add(p.group())
 
     def _add_run(self, run: list[re.Match], offset: int) -> None:
         if len(run) >= MIN_ACRONYM:
@@ -190,6 +223,15 @@ class NameIndex:
         # "Meeting With President Volodymyr Zelenskyy": function words split a capitalised run.
         piece: list[re.Match] = []
         for m in run:
+            if (
+                fold(m.group()) == "of"
+                and piece
+                and all(fold(p.group()) in TITLE_WORDS for p in piece)
+            ):
+                # "President of Argentina Alberto Fernández": the title's "of" stays in the
+                # run, and the name is read past the place (split_person_name).
+                piece.append(m)
+                continue
             if fold(m.group()) in NON_NAME_WORDS - HONORIFICS and piece:
                 self._add_name(piece, offset)
                 piece = []
@@ -215,7 +257,7 @@ class NameIndex:
         self._order += 1
         surname = name[-1]
         family = self._family_for(fold(surname), create=True)
-        full = len(name) >= 2 and not is_initial(name[0])
+        full = len(name) >= 2 and not is_initial(name[0]) and fold(name[0]) not in RUN_PARTICLES
         pos = run[0].start() if offset == 0 else -1
         first = fold(name[0]) if full else ""
         if full and family.persons and not titles and not is_given_name(first):
@@ -300,7 +342,7 @@ class NameIndex:
         family = self._family_for(fold(name[-1]))
         if family is None:
             return None
-        if len(name) >= 2 and not is_initial(name[0]):
+        if len(name) >= 2 and not is_initial(name[0]) and fold(name[0]) not in RUN_PARTICLES:
             return family.person_for_first(fold(name[0]))
         if pos is not None and family.timeline:
             # The mention itself was read when the index was built: the person it was linked

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 
 from service.attribution.carry_over import CarryOverMixin
 from service.attribution.classify import ClassifyMixin
@@ -54,6 +55,12 @@ from service.corpus.paragraphs import paragraphs
 from service.models import Mention, QuoteSpan, SpeakerAttribution
 
 log = logging.getLogger(__name__)
+
+# "((Zara Kay)) It started in phases. ...": an interview answer opened by the interviewee's name
+# in double brackets (Wikinews' interview layout). The answer runs to the next label.
+# Speakers found by a guess, not read beside the quote: an interview answer's narrator beats them.
+_GUESSES = frozenset({"fragment", "subject", "carry", "nearest", "unresolved"})
+_INTERVIEW_LABEL = re.compile(r"\(\(([^()\n]{1,60})\)\)")
 
 __all__ = ["METHOD_CONFIDENCE", "extract_quotes"]
 
@@ -100,6 +107,8 @@ class _Extractor(
         self._para_starts: list[int] = []
         self._quote_starts: list[int] = []
         self._quote_ends: list[int] = []
+        # Paragraph index -> the interviewee whose answer it is (see `_interview_narrators`).
+        self._narrators: dict[int, tuple[str, Mention]] = {}
 
     # -- driver -------------------------------------------------------------------------------
     def run(self) -> list[QuoteSpan]:
@@ -109,6 +118,7 @@ class _Extractor(
         self._para_starts = [lo for lo, _ in paras]
         self._quote_starts = [seg.start for seg in segments]
         self._quote_ends = [seg.end for seg in segments]
+        self._narrators = self._interview_narrators(paras)
         turns, covered = find_turns(text, paras)
         for turn in turns:
             self._emit_turn(turn)
@@ -125,6 +135,25 @@ class _Extractor(
             colon_evidence = self._paragraph(pi, toks, segments, colon_evidence)
         self.out.sort(key=lambda q: (q.start, q.end))
         return self.out
+
+    def _interview_narrators(self, paras: list[tuple[int, int]]) -> dict[int, tuple[str, Mention]]:
+        """Paragraph index -> the person answering in it, for interviews laid out as
+        '((Name)) answer': the "I" of an answer, and the quotations it recounts with no other
+        speaker ('and I'm like, "Q"'), are the interviewee's. A label that is no full name
+        ("((WN))", the interviewer's initials) names no one."""
+        out: dict[int, tuple[str, Mention]] = {}
+        current: tuple[str, Mention] | None = None
+        for pi, (lo, hi) in enumerate(paras):
+            m = _INTERVIEW_LABEL.match(self.text, lo, hi)
+            if m is not None:
+                label = m.group(1).strip()
+                words = label.split()
+                person = len(words) >= 2 and all(w[:1].isupper() for w in words)
+                mention = Mention(m.group(1), m.start(1), m.end(1))
+                current = (self.names.canonical(label), mention) if person else None
+            if current is not None:
+                out[pi] = current
+        return out
 
     def _close_open_quotes(self, pi, toks, found, q_positions) -> None:
         """'"Q1," Sanders said. "Q2' / '"Q3," Sanders continued.': a quotation carried over a
@@ -215,6 +244,8 @@ class _Extractor(
                 ev = self._signature_below(toks, t, pi)
             if ev is None and pos == 0 and colon_evidence is not None:
                 ev = _carry(colon_evidence, pi, colon_evidence.method)
+            if ev is None and pos == 0:
+                ev = self._introduced_before(toks, t, pi, prev_speaker)
             if ev is None and prev_speaker is not None:
                 ev = _carry(prev_speaker, pi, "carry")
             if ev is None:
@@ -222,8 +253,18 @@ class _Extractor(
             found[t] = (kind, ev, False)
 
         self._close_open_quotes(pi, toks, found, q_positions)
+        narrator = self._narrators.get(pi)
         for t in q_positions:
             kind, ev, explicit = found[t]
+            if (
+                narrator is not None
+                and kind == "direct"
+                and t not in scare
+                and (ev is None or ev.method in _GUESSES)
+            ):
+                # An interview answer: a quotation the answer recounts with no speaker of its
+                # own is the interviewee's ("and I'm like, "Q"", "questions like "Q"").
+                ev = _Evidence(narrator[0], narrator[1], "narrator", "person", pi)
             seg = segments[toks[t].seg]
             speaker = ev.attribution() if ev else None
             quoted = self.text[seg.start : seg.end]

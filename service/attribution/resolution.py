@@ -21,6 +21,7 @@ from service.attribution.cues import (
     CUE_VERBS,
     DESCRIPTOR_NOUNS,
     DETERMINERS,
+    FIRST_PERSON,
     HONORIFICS,
     NEUTER_PRONOUNS,
     ORG_HEADS,
@@ -48,12 +49,19 @@ _NAME_RUN = (
 )
 _CUE_AFTER = (
     r"(?=\s*(?:[,.;(]|$)|\s+(?:said|says|told|tells|tweeted|added|wrote|writes|has|had|who"
-    r"|stated|announced|noted)\b)"
+    r"|stated|announced|noted|on|in)\b|\s+(?:of|from|at|with)\s+(?:the\s+)?[A-Z])"
 )
 # "The Senate Minority Leader, Chuck Schumer, said", "The new governor of the region, Alexander
 # Moor, ...", "One of the study's authors, herpetologist David Blackburn, told".
 _APPOSITIVE_AFTER = re.compile(
     r"(?:\s+(?:of|in|at|for|from|on)\s+[^,.;:\"“”\n]{1,60}?)?,\s+(?:[a-z][\w\-]*\s+){0,2}"
+    + _NAME_RUN
+    + _CUE_AFTER
+)
+# "said University of California, San Diego's chancellor, Pradeep Khosla": a place or
+# organisation, its possessor's role, then the name.
+_ROLE_APPOSITIVE_AFTER = re.compile(
+    r",\s+[^,.;:\"“”\n]{1,50}?(?:’s|'s)\s+(?:[a-z][\w\-]*\s+){0,3}[a-z][\w\-]*,?\s+"
     + _NAME_RUN
     + _CUE_AFTER
 )
@@ -66,6 +74,11 @@ _DOCUMENT_BY = re.compile(
 )
 # "Suman Haripriya of the Hajo assembly", "Regina Ip from the pro-Beijing camp": the descriptor
 # is the organisation of the name before it.
+_OBJECT_PRONOUNS = {"him": "he"}
+_POSSESSED_ROLE_NAME = re.compile(r"\s+(?:[a-z][\w\-]*\s+){0,3}[a-z][\w\-]*,?\s+" + _NAME_RUN)
+# What may stand between "NAME of/at" and the phrase read before a cue: an organisation and its
+# description ("American University and contributor to ", "UH's Center for X: ").
+_ORG_TAIL = re.compile(r"[^.;\"“”\n]{0,80}?\s")
 _NAME_OF_ORG = re.compile(_NAME_RUN + r"\s+(?:of|from|with|at)\s+")
 _DOCUMENT_NOUNS = words_of(
     "statement statements website site release memo message post tweet letter report summary "
@@ -99,6 +112,47 @@ def _name_then_role(role: str) -> re.Pattern:
     )
 
 
+# A capitalised name run at a position (titles included), and the word right before a position.
+_MENTION = re.compile(
+    r"[A-Z][\w’'\-]*\.?(?:[ \t]+(?:[A-Z][\w’'\-]*\.?|de|van|von|der|bin|al|da|del|la|le))*"
+)
+_WORD_BEFORE = re.compile(r"([\w’'\-]+)[ \t]+\Z")
+_GAP_BEFORE = re.compile(r"([^\w\s]?)\s*\Z")
+_NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
+_OF_PLACE = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}")
+_APPOSITIVE_ROLE = re.compile(
+    r",\s+(?:a|an|the)\s+((?:[\w\-]+\s+){0,3}?[\w\-]+)(?=\s*[,.;]|\s+(?:of|for|at|from|with|in)\b)"
+)
+# Words that open a clause, so a name right after them is its subject.
+_CLAUSE_OPENERS = words_of("while whereas although though because meanwhile")
+_COORDINATORS = words_of("and but")
+_VERB_WORDS = words_of(
+    "was is has had have will would could should can did does may might must also then later"
+)
+
+
+def _is_role_noun(word: str) -> bool:
+    """A lower-case noun naming what a person is ("sportswriter", "costumer", "minister")."""
+    low = word.lower()
+    if not word.islower() or low in FUNCTION_WORDS or low in CUE_VERBS or low in DETERMINERS:
+        return False
+    return low in _PERSON_ROLES or (low.endswith(_PERSON_NOUN_ENDINGS) and len(low) > 4)
+
+
+_SPOKESPEOPLE = words_of("spokesman spokeswoman spokesperson spokespeople spokesmen")
+
+
+@functools.lru_cache(maxsize=64)
+def _organisation_run(head: str) -> re.Pattern:
+    """A capitalised organisation name with `head` in it: "Iranian Army", "Court of Session",
+    "the Metropolitan Police"."""
+    word = r"[A-Z][\w’'\-]*"
+    return re.compile(
+        rf"((?:{word}[ \t]+){{0,4}}{re.escape(head)}"
+        rf"(?:[ \t]+(?:of|for)(?:[ \t]+the)?(?:[ \t]+{word}){{1,4}})?)\b"
+    )
+
+
 def _is_document(words: list[str]) -> bool:
     return bool(words) and words[-1].lower() in _DOCUMENT_NOUNS
 
@@ -115,7 +169,19 @@ class ResolutionMixin:
         words = [t.text for t in toks[ph.first : ph.last + 1] if t.kind == "w"]
         if ph.kind == "pronoun":
             return self._resolve_pronoun(words[0].lower(), mention, pi)
+        if len(words) == 1 and words[0].lower() in _OBJECT_PRONOUNS:
+            # "According to him, ...": the object form names whom "he" would.
+            return self._resolve_pronoun(_OBJECT_PRONOUNS[words[0].lower()], mention, pi)
         if ph.kind == "name":
+            if words[-1].endswith(("’s", "'s")):
+                # "writes Huber's longtime tag team partner Erick Rowan": the possessed role's
+                # name, not the possessor.
+                m = _POSSESSED_ROLE_NAME.match(self.text, end)
+                person = self._person_name_at(m.group(1), m.start(1)) if m else None
+                if person is not None:
+                    run_end = m.end(1)
+                    found = Mention(self.text[start:run_end], start, run_end)
+                    return _Evidence(person, found, "explicit", "person", pi)
             name_words = [w for w in words if w.lower() not in {"the", "a", "an", "who", "which"}]
             # "moderator Tom Reyes", "Ohio State professor Paul Beck": the name is what follows
             # the last lower-case role word or possessor ("Marco Rubio of Florida" keeps "of").
@@ -150,6 +216,9 @@ class ResolutionMixin:
         antecedent = self._definite_antecedent(words, start)
         if antecedent is not None:
             return _Evidence(antecedent[0], mention, "descriptor", antecedent[1], pi)
+        organisation = self._organisation_behind(words, start)
+        if organisation is not None:
+            return _Evidence(organisation, mention, "descriptor", "org", pi)
         content = [w for w in words if w.lower() not in DETERMINERS]
         if not content and len(words) == 1 and words[0].lower() in QUANTIFIER_SUBJECTS:
             content = words  # "one said"
@@ -171,7 +240,7 @@ class ResolutionMixin:
         run straight into a name, the possessor or author of a document ("Trump's statement",
         "a memo posted online by Senator Juan Dalmau"), or a name it is the organisation of."""
         text = self.text
-        for pattern in (_APPOSITIVE_AFTER, _ROLE_INTO_NAME, _DOCUMENT_BY):
+        for pattern in (_APPOSITIVE_AFTER, _ROLE_APPOSITIVE_AFTER, _ROLE_INTO_NAME, _DOCUMENT_BY):
             m = pattern.match(text, end)
             if m is None:
                 continue
@@ -187,10 +256,15 @@ class ResolutionMixin:
         if _is_document(words):
             owner = [w for w in words if w.endswith(("’s", "'s")) and w[:1].isupper()]
             if owner:
-                return self.names.canonical(owner[-1], start)
-        m = _NAME_OF_ORG.search(text, max(0, start - 80), start)
-        if m is not None and m.end() == start:
-            return self._person_name_at(m.group(1), m.start(1))
+                # "The WHO's website": an acronym owner by the long form the article defines.
+                return self.names.organisation_name(self.names.canonical(owner[-1], start))
+        for m in _NAME_OF_ORG.finditer(text, max(0, start - 100), start):
+            # "Dr. Steven Wolf at Saint Francis said", "Jennifer Daskal of American University
+            # and contributor to Slate wrote": the organisation of the person named before it.
+            if m.end() == start or _ORG_TAIL.fullmatch(text, m.end(), start):
+                name = self._person_name_at(m.group(1), m.start(1))
+                if name is not None:
+                    return name
         return None
 
     def _definite_antecedent(self, words: list[str], start: int) -> tuple[str, str] | None:
@@ -219,6 +293,59 @@ class ResolutionMixin:
         name = self._person_name_at(best[1], best[0])
         return (name, "person") if name is not None else None
 
+    def _organisation_behind(self, words: list[str], start: int) -> str | None:
+        """The organisation an unnamed speaker speaks for: 'A Hampshire Police spokesman' ->
+        Hampshire Police; a document's owner ('the court's summary', 'the Supreme Court
+        decision'); or an organisation's head noun ('the army said') -> the latest organisation
+        written with that head ('Iranian Army')."""
+        content = [w for w in words if w.lower() not in DETERMINERS]
+        if not content:
+            return None
+        head, mods = content[-1].lower(), content[:-1]
+        if head.endswith(("’s", "'s")) and content[-1].islower():
+            return self._latest_organisation(head[:-2], start)  # "the court's (summary)"
+        if head in _DOCUMENT_NOUNS or head in _SPOKESPEOPLE:
+            owners = [w for w in mods if w.endswith(("’s", "'s"))]
+            if owners:
+                owner = owners[-1][:-2]
+                if owner[:1].isupper():
+                    return self.names.organisation_name(self.names.canonical(owner, start))
+                return self._latest_organisation(owner.lower(), start)
+            caps = [w for w in mods if w[:1].isupper()]
+            if caps and len(caps) == len(mods):
+                return self.names.organisation_name(" ".join(caps))
+            if len(mods) == 1 and mods[0].lower() in ORG_HEADS:
+                return self._latest_organisation(mods[0].lower(), start)  # "the court summary"
+            return None
+        if head in ORG_HEADS and words[0].lower() == "the" and not mods:
+            return self._latest_organisation(head, start)
+        return None
+
+    def _latest_organisation(self, head: str, pos: int) -> str | None:
+        """The latest organisation written before `pos` with `head` as its head word: "the
+        army" -> "Iranian Army", "the court" -> "Court of Session". None when there is none
+        (the descriptor then stays as it is, as news gold does)."""
+        if head not in ORG_HEADS or not head.isalpha():
+            return None
+        pattern = _organisation_run(head.capitalize())
+        best = None
+        for m in pattern.finditer(self.text, max(0, pos - ROLE_LOOKBACK), pos):
+            if len(m.group(1).split()) >= 2:
+                best = m
+        if best is None:
+            # A lede's "the police" before the article names them ("the Metropolitan Police"
+            # in a later paragraph): the first organisation of that head after it.
+            for m in pattern.finditer(self.text, pos, pos + ROLE_LOOKBACK):
+                if len(m.group(1).split()) >= 2:
+                    best = m
+                    break
+        if best is None:
+            return None
+        name = best.group(1).split()
+        while name and name[0].lower() in {"the", "a", "an"}:
+            name = name[1:]
+        return " ".join(name) if len(name) >= 2 else None
+
     def _names_a_person(self, name: str, pos: int) -> bool:
         """A resolved name that is a person's (given name, title or honorific, or introduced
         with a full name), not a place or organisation read as a name."""
@@ -241,6 +368,9 @@ class ResolutionMixin:
         return None
 
     def _resolve_pronoun(self, pronoun: str, mention: Mention, pi: int) -> _Evidence | None:
+        if pronoun in FIRST_PERSON and pi in self._narrators:
+            # "I said, "Q"" in an interview answer: the interviewee.
+            return _Evidence(self._narrators[pi][0], mention, "narrator", "person", pi)
         if pronoun in UNNAMEABLE_PRONOUNS:
             return None
         recent = [
@@ -274,8 +404,9 @@ class ResolutionMixin:
         return None
 
     def _salient_subject(self, pos: int, gender: str, pi: int) -> str | None:
-        """The latest person named as a sentence's subject in the pronoun's own paragraph,
-        outside quotes, whose gender fits: 'Aparna Garg opened the fair. "Q," she said.'"""
+        """The latest person named as a clause's subject in the pronoun's own paragraph,
+        outside quotes, whose gender fits: 'Aparna Garg opened the fair. "Q," she said.',
+        '..., while Interior Minister X wrote he had ordered checks. He tweeted, "Q"'."""
         lo = self._para_starts[pi] if pi < len(self._para_starts) else 0
         k = bisect.bisect_left(self._name_positions, pos)
         for i in range(k - 1, max(-1, k - SALIENCE_MENTIONS), -1):
@@ -284,12 +415,25 @@ class ResolutionMixin:
                 break
             if cluster.kind != "person" or self._inside_quote(start):
                 continue
-            if not self._person_like(cluster) or not self._subject_at(start):
+            if not self._subject_at(start):
+                continue
+            if not (self._person_like(cluster) or self._introduced_as_person(start)):
                 continue
             name = cluster.canonical()
             if self.names.gender(name) in (gender, None):
                 return name
         return None
+
+    def _introduced_as_person(self, start: int) -> bool:
+        """The mention at `start` comes with a person's role: a lower-case role noun before it
+        ("sportswriter Dave Meltzer") or an appositive after it ("Baslan Damang, a security
+        official")."""
+        m = _MENTION.match(self.text, start)
+        appositive = _APPOSITIVE_ROLE.match(self.text, m.end()) if m is not None else None
+        if appositive is not None and appositive.group(1).split()[-1].lower() in _PERSON_ROLES:
+            return True
+        before = _WORD_BEFORE.search(self.text, max(0, start - 40), start)
+        return before is not None and before.group(1) in _PERSON_ROLES - DETERMINERS
 
     def _inside_quote(self, pos: int) -> bool:
         k = bisect.bisect_right(self._quote_starts, pos) - 1
@@ -305,10 +449,56 @@ class ResolutionMixin:
         return any(ev.kind == "person" and ev.name in cluster.full_names for ev in self.history)
 
     def _subject_at(self, start: int) -> bool:
-        """The mention opens a sentence or clause: nothing but a title, punctuation or a
-        paragraph break before it in its sentence."""
-        before = self.text[max(0, start - 3) : start].rstrip(" \u00a0")
-        return not before or before[-1] in ".!?\n:;" or before.endswith(("\u201d", '"'))
+        """The mention is a clause's subject or a named source: after the start of its
+        sentence, a conjunction or "according to", with at most a few role words, titles or
+        possessors before it ("Wrestling sportswriter X tweeted", "while Minister X wrote");
+        after a comma only when a verb follows ("In a livestream, Sanders shared")."""
+        text = self.text
+        cursor, skipped = start, 0
+        while True:
+            gap = _GAP_BEFORE.search(text, max(0, cursor - 6), cursor)
+            lead = text[gap.start() : cursor] if gap is not None else ""
+            mark = gap.group(1) if gap is not None else ""
+            if cursor == 0 or "\n" in lead or (mark and mark in '.!?:;\u201d"'):
+                return True
+            if mark == ",":
+                return self._verb_follows(start)
+            word = _WORD_BEFORE.search(text, max(0, cursor - 40), cursor)
+            if word is None:
+                return False
+            w = word.group(1)
+            low = w.lower()
+            if low in _CLAUSE_OPENERS:
+                return True
+            if low in _COORDINATORS:
+                # "..., and X said" opens a clause; "Miller and Smith" is one phrase.
+                return text[max(0, word.start() - 3) : word.start()].rstrip().endswith(",")
+            if low == "to" and text[max(0, word.start() - 10) : word.start()].rstrip().endswith(
+                "according"
+            ):
+                return True
+            skipped += 1
+            if skipped > 4 or low in FUNCTION_WORDS or low in CUE_VERBS:
+                return False
+            if not (w[:1].isupper() or low in DETERMINERS or _is_role_noun(low)):
+                return False
+            if low.endswith(("ing", "ed")) and not w[:1].isupper():
+                return False
+            cursor = word.start(1)
+
+    def _verb_follows(self, start: int) -> bool:
+        """A verb comes right after the name at `start` ("Sanders shared", "X has said"),
+        past an "of ..." place or organisation."""
+        m = _MENTION.match(self.text, start)
+        if m is None:
+            return False
+        after = _OF_PLACE.match(self.text, m.end())
+        end = after.end() if after is not None else m.end()
+        nxt = _NEXT_WORD.match(self.text, end)
+        if nxt is None:
+            return False
+        w = nxt.group(1)
+        return w in CUE_VERBS or w in _VERB_WORDS or (w.endswith("ed") and len(w) > 4)
 
     def _nearest_person_name(self, pos: int, gender: str) -> str | None:
         k = bisect.bisect_left(self._name_positions, pos)

@@ -221,7 +221,18 @@ def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
         # 'A letter from the Legion obtained by The Associated Press warns': the agent of a
         # participle modifying the subject is not the subject.
         return _phrase_ending_at(toks, ph.first - 3, lo) or ph
+    if (
+        ph is not None
+        and ph.kind == "name"
+        and ph.first - 1 >= lo
+        and toks[ph.first - 1].low in _OBJECT_PREPOSITIONS
+    ):
+        return None  # '..., and on Twitter referred to it as "Q"': a preposition's object
     return ph
+
+
+# Prepositions whose object is never the subject of the verb after it ("with X saying" is).
+_OBJECT_PREPOSITIONS = words_of("on in at from into onto via through during")
 
 
 def _age_or_hometown(toks: list[Token], k: int, lo: int) -> bool:

@@ -53,6 +53,16 @@ class SubjectMixin:
             and ph.last == cue_index - 1  # not 'In an interview with CNN, Trump ..., saying'
         ):
             return self._resolve(toks, ph, pi)
+        if (
+            ph is not None
+            and ph.kind == "name"
+            and ph.first > lo
+            and ph.last == cue_index - 1
+            and toks[ph.first - 1].low == "and"
+        ):
+            # 'with X calling it "Q1" and Y calling it "Q2"': the second participle has its
+            # own subject, named right before it.
+            return self._resolve(toks, ph, pi)
         absolute = self._with_absolute(toks, cue_index)
         if absolute is not None:
             return self._resolve(toks, absolute, pi)

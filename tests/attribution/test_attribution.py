@@ -907,3 +907,12 @@ def test_capitalised_cue_word_inside_a_name_before_a_quote():
 def test_agent_of_a_participle_modifying_the_subject_is_not_the_subject():
     text = "A letter from the Farm Bureau obtained by the Gazette warns the plan is “reckless.”"
     assert _one(text)[2:] == ("Farm Bureau", "the Farm Bureau")
+
+
+def test_coordinated_participles_with_their_own_subjects_keep_them():
+    text = (
+        "Council members attacked the plan, with Tomas Varga of Kelso calling it "
+        '"reckless" and Ilse Marwick of Dunmore calling the vote "a stitch-up".'
+    )
+    speakers = [(q.text, q.speaker.name) for q in extract_quotes(text) if q.speaker]
+    assert speakers == [("reckless", "Tomas Varga"), ("a stitch-up", "Ilse Marwick")]

@@ -145,3 +145,24 @@ def test_a_word_no_gazetteer_knows_is_not_a_new_relative():
     text = "Franky Zapata flew. He landed in Dover Zapata's team said. Zapata smiled."
     names = NameIndex(text)
     assert names.canonical("Zapata", text.index("Zapata smiled")) == "Franky Zapata"
+
+
+def test_lower_case_particles_stay_inside_a_name():
+    text = (
+        "Crown Prince Khalid bin Rashed opened the port. Later, Mayor van Loon met Pieter van "
+        "Loon's brother."
+    )
+    index = NameIndex(text, title="Van Loon welcomes bin Rashed")
+    assert index.canonical("Prince Khalid bin Rashed") == "Khalid bin Rashed"
+    assert index.canonical("Van Loon") == "Pieter van Loon"
+    assert index.canonical("Mayor van Loon") == "Pieter van Loon"
+
+
+def test_a_title_of_a_place_runs_into_the_name_it_titles():
+    text = (
+        "On Monday, President of Veltria Anselm Korvath opened the session. "
+        "The minister of health spoke after him."
+    )
+    index = NameIndex(text)
+    assert [t.person.canonical() for t in index.titled] == ["Anselm Korvath"]
+    assert index.resolve_descriptor(["The", "president"], len(text)) == "Anselm Korvath"
