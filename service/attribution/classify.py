@@ -1,14 +1,62 @@
 """Stage 3, classification: is a quoted segment a direct quotation, a partial quote inside a
 sentence, or a scare quote / title. Reads the speech frame tokens only; writes nothing.
+
+Scare quotes, terms, nicknames and titles are marks around words nobody is reported as saying,
+so they keep no speaker. The cues are general, read off the words around the marks: a naming
+word before them ("so-called", "dubbed", "known as", "a process called", "the term"), a link
+line ("READ MORE: ..."), a nickname between a first name and a surname, and, for a quote with
+no cue verb and a subject that is no person, a short slot in a noun phrase ('a "no deal"
+Brexit', 'from "moderate" to "high"'). A cue beside the quote ('Smith called it "Q"') keeps
+its speaker unless the marks sit inside a name ('Jeremy "Spike" Cohen') or a link line.
 """
 
 from __future__ import annotations
 
+from service.attribution.common import _Evidence
 from service.attribution.cues import (
     DASHES,
     SCARE_QUOTE_MARKERS,
+    words_of,
 )
 from service.attribution.speech_frame import Token
+
+# Nouns that name the quoted words as a term ('the term "family"', 'his nickname "Spike"').
+TERM_NOUNS = words_of(
+    "term word phrase label slogan hashtag nickname motto catchphrase moniker name title brand"
+    " trademark headline caption banner sign"
+)
+# Words before "called" / "named" that make it a naming participle or a passive ('a process
+# called "X"', 'is called "X"'), not a speaker's verb ('Smith called "X" a lie').
+_NAMING_HOSTS_EXCLUDED = words_of("he she they we i you who it")
+# "known as", "referred to as": the words are a name for something, not anyone's speech.
+_NAMING_BEFORE_AS = words_of("known")
+_PASSIVE_OR_ADVERB = words_of(
+    "is are was were be been being often commonly sometimes also widely usually popularly"
+)
+# A paragraph opening with one of these and a colon is a link to another story or a video.
+LINK_LINE_OPENERS = frozenset(
+    {
+        ("read", "more"),
+        ("watch",),
+        ("listen",),
+        ("related",),
+        ("see", "also"),
+        ("also", "read"),
+        ("more",),
+        ("video",),
+        ("click", "here"),
+        ("live",),
+    }
+)
+# A determiner or preposition right before a short quote puts it in a noun phrase's slot.
+# Not "as": 'rejected the idea as "absurd"' is a verdict someone gave.
+_NOUN_SLOT_BEFORE = words_of("a an the from to of into than this that these those")
+# Longest quote (words) read as a term in a noun phrase's slot.
+TERM_WORDS = 3
+# Methods that are guesses, not a cue beside the quote: they yield to naming words.
+GUESSED_METHODS = frozenset({"fragment", "subject", "unresolved", "nearest"})
+_DETERMINERS = words_of("a an the this that")
+_MINOR = words_of("the a an of and to in on for at with or vs")
 
 
 class ClassifyMixin:
@@ -28,13 +76,105 @@ class ClassifyMixin:
     @staticmethod
     def _is_scare_or_title(toks: list[Token], t: int) -> bool:
         """Scare quotes ("the so-called “peace plan”") and titles ("Meet the Press")."""
-        prev = toks[t - 1] if t > 0 else None
-        if prev is not None and prev.low in SCARE_QUOTE_MARKERS:
-            return True
+        return _named_not_said(toks, t, True) or _title_case(toks[t].text)
+
+    @staticmethod
+    def _is_term(toks: list[Token], t: int, guess: bool) -> bool:
+        """Strong cues that the marks hold a term, a name or a title, whatever cue verb the
+        sentence has: a naming word before them, a link line, a nickname inside a name."""
+        return _named_not_said(toks, t, guess)
+
+    @staticmethod
+    def _is_weak_term(toks: list[Token], t: int, ev: _Evidence) -> bool:
+        """A weak cue, for a cue-less fragment pinned on a subject that is no person: a short
+        quote in a noun phrase's slot ('the process had a "dream team"', 'from "moderate"').
+        A person's evaluative words in that slot ('her "passion"', 'as a "strong leader"')
+        stay theirs."""
         quoted = toks[t].text
-        words = quoted.split()
-        if not words or len(words) > 6 or any(ch in quoted for ch in ".!?,;:"):
+        if ev.method != "fragment" or ev.kind == "person":
             return False
-        minor = {"the", "a", "an", "of", "and", "to", "in", "on", "for", "at", "with", "or"}
-        content = [w for w in words if w.lower() not in minor]
-        return bool(content) and len(words) >= 2 and all(w[:1].isupper() for w in content)
+        words = quoted.split()
+        if not words or len(words) > TERM_WORDS or any(ch in quoted for ch in "!?;:"):
+            return False
+        prev = toks[t - 1] if t > 0 else None
+        if prev is None or prev.kind != "w" or prev.low not in _NOUN_SLOT_BEFORE:
+            return False
+        # 'hailed X as a "hero"' is a verdict someone gave, not a term.
+        return not (prev.low in ("a", "an") and t > 1 and toks[t - 2].low == "as")
+
+
+def _named_not_said(toks: list[Token], t: int, guess: bool) -> bool:
+    """A naming word before the marks; `guess`: the speaker found is only a guess (or none),
+    so the naming words that can follow a speaker's verb count too."""
+    if _in_link_line(toks):
+        return True
+    prev = toks[t - 1] if t > 0 else None
+    if prev is None or prev.kind == "q":
+        return False
+    before = toks[t - 2] if t > 1 else None
+    if _nickname(toks, t):
+        return True
+    if not guess:
+        return False  # a cue beside the quote: 'Smith called it "Q"' is Smith's
+    if prev.low in SCARE_QUOTE_MARKERS:
+        return True
+    if prev.low in TERM_NOUNS and before is not None and before.kind == "w" and not before.is_cap:
+        return True  # 'the term "family"', 'his nickname "Spike"'
+    if prev.low in ("called", "named") and before is not None and before.kind == "w":
+        if before.low in _PASSIVE_OR_ADVERB:
+            return True  # 'is called "X"'
+        host = toks[t - 3] if t > 2 else None
+        # 'a process called "X"'; not 'what lawmakers called "X"', whose subject is speaking.
+        return (
+            host is not None
+            and host.low in _DETERMINERS
+            and not before.is_cap
+            and before.low not in _NAMING_HOSTS_EXCLUDED
+        )
+    if prev.low == "as" and before is not None:
+        if before.low in _NAMING_BEFORE_AS:
+            return True
+        if before.low == "to" and t > 2 and toks[t - 3].low == "referred":
+            host = toks[t - 4] if t > 3 else None
+            return host is None or host.low in _PASSIVE_OR_ADVERB or host.kind == "p"
+    return False
+
+
+def _nickname(toks: list[Token], t: int) -> bool:
+    """'Jeremy "Spike" Cohen': one or two capitalised words between a first name and a
+    surname."""
+    if t == 0 or t + 1 >= len(toks):
+        return False
+    prev, nxt = toks[t - 1], toks[t + 1]
+    words = toks[t].text.split()
+    return (
+        prev.kind == "w"
+        and prev.is_cap
+        and nxt.kind == "w"
+        and nxt.is_cap
+        and 1 <= len(words) <= 2
+        and all(w[:1].isupper() for w in words)
+        and not any(ch in toks[t].text for ch in ".!?,")
+    )
+
+
+def _in_link_line(toks: list[Token]) -> bool:
+    """'READ MORE: ...', 'WATCH: ...': the paragraph is a link to another story."""
+    words: list[str] = []
+    for tok in toks[:4]:
+        if tok.kind == "p":
+            return tok.text in {":", "|"} and tuple(words) in LINK_LINE_OPENERS
+        if tok.kind != "w":
+            return False
+        words.append(tok.low)
+    return False
+
+
+def _title_case(quoted: str) -> bool:
+    words = quoted.split()
+    if not words or len(words) > 6 or any(ch in quoted for ch in "!?,;:"):
+        return False
+    if "." in quoted.replace("vs.", ""):
+        return False
+    content = [w for w in words if w.lower() not in _MINOR]
+    return bool(content) and len(words) >= 2 and all(w[:1].isupper() for w in content)
