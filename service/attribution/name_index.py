@@ -154,6 +154,9 @@ class NameIndex:
         self.acronyms: dict[str, str] = _acronym_definitions(text)
         self._run_initials: dict[str, set[str]] = {}
         self._order = 0
+        # Folded first name -> the people introduced with it in full: a later "Maria said" is
+        # the one Maria the article names in full, if there is only one.
+        self._by_given: dict[str, set[PersonCluster]] = {}
         if title:
             self._scan(title, offset=-1)
         self._scan(text, offset=0)
@@ -190,7 +193,9 @@ class NameIndex:
         # "Meeting With President Volodymyr Zelenskyy": function words split a capitalised run.
         piece: list[re.Match] = []
         for m in run:
-            if fold(m.group()) in NON_NAME_WORDS - HONORIFICS and piece:
+            # "Ms. April Kowalczyk": after an honorific a month or common word is a name.
+            after_honorific = bool(piece) and fold(piece[-1].group()) in HONORIFICS
+            if fold(m.group()) in NON_NAME_WORDS - HONORIFICS and piece and not after_honorific:
                 self._add_name(piece, offset)
                 piece = []
             piece.append(m)
@@ -233,6 +238,7 @@ class NameIndex:
                 family.by_first[first] = person
                 family.by_initial.setdefault(first[:1], []).append((person, first))
             person.full_names[" ".join(name)] += 1
+            self._by_given.setdefault(first, set()).add(person)
             person.first_seen.setdefault(" ".join(name), self._order)
         else:
             person = family.leader or family.last
@@ -329,12 +335,20 @@ class NameIndex:
         if not name:
             return tidy_descriptor(mention)
         person = self.person(mention, pos)
+        if len(name) == 1 and (person is None or not person.full_names):
+            person = self._only_person_named(name[0]) or person
         if person is None:
             return " ".join(name)
         best = person.canonical()
         if len(name) > len(best.split()):
             return " ".join(name)
         return best
+
+    def _only_person_named(self, word: str) -> PersonCluster | None:
+        """The one person whose full name starts with `word` ("Maria" -> Maria Lopez), if the
+        article introduces exactly one; with two (Maria Lopez, Maria Sousa) it names neither."""
+        people = self._by_given.get(fold(word), set())
+        return next(iter(people)) if len(people) == 1 else None
 
     def gender(self, canonical: str) -> str | None:
         toks = canonical.split()
