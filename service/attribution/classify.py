@@ -5,8 +5,9 @@ Scare quotes, terms, nicknames and titles are marks around words nobody is repor
 so they keep no speaker. The cues are general, read off the words around the marks: a naming
 word before them ("so-called", "dubbed", "known as", "a process called", "the term"), a link
 line ("READ MORE: ..."), a nickname between a first name and a surname, and, for a quote with
-no cue verb and a subject that is no person, a short slot in a noun phrase ('a "no deal"
-Brexit', 'from "moderate" to "high"'). A cue beside the quote ('Smith called it "Q"') keeps
+no cue verb and a subject the article never introduces as a person, a short slot in a noun
+phrase ('a "no deal" Brexit', 'from "moderate" to "high"', 'the "one country, two systems"
+model'). A cue beside the quote ('Smith called it "Q"') keeps
 its speaker unless the marks sit inside a name ('Jeremy "Spike" Cohen') or a link line.
 """
 
@@ -18,6 +19,7 @@ from service.attribution.cues import (
     SCARE_QUOTE_MARKERS,
     words_of,
 )
+from service.attribution.name_index import credible
 from service.attribution.speech_frame import Token
 
 # Nouns that name the quoted words as a term ('the term "family"', 'his nickname "Spike"').
@@ -25,6 +27,8 @@ TERM_NOUNS = words_of(
     "term word phrase label slogan hashtag nickname motto catchphrase moniker name title brand"
     " trademark headline caption banner sign"
 )
+# Term nouns that name a thing, not words a speaker used ("phrase", "slogan" are spoken).
+_NAMING_NOUNS = words_of("nickname moniker name title trademark brand headline caption banner")
 # Words before "called" / "named" that make it a naming participle or a passive ('a process
 # called "X"', 'is called "X"'), not a speaker's verb ('Smith called "X" a lie').
 _NAMING_HOSTS_EXCLUDED = words_of("he she they we i you who it")
@@ -51,11 +55,18 @@ LINK_LINE_OPENERS = frozenset(
 # A determiner or preposition right before a short quote puts it in a noun phrase's slot.
 # Not "as": 'rejected the idea as "absurd"' is a verdict someone gave.
 _NOUN_SLOT_BEFORE = words_of("a an the from to of into than this that these those")
-# Longest quote (words) read as a term in a noun phrase's slot.
+# Longest quote (words) read as a term in a noun phrase's slot, and as a modifier before a
+# lower-case noun.
 TERM_WORDS = 3
+TERM_MODIFIER_WORDS = 5
 # Methods that are guesses, not a cue beside the quote: they yield to naming words.
 GUESSED_METHODS = frozenset({"fragment", "subject", "unresolved", "nearest"})
 _DETERMINERS = words_of("a an the this that")
+# Words after a quote that show it is no modifier of a noun ('the "X" and', 'the "X" is').
+_NOT_NOUNS = words_of(
+    "and or but is are was were has have had will would to of in on for by with as at that"
+    " which who"
+)
 _MINOR = words_of("the a an of and to in on for at with or vs")
 
 
@@ -84,17 +95,26 @@ class ClassifyMixin:
         sentence has: a naming word before them, a link line, a nickname inside a name."""
         return _named_not_said(toks, t, guess)
 
-    @staticmethod
-    def _is_weak_term(toks: list[Token], t: int, ev: _Evidence) -> bool:
+    def _is_weak_term(self, toks: list[Token], t: int, ev: _Evidence) -> bool:
         """A weak cue, for a cue-less fragment pinned on a subject that is no person: a short
         quote in a noun phrase's slot ('the process had a "dream team"', 'from "moderate"').
         A person's evaluative words in that slot ('her "passion"', 'as a "strong leader"')
         stay theirs."""
         quoted = toks[t].text
-        if ev.method != "fragment" or ev.kind == "person":
+        if ev.method != "fragment":
             return False
+        if ev.kind == "person":
+            # A name the article never introduces as a person ("Parliament", "CentOS").
+            person = self.names.person(ev.name)
+            if person is not None and credible(person):
+                return False
         words = quoted.split()
-        if not words or len(words) > TERM_WORDS or any(ch in quoted for ch in "!?;:"):
+        limit = TERM_WORDS
+        nxt = toks[t + 1] if t + 1 < len(toks) else None
+        if nxt is not None and nxt.kind == "w" and not nxt.is_cap and nxt.low not in _NOT_NOUNS:
+            limit = TERM_MODIFIER_WORDS  # 'the "one country, two systems" model'
+
+        if not words or len(words) > limit or any(ch in quoted for ch in "!?;:"):
             return False
         prev = toks[t - 1] if t > 0 else None
         if prev is None or prev.kind != "w" or prev.low not in _NOUN_SLOT_BEFORE:
@@ -115,7 +135,13 @@ def _named_not_said(toks: list[Token], t: int, guess: bool) -> bool:
     if _nickname(toks, t):
         return True
     if not guess:
-        return False  # a cue beside the quote: 'Smith called it "Q"' is Smith's
+        # A cue beside the quote: 'Smith called it "Q"' is Smith's, unless the marks are a
+        # name given to something ('is called "X"', 'known as "X"', 'his nickname "X"').
+        if prev.low in ("called", "named") and before is not None:
+            return before.low in _PASSIVE_OR_ADVERB
+        if prev.low in _NAMING_NOUNS and before is not None:
+            return before.kind == "w" and not before.is_cap
+        return prev.low == "as" and _naming_as(toks, t)
     if prev.low in SCARE_QUOTE_MARKERS:
         return True
     if prev.low in TERM_NOUNS and before is not None and before.kind == "w" and not before.is_cap:
@@ -131,12 +157,21 @@ def _named_not_said(toks: list[Token], t: int, guess: bool) -> bool:
             and not before.is_cap
             and before.low not in _NAMING_HOSTS_EXCLUDED
         )
-    if prev.low == "as" and before is not None:
-        if before.low in _NAMING_BEFORE_AS:
-            return True
-        if before.low == "to" and t > 2 and toks[t - 3].low == "referred":
-            host = toks[t - 4] if t > 3 else None
-            return host is None or host.low in _PASSIVE_OR_ADVERB or host.kind == "p"
+    if prev.low == "as":
+        return _naming_as(toks, t)
+    return False
+
+
+def _naming_as(toks: list[Token], t: int) -> bool:
+    """'known as "X"', 'often referred to as "X"': a name for something, not speech."""
+    before = toks[t - 2] if t > 1 else None
+    if before is None:
+        return False
+    if before.low in _NAMING_BEFORE_AS:
+        return True
+    if before.low == "to" and t > 2 and toks[t - 3].low == "referred":
+        host = toks[t - 4] if t > 3 else None
+        return host is None or host.low in _PASSIVE_OR_ADVERB or host.kind == "p"
     return False
 
 

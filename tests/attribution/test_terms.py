@@ -45,6 +45,25 @@ def _speakers(text: str) -> list[tuple[str, str | None, bool]]:
                 ("Stay inside,", "Ilse Brandt", False),
             ],
         ),
+        (
+            'Ilse Brandt said the old bridge is called "the grey lady" in town.',
+            [
+                ('the old bridge is called "the grey lady" in town', "Ilse Brandt", False),
+                ("the grey lady", None, True),
+            ],
+        ),
+        (
+            'Oskar Quill, 40, rows daily. He said his nickname "Otter" came from school.',
+            [("Otter", None, True)],
+        ),
+        (
+            'The council has backed the "two gates, one road" plan for the harbour.',
+            [("two gates, one road", None, True)],
+        ),
+        (
+            'Parliament has again voted against a "hard stop" budget.',
+            [("hard stop", None, True)],
+        ),
     ],
 )
 def test_terms_nicknames_and_link_lines_keep_no_speaker(text, expected):
