@@ -193,9 +193,7 @@ class NameIndex:
         # "Meeting With President Volodymyr Zelenskyy": function words split a capitalised run.
         piece: list[re.Match] = []
         for m in run:
-            # "Ms. April Kowalczyk": after an honorific a month or common word is a name.
-            after_honorific = bool(piece) and fold(piece[-1].group()) in HONORIFICS
-            if fold(m.group()) in NON_NAME_WORDS - HONORIFICS and piece and not after_honorific:
+            if fold(m.group()) in NON_NAME_WORDS - HONORIFICS and piece:
                 self._add_name(piece, offset)
                 piece = []
             piece.append(m)
@@ -204,11 +202,14 @@ class NameIndex:
 
     def _add_name(self, run: list[re.Match], offset: int) -> None:
         tokens = [m.group().rstrip(".") if not is_initial(m.group()) else m.group() for m in run]
-        while tokens and fold(tokens[0]) in NON_NAME_WORDS - HONORIFICS:
+        # "Ms. April Kowalczyk": after an honorific a month or common word is a first name.
+        honorific = _honorific_before(run[0])
+        while tokens and fold(tokens[0]) in NON_NAME_WORDS - HONORIFICS and honorific is None:
             tokens, run = tokens[1:], run[1:]
         if not tokens:
             return
         titles, name = split_person_name(tokens)
+        titles = [honorific, *titles] if honorific is not None else titles
         name = [POSSESSIVE.sub("", t) for t in name]
         if not name and titles and fold(titles[-1]) in ORG_HEADS:
             self._add_org([POSSESSIVE.sub("", t) for t in tokens], run, offset)
@@ -429,6 +430,17 @@ def _acronym_definitions(text: str) -> dict[str, str]:
                 out.setdefault(acronym, " ".join(tail))
                 break
     return out
+
+
+_WORD_BEFORE = re.compile(r"(\w+)\.?[ \t]+$")
+
+
+def _honorific_before(m: re.Match) -> str | None:
+    """The honorific written right before a word ("Ms." before "April"), if any."""
+    before = _WORD_BEFORE.search(m.string, max(0, m.start() - 8), m.start())
+    if before is None or fold(before.group(1)) not in HONORIFICS:
+        return None
+    return before.group(1)
 
 
 def credible(person: PersonCluster) -> bool:
