@@ -347,9 +347,14 @@ class NameIndex:
 
     def _only_person_named(self, word: str) -> PersonCluster | None:
         """The one person whose full name starts with `word` ("Maria" -> Maria Lopez), if the
-        article introduces exactly one; with two (Maria Lopez, Maria Sousa) it names neither."""
+        article introduces exactly one, and as a person (a title or a given name): "Paris" is
+        not "Paris Métro", nor "Facebook" "Facebook Ireland Limited". With two (Maria Lopez,
+        Maria Sousa) it names neither."""
         people = self._by_given.get(fold(word), set())
-        return next(iter(people)) if len(people) == 1 else None
+        if len(people) != 1:
+            return None
+        person = next(iter(people))
+        return person if credible(person) else None
 
     def gender(self, canonical: str) -> str | None:
         toks = canonical.split()

@@ -28,6 +28,11 @@ def test_a_first_name_two_people_share_names_neither():
     assert names.canonical("Ines") == "Ines"
 
 
+def test_a_place_or_firm_is_not_a_first_name():
+    names = NameIndex("Riders left the Oslo Metro at noon. Later Oslo voted.")
+    assert names.canonical("Oslo", 40) == "Oslo"
+
+
 def test_a_month_after_an_honorific_is_a_first_name():
     names = NameIndex("Ms. April Dunmore opened the shelter on Monday.")
     assert names.canonical("April") == "April Dunmore"
