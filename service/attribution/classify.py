@@ -7,8 +7,9 @@ word before them ("so-called", "dubbed", "known as", "a process called", "the te
 line ("READ MORE: ..."), a nickname between a first name and a surname, and, for a quote with
 no cue verb and a subject the article never introduces as a person, a short slot in a noun
 phrase ('a "no deal" Brexit', 'from "moderate" to "high"', 'the "one country, two systems"
-model'). A cue beside the quote ('Smith called it "Q"') keeps
-its speaker unless the marks sit inside a name ('Jeremy "Spike" Cohen') or a link line.
+model'). A cue beside the quote ('Smith called it "Q"') keeps its speaker unless the marks sit
+in a link line, inside a name ('Jeremy "Spike" Cohen') or after a naming phrase ('is called',
+'known as', 'his nickname').
 """
 
 from __future__ import annotations
@@ -91,8 +92,9 @@ class ClassifyMixin:
 
     @staticmethod
     def _is_term(toks: list[Token], t: int, guess: bool) -> bool:
-        """Strong cues that the marks hold a term, a name or a title, whatever cue verb the
-        sentence has: a naming word before them, a link line, a nickname inside a name."""
+        """The marks hold a term, a name or a title: a link line or a nickname inside a name
+        whatever the speaker found; a naming phrase ('is called', 'known as') beside a cue;
+        any naming word when the speaker is only a `guess`."""
         return _named_not_said(toks, t, guess)
 
     def _is_weak_term(self, toks: list[Token], t: int, ev: _Evidence) -> bool:
@@ -113,7 +115,6 @@ class ClassifyMixin:
         nxt = toks[t + 1] if t + 1 < len(toks) else None
         if nxt is not None and nxt.kind == "w" and not nxt.is_cap and nxt.low not in _NOT_NOUNS:
             limit = TERM_MODIFIER_WORDS  # 'the "one country, two systems" model'
-
         if not words or len(words) > limit or any(ch in quoted for ch in "!?;:"):
             return False
         prev = toks[t - 1] if t > 0 else None
