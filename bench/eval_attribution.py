@@ -187,6 +187,7 @@ def _pct(a: int, b: int) -> str:
 
 
 def report(split: str, s: SplitScore) -> str:
+    attributed = s.spurious - s.spurious_unattributed
     lines = [
         f"== {split}: {s.articles} articles, {s.gold_quotes} gold direct quotes",
         f"direct quotes found:      {_pct(s.found, s.gold_quotes)} ({s.found}/{s.gold_quotes})",
@@ -195,6 +196,8 @@ def report(split: str, s: SplitScore) -> str:
         f"{s.nested_source} name the source of another gold relation over the same words)",
         f"spurious quotes/article:  {s.spurious / max(1, s.articles):.2f} "
         f"({s.spurious} of {s.predicted} predicted; {s.spurious_unattributed} unattributed)",
+        f"spurious attributions:    {attributed / max(1, s.articles):.2f} per article "
+        f"({attributed} quotes matching no gold relation given a speaker)",
         f"time per article:         {1000 * s.seconds / max(1, s.articles):.2f} ms",
         f"extraction failures:      {s.failures}",
         "speaker accuracy by method: "

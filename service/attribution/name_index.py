@@ -166,6 +166,9 @@ class NameIndex:
         self.acronyms: dict[str, str] = _acronym_definitions(text)
         self._run_initials: dict[str, set[str]] = {}
         self._order = 0
+        # Folded first name -> the people introduced with it in full: a later "Maria said" is
+        # the one Maria the article names in full, if there is only one.
+        self._by_given: dict[str, set[PersonCluster]] = {}
         if title:
             self._scan(title, offset=-1)
         self._scan(text, offset=0)
@@ -241,11 +244,14 @@ class NameIndex:
 
     def _add_name(self, run: list[re.Match], offset: int) -> None:
         tokens = [m.group().rstrip(".") if not is_initial(m.group()) else m.group() for m in run]
-        while tokens and fold(tokens[0]) in NON_NAME_WORDS - HONORIFICS:
+        # "Ms. April Kowalczyk": after an honorific a month or common word is a first name.
+        honorific = _honorific_before(run[0])
+        while tokens and fold(tokens[0]) in NON_NAME_WORDS - HONORIFICS and honorific is None:
             tokens, run = tokens[1:], run[1:]
         if not tokens:
             return
         titles, name = split_person_name(tokens)
+        titles = [honorific, *titles] if honorific is not None else titles
         name = [POSSESSIVE.sub("", t) for t in name]
         if not name and titles and fold(titles[-1]) in ORG_HEADS:
             self._add_org([POSSESSIVE.sub("", t) for t in tokens], run, offset)
@@ -275,6 +281,7 @@ class NameIndex:
                 family.by_first[first] = person
                 family.by_initial.setdefault(first[:1], []).append((person, first))
             person.full_names[" ".join(name)] += 1
+            self._by_given.setdefault(first, set()).add(person)
             person.first_seen.setdefault(" ".join(name), self._order)
         else:
             person = family.leader or family.last
@@ -371,12 +378,25 @@ class NameIndex:
         if not name:
             return tidy_descriptor(mention)
         person = self.person(mention, pos)
+        if len(name) == 1 and (person is None or not person.full_names):
+            person = self._only_person_named(name[0]) or person
         if person is None:
             return " ".join(name)
         best = person.canonical()
         if len(name) > len(best.split()):
             return " ".join(name)
         return best
+
+    def _only_person_named(self, word: str) -> PersonCluster | None:
+        """The one person whose full name starts with `word` ("Maria" -> Maria Lopez), if the
+        article introduces exactly one, and as a person (a title or a given name): "Paris" is
+        not "Paris Métro", nor "Facebook" "Facebook Ireland Limited". With two (Maria Lopez,
+        Maria Sousa) it names neither."""
+        people = self._by_given.get(fold(word), set())
+        if len(people) != 1:
+            return None
+        person = next(iter(people))
+        return person if credible(person) else None
 
     def gender(self, canonical: str) -> str | None:
         toks = canonical.split()
@@ -457,6 +477,17 @@ def _acronym_definitions(text: str) -> dict[str, str]:
                 out.setdefault(acronym, " ".join(tail))
                 break
     return out
+
+
+_WORD_BEFORE = re.compile(r"(\w+)\.?[ \t]+$")
+
+
+def _honorific_before(m: re.Match) -> str | None:
+    """The honorific written right before a word ("Ms." before "April"), if any."""
+    before = _WORD_BEFORE.search(m.string, max(0, m.start() - 8), m.start())
+    if before is None or fold(before.group(1)) not in HONORIFICS:
+        return None
+    return before.group(1)
 
 
 def credible(person: PersonCluster) -> bool:

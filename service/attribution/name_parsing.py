@@ -9,6 +9,7 @@ the mentions of one article lives in `name_index`.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -36,11 +37,16 @@ FIRST_NAME_SIMILARITY = 60
 SKELETON_SIMILARITY = 80
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
-    """Comparison key of a word: lower case, no accents, no trailing period or possessive."""
-    word = unicodedata.normalize("NFKD", word)
-    word = "".join(ch for ch in word if not unicodedata.combining(ch)).lower().rstrip(".")
-    return POSSESSIVE.sub("", word)
+    """Comparison key of a word: lower case, no accents, no trailing period or possessive.
+
+    Cached (bounded): the clustering folds every capitalised word of an article several times,
+    and an article repeats its names."""
+    if not word.isascii():
+        word = unicodedata.normalize("NFKD", word)
+        word = "".join(ch for ch in word if not unicodedata.combining(ch))
+    return POSSESSIVE.sub("", word.lower().rstrip("."))
 
 
 _AGE = re.compile(r"^(?:\w+-)+old$", re.IGNORECASE)  # "Fourteen-year-old", "34-year-old"

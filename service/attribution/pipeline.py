@@ -29,7 +29,7 @@ import logging
 import re
 
 from service.attribution.carry_over import CarryOverMixin
-from service.attribution.classify import ClassifyMixin
+from service.attribution.classify import GUESSED_METHODS, ClassifyMixin
 from service.attribution.common import (
     METHOD_CONFIDENCE,
     SCARE_QUOTE_WORDS,
@@ -206,7 +206,9 @@ class _Extractor(
                 ev = self._direct_evidence(toks, t, pi)
             else:
                 ev = self._sentence_evidence(toks, t, pi)
-            if ev is None and self._is_scare_or_title(toks, t):
+            guess = ev is None or ev.method in GUESSED_METHODS
+            if self._is_term(toks, t, guess) or (ev is None and self._is_scare_or_title(toks, t)):
+                ev = None
                 scare.add(t)
             elif ev is None and not direct:
                 # A fragment with no cue at all ('He assumed ... “la raza” ...'): the words are
@@ -220,6 +222,10 @@ class _Extractor(
                 # quotation that completes a clause with no cue belongs to that clause's subject.
                 ev = self._clause_subject(toks, t, pi)
                 ev = _carry(ev, pi, "subject") if ev is not None else None
+            if ev is not None and ev.method in GUESSED_METHODS and self._is_weak_term(toks, t, ev):
+                # A guessed speaker yields to a term's cues: 'a "no deal" Brexit'.
+                ev = None
+                scare.add(t)
             found[t] = (kind, ev, ev is not None)
             if ev is not None:
                 # Registered at once: a pronoun later in this paragraph may refer to it.
