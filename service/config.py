@@ -10,6 +10,7 @@
 | VERBATIM_MAX_BODY | 5242880 | request body limit in bytes (413 above it) |
 | VERBATIM_CORS_ORIGINS | unset | comma-separated origins allowed to call the API from a browser |
 | VERBATIM_PROXY_FIX | unset | trusted proxy hops, e.g. "for=1,proto=1,host=1,prefix=1" (ProxyFix) |
+| VERBATIM_REQUEST_BUDGET | 10 | seconds of CPU-heavy work per request (503 above it); 0 = none |
 | VERBATIM_BACKGROUND_INDEX | 0 (gunicorn: 1) | 1: index in the background, /readyz 503 meanwhile |
 """
 
@@ -18,6 +19,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+
+from service.deadline import DEFAULT_REQUEST_BUDGET
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = PROJECT_ROOT / "corpus"
@@ -42,6 +45,14 @@ def _int_env(name: str, default: int) -> int:
         return int(raw) if raw.strip() else default
     except ValueError as exc:
         raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _float_env(name: str, default: float) -> float:
+    raw = os.environ.get(name, "")
+    try:
+        return float(raw) if raw.strip() else default
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a number of seconds, got {raw!r}") from exc
 
 
 def parse_origins(raw: str) -> list[str]:
@@ -93,6 +104,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Browser apps on these origins may call the API; none by default (same origin only).
         "VERBATIM_CORS_ORIGINS": parse_origins(os.environ.get("VERBATIM_CORS_ORIGINS", "")),
         "VERBATIM_PROXY_FIX": parse_proxy_fix(os.environ.get("VERBATIM_PROXY_FIX", "")),
+        # Extraction, alignment and batches stop at this many seconds (service/deadline.py),
+        # well under gunicorn's 30 s timeout, so a slow request is a 503, not a killed worker.
+        "VERBATIM_REQUEST_BUDGET": _float_env("VERBATIM_REQUEST_BUDGET", DEFAULT_REQUEST_BUDGET),
         # 1: each serving process opens or builds the index in a background thread, so /livez
         # answers at once and /readyz says 503 with progress meanwhile (gunicorn.conf.py sets it).
         "VERBATIM_BACKGROUND_INDEX": _int_env("VERBATIM_BACKGROUND_INDEX", 0) == 1,

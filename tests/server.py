@@ -87,7 +87,9 @@ def start_server(
         try:
             if requests.get(f"{server.url}/readyz", timeout=2).status_code == 200:
                 return server
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # Refused before the master has bound the port; a timeout while the workers, forked
+            # and bound, still open the index before they accept (post_worker_init).
             pass
         time.sleep(0.2)
     server.stop()

@@ -36,6 +36,7 @@ from service.attribution.name_parsing import (
     surname_match,
     tidy_descriptor,
 )
+from service.deadline import check as check_deadline
 
 # Per-initial cap on fuzzy surname comparisons (a news article has a few dozen people).
 MAX_FUZZY_CANDIDATES = 200
@@ -183,6 +184,7 @@ class NameIndex:
             self._add_run(run, offset)
 
     def _add_run(self, run: list[re.Match], offset: int) -> None:
+        check_deadline("extraction")
         if len(run) >= MIN_ACRONYM:
             words = [m.group().rstrip(".") for m in run]
             initials = "".join(w[0] for w in words)
