@@ -35,7 +35,10 @@ API_DESCRIPTION = (
     "the service is. Errors are RFC 9457 problems (application/problem+json) whose `status` "
     "repeats the HTTP status: each operation lists the ones it can answer. Besides those, any "
     "path answers 405 (with `Allow`) to a method it does not accept, and 404 when it does not "
-    "exist. The service sets no rate limit (no 429): put one in the reverse proxy in front of it."
+    "exist. The service sets no rate limit (no 429): put one in the reverse proxy in front of it. "
+    "A request whose work (extraction, alignment, a batch) would take longer than the service "
+    "gives one request (VERBATIM_REQUEST_BUDGET) answers 503 with Retry-After, and its `detail` "
+    "says what to send instead (a shorter text, fewer items); a write refused so stores nothing."
 )
 
 
