@@ -87,6 +87,8 @@ preload_app = True
 timeout = _int_env("GUNICORN_TIMEOUT", 30)
 # On SIGTERM, let in-flight requests finish for up to this long before workers are killed.
 graceful_timeout = _int_env("GUNICORN_GRACEFUL_TIMEOUT", 20)
+# Threads per worker, for GUNICORN_WORKER_CLASS=gthread only (bench/bench_slow_clients.py).
+threads = _int_env("GUNICORN_THREADS", 1)
 # Seconds an open connection may take to send a request's line and headers (gevent workers
 # close it then), including the wait for the next request on a kept-alive connection.
 keepalive = 5

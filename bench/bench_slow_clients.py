@@ -1,7 +1,8 @@
 """Slow and idle clients against the real gunicorn server: do real clients still get answers?
 
-For each worker class (gevent, the one gunicorn.conf.py uses, and sync, to show the difference),
-one server start and two timed phases in the same run:
+For each set-up (gevent workers, the ones gunicorn.conf.py uses; sync workers, to show the
+difference; and, with --setups, gthread workers or sync workers behind nginx with
+deploy/nginx.conf), one server start and two timed phases in the same run:
   1. baseline: real clients alone, one after another on `GET /livez` and on `POST /v1/verify`;
   2. hostile: the same real clients while N hostile connections are held open, a quarter of each
      kind: idle (connect, send nothing), trickling headers (a byte every few seconds), trickling a
@@ -12,16 +13,22 @@ Printed per class and phase: availability, p50/p99 latency of the real clients, 
 times the hostile connections had to reconnect (the server closing them is the defence working).
 
     .venv/bin/python bench/bench_slow_clients.py [--hostile 200] [--seconds 30] [--json]
+        [--setups gevent,sync,gthread,nginx+sync]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import select
+import shutil
 import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -35,7 +42,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.server import start_server  # noqa: E402
+from tests.server import free_port, start_server  # noqa: E402
 
 HOSTILE_KINDS = ("idle", "trickle_headers", "trickle_body", "non_reading")
 # A real client gives up after this long: an answer later than that is an outage to a user.
@@ -46,7 +53,14 @@ TRICKLE_INTERVAL = 2.0
 # 200 KB), far more in all than the socket buffers hold.
 NON_READING_REQUESTS = 20
 NON_READING_PATH = "/openapi.json"
-WORKER_CLASSES = ("gevent", "sync")
+DEFAULT_SETUPS = ("gevent", "sync")
+# Set-up name -> (gunicorn worker class, extra environment, nginx in front).
+SETUPS = {
+    "gevent": ("gevent", {}, False),
+    "sync": ("sync", {}, False),
+    "gthread": ("gthread", {"GUNICORN_THREADS": "4"}, False),
+    "nginx+sync": ("sync", {}, True),
+}
 
 
 def _opening(kind: str, host: str) -> bytes:
@@ -206,20 +220,71 @@ def corpus_quote(base_url: str) -> str:
     return " ".join(words[middle : middle + 12])
 
 
-def run_class(worker_class: str, hostile: int, seconds: float, baseline_seconds: float) -> dict:
-    """Baseline and hostile phases against one server of `worker_class` with two workers."""
-    server = start_server({"GUNICORN_WORKER_CLASS": worker_class}, workers=2, timeout=180)
+def nginx_config(upstream_port: int, listen_port: int, prefix: Path) -> str:
+    """deploy/nginx.conf pointed at one local server, without its per-address limits (every
+    client here, hostile or not, is 127.0.0.1), inside a minimal main configuration."""
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    site = re.sub(
+        r"upstream verbatim \{.*?\n\}",
+        f"upstream verbatim {{\n    server 127.0.0.1:{upstream_port};\n    keepalive 32;\n}}",
+        site,
+        flags=re.DOTALL,
+    )
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen_port};")
+    site = "\n".join(line for line in site.splitlines() if "limit_" not in line)
+    (prefix / "verbatim.conf").write_text(site)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    temp = " ".join(
+        f"{kind}_temp_path {prefix / kind};" for kind in ("client_body", "proxy", "fastcgi")
+    )
+    return (
+        f"{user}daemon off;\nworker_processes 1;\npid {prefix / 'nginx.pid'};\n"
+        f"error_log {prefix / 'error.log'};\nevents {{ worker_connections 4096; }}\n"
+        f"http {{ access_log off; {temp} uwsgi_temp_path {prefix / 'uwsgi'}; "
+        f"scgi_temp_path {prefix / 'scgi'}; include {prefix / 'verbatim.conf'}; }}\n"
+    )
+
+
+@contextmanager
+def nginx_in_front(upstream_url: str) -> Iterator[str]:
+    """nginx with deploy/nginx.conf in front of `upstream_url`; yields the proxy's URL."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    port = free_port()
+    prefix = Path(tempfile.mkdtemp(prefix="verbatim-nginx-"))
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_config(urlsplit(upstream_url).port or 80, port, prefix))
+    process = subprocess.Popen([binary, "-p", str(prefix), "-c", str(conf)])
     try:
-        quote = corpus_quote(server.url)
-        baseline = real_clients(server.url, quote, baseline_seconds)
-        with hostile_connections(server.url, hostile) as stats:
-            time.sleep(1.0)  # let the hostile connections take their places
-            attacked = real_clients(server.url, quote, seconds)
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                requests.get(f"{url}/livez", timeout=2)
+                break
+            except requests.RequestException:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(prefix, ignore_errors=True)
+
+
+def run_setup(setup: str, hostile: int, seconds: float, baseline_seconds: float) -> dict:
+    """Baseline and hostile phases against one server of `setup` with two workers."""
+    worker_class, env, behind_nginx = SETUPS[setup]
+    server = start_server({"GUNICORN_WORKER_CLASS": worker_class, **env}, workers=2, timeout=180)
+    try:
+        with nginx_in_front(server.url) if behind_nginx else _direct(server.url) as url:
+            quote = corpus_quote(url)
+            baseline = real_clients(url, quote, baseline_seconds)
+            with hostile_connections(url, hostile) as stats:
+                time.sleep(1.0)  # let the hostile connections take their places
+                attacked = real_clients(url, quote, seconds)
         killed = server.log().count("WORKER TIMEOUT")
     finally:
         server.stop()
     return {
-        "worker_class": worker_class,
+        "setup": setup,
         "hostile": hostile,
         "baseline": {name: r.summary() for name, r in baseline.items()},
         "under_attack": {name: r.summary() for name, r in attacked.items()},
@@ -228,8 +293,13 @@ def run_class(worker_class: str, hostile: int, seconds: float, baseline_seconds:
     }
 
 
+@contextmanager
+def _direct(url: str) -> Iterator[str]:
+    yield url
+
+
 def _print(result: dict) -> None:
-    print(f"\n{result['worker_class']} workers (2), {result['hostile']} hostile connections")
+    print(f"\n{result['setup']} (2 workers), {result['hostile']} hostile connections")
     print(f"{'phase':<14}{'endpoint':<9}{'attempts':>9}{'avail':>9}{'p50 ms':>9}{'p99 ms':>9}")
     for phase in ("baseline", "under_attack"):
         for name, row in result[phase].items():
@@ -248,12 +318,12 @@ def main() -> None:
     parser.add_argument("--hostile", type=int, default=200, help="hostile connections")
     parser.add_argument("--seconds", type=float, default=30.0, help="hostile phase length")
     parser.add_argument("--baseline-seconds", type=float, default=10.0)
-    parser.add_argument("--classes", default=",".join(WORKER_CLASSES))
+    parser.add_argument("--setups", default=",".join(DEFAULT_SETUPS), help=", ".join(SETUPS))
     parser.add_argument("--json", action="store_true", help="also print one JSON summary line")
     args = parser.parse_args()
     results = [
-        run_class(worker_class, args.hostile, args.seconds, args.baseline_seconds)
-        for worker_class in args.classes.split(",")
+        run_setup(setup, args.hostile, args.seconds, args.baseline_seconds)
+        for setup in args.setups.split(",")
     ]
     for result in results:
         _print(result)
