@@ -10,7 +10,7 @@
 | VERBATIM_MAX_BODY | 5242880 | request body limit in bytes (413 above it) |
 | VERBATIM_CORS_ORIGINS | unset | comma-separated origins allowed to call the API from a browser |
 | VERBATIM_PROXY_FIX | unset | trusted proxy hops, e.g. "for=1,proto=1,host=1,prefix=1" (ProxyFix) |
-| VERBATIM_REQUEST_BUDGET | 10 | seconds of CPU-heavy work per request (503 above it); 0 = none |
+| VERBATIM_REQUEST_BUDGET | 5 | seconds of CPU-heavy work per request (503 above it); 0 = none |
 | VERBATIM_BACKGROUND_INDEX | 0 (gunicorn: 1) | 1: index in the background, /readyz 503 meanwhile |
 """
 

@@ -20,8 +20,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 # Seconds of CPU-heavy work one request may spend when VERBATIM_REQUEST_BUDGET is unset: a
-# 100-item batch of real quotes takes about a second on one core, gunicorn kills a worker at 30.
-DEFAULT_REQUEST_BUDGET = 10.0
+# 100-item batch of real quotes takes a second or two on a busy core, gunicorn kills a worker at
+# 30, and a gevent worker serves nobody else while one request computes, so a few seconds.
+DEFAULT_REQUEST_BUDGET = 5.0
 
 
 @dataclass(frozen=True)
