@@ -9,9 +9,11 @@ run as a benchmark, with sync workers beside it for comparison.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+import requests
 
 from bench.bench_slow_clients import (
     HOSTILE_KINDS,
@@ -34,10 +36,18 @@ def test_real_clients_are_served_while_hostile_connections_are_held(tmp_path: Pa
         quote = corpus_quote(server.url)
         with hostile_connections(server.url, HOSTILE) as stats:
             results = real_clients(server.url, quote, SECONDS)
+        workers = {
+            requests.get(f"{server.url}/livez", timeout=10).headers["X-Verbatim-Worker"]
+            for _ in range(20)
+        }
+        # The index refresher of each worker is an OS thread of its own, not a greenlet that
+        # would share the event loop with the connections (service/os_threads.py).
+        threads = {pid: len(os.listdir(f"/proc/{pid}/task")) for pid in workers}
         log = server.log()
     finally:
         server.stop()
     assert '"Using worker: gevent"' in log
+    assert all(count >= 2 for count in threads.values()), threads
     for name, result in results.items():
         assert result.attempts >= 10, (name, result.summary())
         assert result.availability >= 0.99, (name, result.summary())
