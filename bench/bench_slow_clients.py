@@ -220,9 +220,10 @@ def corpus_quote(base_url: str) -> str:
     return " ".join(words[middle : middle + 12])
 
 
-def nginx_config(upstream_port: int, listen_port: int, prefix: Path) -> str:
-    """deploy/nginx.conf pointed at one local server, without its per-address limits (every
-    client here, hostile or not, is 127.0.0.1), inside a minimal main configuration."""
+def nginx_config(upstream_port: int, listen_port: int, prefix: Path, limits: bool = False) -> str:
+    """deploy/nginx.conf pointed at one local server, inside a minimal main configuration;
+    without its per-address limits unless `limits` (every client here, hostile or not, is
+    127.0.0.1, so they would measure the limits rather than the buffering)."""
     site = (ROOT / "deploy" / "nginx.conf").read_text()
     site = re.sub(
         r"upstream verbatim \{.*?\n\}",
@@ -231,7 +232,8 @@ def nginx_config(upstream_port: int, listen_port: int, prefix: Path) -> str:
         flags=re.DOTALL,
     )
     site = site.replace("listen 80;", f"listen 127.0.0.1:{listen_port};")
-    site = "\n".join(line for line in site.splitlines() if "limit_" not in line)
+    if not limits:
+        site = "\n".join(line for line in site.splitlines() if "limit_" not in line)
     (prefix / "verbatim.conf").write_text(site)
     user = "user root;\n" if os.geteuid() == 0 else ""
     temp = " ".join(
