@@ -10,7 +10,7 @@
 | VERBATIM_MAX_BODY | 5242880 | request body limit in bytes (413 above it) |
 | VERBATIM_CORS_ORIGINS | unset | comma-separated origins allowed to call the API from a browser |
 | VERBATIM_PROXY_FIX | unset | trusted proxy hops, e.g. "for=1,proto=1,host=1,prefix=1" (ProxyFix) |
-| VERBATIM_REQUEST_BUDGET | 5 | seconds of CPU-heavy work per request (503 above it); 0 = none |
+| VERBATIM_REQUEST_BUDGET | 5 | CPU seconds of heavy work per request (503 above it); 0 = none |
 | VERBATIM_BACKGROUND_INDEX | 0 (gunicorn: 1) | 1: index in the background, /readyz 503 meanwhile |
 """
 
@@ -36,9 +36,10 @@ API_DESCRIPTION = (
     "repeats the HTTP status: each operation lists the ones it can answer. Besides those, any "
     "path answers 405 (with `Allow`) to a method it does not accept, and 404 when it does not "
     "exist. The service sets no rate limit (no 429): put one in the reverse proxy in front of it. "
-    "A request whose work (extraction, alignment, a batch) would take longer than the service "
-    "gives one request (VERBATIM_REQUEST_BUDGET) answers 503 with Retry-After, and its `detail` "
-    "says what to send instead (a shorter text, fewer items); a write refused so stores nothing."
+    "A request whose work (extraction, alignment, a batch) would take more CPU time than the "
+    "service gives one request (VERBATIM_REQUEST_BUDGET) answers 503 with Retry-After, and its "
+    "`detail` says what to send instead (a shorter text, fewer items); a write refused so stores "
+    "nothing."
 )
 
 
@@ -107,7 +108,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Browser apps on these origins may call the API; none by default (same origin only).
         "VERBATIM_CORS_ORIGINS": parse_origins(os.environ.get("VERBATIM_CORS_ORIGINS", "")),
         "VERBATIM_PROXY_FIX": parse_proxy_fix(os.environ.get("VERBATIM_PROXY_FIX", "")),
-        # Extraction, alignment and batches stop at this many seconds (service/deadline.py),
+        # Extraction, alignment and batches stop at this many CPU seconds (service/deadline.py),
         # well under gunicorn's 30 s timeout, so a slow request is a 503, not a killed worker.
         "VERBATIM_REQUEST_BUDGET": _float_env("VERBATIM_REQUEST_BUDGET", DEFAULT_REQUEST_BUDGET),
         # 1: each serving process opens or builds the index in a background thread, so /livez

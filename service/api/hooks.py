@@ -5,9 +5,11 @@ request: it applies every process's writes off the request path (`Verbatim`), so
 no index work; it only waits, briefly, for a few writes the refresher is about to apply
 (`Verbatim.await_fresh`). Writes through this process are matched before their answer is sent.
 
-Every request gets a budget of VERBATIM_REQUEST_BUDGET seconds for its CPU-heavy work
-(`service.deadline`); past it the engines stop at their next loop point and the client gets a 503
-saying what to send instead, long before gunicorn's timeout would kill the worker.
+Every request gets a budget of VERBATIM_REQUEST_BUDGET CPU seconds for its heavy work
+(`service.deadline`), opened by the last hook, once the body is read and the index fresh (waits
+that let other greenlets of a gevent worker compute, whose CPU time would count); past it the
+engines stop at their next loop point and the client gets a 503 saying what to send instead, long
+before gunicorn's timeout would kill the worker.
 """
 
 from __future__ import annotations
@@ -186,22 +188,23 @@ def deadline_exceeded(error: deadline.DeadlineExceeded) -> Response:
     count_deadline_refusal(route)
     advice = DEADLINE_ADVICE.get(route, "Retry in a few seconds.")
     if request.method in ("GET", "HEAD") and route.startswith("/v1/articles"):
-        advice = "Retry in a few seconds."
+        # Each article attributed before the cut is remembered, so a retry gets further.
+        advice = "Retry in a few seconds, or ask for a smaller page (limit)."
     response = problem_response(
         503,
         "Service Unavailable",
-        f"This request needed more than the {error.seconds:g} s the service gives one request "
-        f"({error.stage} was cut short). {advice}",
+        f"This request needed more than the {error.seconds:g} s of computing the service gives "
+        f"one request ({error.stage} was cut short). {advice}",
     )
     response.headers["Retry-After"] = str(DEADLINE_RETRY_AFTER)
     return response
 
 
 def register_request_hooks(app: Flask) -> None:
-    app.before_request(start_budget)
-    app.teardown_request(end_budget)
-    app.register_error_handler(deadline.DeadlineExceeded, deadline_exceeded)
     app.before_request(require_json_body)
     app.before_request(limit_streamed_body)
     app.before_request(reject_unparseable_json)
     app.before_request(refresh_index)
+    app.before_request(start_budget)  # last: see the module docstring
+    app.teardown_request(end_budget)
+    app.register_error_handler(deadline.DeadlineExceeded, deadline_exceeded)

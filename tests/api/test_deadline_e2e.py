@@ -66,8 +66,8 @@ def test_an_expensive_extract_is_a_503_within_the_budget(server: Server, seed_te
     assert response.headers["Content-Type"] == "application/problem+json"
     assert response.headers["Retry-After"] == "5"
     assert response.json()["detail"] == (
-        "This request needed more than the 0.3 s the service gives one request (extraction was "
-        "cut short). Send a shorter text, or split it and extract each part."
+        "This request needed more than the 0.3 s of computing the service gives one request "
+        "(extraction was cut short). Send a shorter text, or split it and extract each part."
     )
     assert requests.get(f"{server.url}/livez", timeout=10).status_code == 200
     assert refusals(server, "/v1/extract") == 1
