@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_churn.py
 	$(BIN)/python bench/bench_live_import.py
+	$(BIN)/python bench/bench_slow_clients.py
 
 # The long fuzzing run: random (not derandomised) and 25x the examples `make test` uses.
 fuzz: $(STAMP)

@@ -3,15 +3,31 @@
 Command-line flags still win over this file (tests pass `--bind 127.0.0.1:<port>`).
 """
 
-import gc
-import json
-import multiprocessing
 import os
-import shutil
-import tempfile
-from pathlib import Path
 
-import gunicorn.util
+# Slow and idle clients must cost nothing: a sync worker serves one connection at a time, so two
+# idle connections took a two-worker service down. gevent workers hold thousands of connections
+# each and close one that has not sent its request line and headers within `keepalive` seconds.
+# GUNICORN_WORKER_CLASS=sync is there for the benchmark that shows the difference.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gevent")
+if worker_class == "gevent":
+    # Patched here, in the master, before the app is preloaded: everything the app builds then
+    # (the store's per-thread connections become per-greenlet, its locks cooperative) is the
+    # kind a gevent worker needs; the worker's own patch_all after fork is then a no-op. The
+    # index refresher stays a real OS thread (service/os_threads.py).
+    from gevent import monkey
+
+    monkey.patch_all()
+
+# The rest is imported after patching, as gevent asks (E402).
+import gc  # noqa: E402
+import json  # noqa: E402
+import multiprocessing  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import gunicorn.util  # noqa: E402
 
 # Prometheus multiprocess mode: prometheus-client picks its storage when first imported, so the
 # directory must be in the environment before the app (preloaded below) imports it. A fresh
@@ -71,7 +87,14 @@ preload_app = True
 timeout = _int_env("GUNICORN_TIMEOUT", 30)
 # On SIGTERM, let in-flight requests finish for up to this long before workers are killed.
 graceful_timeout = _int_env("GUNICORN_GRACEFUL_TIMEOUT", 20)
+# Threads per worker, for GUNICORN_WORKER_CLASS=gthread only (bench/bench_slow_clients.py).
+threads = _int_env("GUNICORN_THREADS", 1)
+# Seconds an open connection may take to send a request's line and headers (gevent workers
+# close it then), including the wait for the next request on a kept-alive connection.
 keepalive = 5
+# Connections one gevent worker holds at once (idle, slow or being served); past it new ones
+# wait in the listen backlog. Rate limits per client belong in the proxy in front (README).
+worker_connections = _int_env("GUNICORN_WORKER_CONNECTIONS", 1000)
 # Recycle workers now and then so a slow leak can never take a worker down; jitter staggers them
 # so all workers never restart at once. 0 disables recycling (the load benchmark does, to show
 # that memory stays flat without it).

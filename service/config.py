@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from service.deadline import DEFAULT_REQUEST_BUDGET
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = PROJECT_ROOT / "corpus"
 DEFAULT_MAX_BODY = 5 * 1024 * 1024
@@ -23,7 +25,11 @@ API_DESCRIPTION = (
     "the service is. Errors are RFC 9457 problems (application/problem+json) whose `status` "
     "repeats the HTTP status: each operation lists the ones it can answer. Besides those, any "
     "path answers 405 (with `Allow`) to a method it does not accept, and 404 when it does not "
-    "exist. The service sets no rate limit (no 429): put one in the reverse proxy in front of it."
+    "exist. The service sets no rate limit (no 429): put one in the reverse proxy in front of it. "
+    "A request whose work (extraction, alignment, a batch) would take more CPU time than the "
+    "service gives one request (VERBATIM_REQUEST_BUDGET) answers 503 with Retry-After, and its "
+    "`detail` says what to send instead (a shorter text, fewer items); a write refused so stores "
+    "nothing."
 )
 
 
@@ -33,6 +39,14 @@ def _int_env(name: str, default: int) -> int:
         return int(raw) if raw.strip() else default
     except ValueError as exc:
         raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _float_env(name: str, default: float) -> float:
+    raw = os.environ.get(name, "")
+    try:
+        return float(raw) if raw.strip() else default
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a number of seconds, got {raw!r}") from exc
 
 
 def parse_origins(raw: str) -> list[str]:
@@ -84,6 +98,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Browser apps on these origins may call the API; none by default (same origin only).
         "VERBATIM_CORS_ORIGINS": parse_origins(os.environ.get("VERBATIM_CORS_ORIGINS", "")),
         "VERBATIM_PROXY_FIX": parse_proxy_fix(os.environ.get("VERBATIM_PROXY_FIX", "")),
+        # Extraction, alignment and batches stop at this many CPU seconds (service/deadline.py),
+        # well under gunicorn's 30 s timeout, so a slow request is a 503, not a killed worker.
+        "VERBATIM_REQUEST_BUDGET": _float_env("VERBATIM_REQUEST_BUDGET", DEFAULT_REQUEST_BUDGET),
         # 1: each serving process opens or builds the index in a background thread, so /livez
         # answers at once and /readyz says 503 with progress meanwhile (gunicorn.conf.py sets it).
         "VERBATIM_BACKGROUND_INDEX": _int_env("VERBATIM_BACKGROUND_INDEX", 0) == 1,

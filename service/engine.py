@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from service import deadline
 from service.attribution import extract_quotes
 from service.attribution.name_parsing import same_person
 from service.corpus.paragraphs import paragraph_around
@@ -63,6 +64,11 @@ SNAPSHOT_REPLAY_LIMIT = 1000
 
 log = logging.getLogger(__name__)
 
+# A write's extraction must finish within this share of what is left of its request budget, so
+# a later read of the same article (extraction again on a cache miss, plus matching) fits in a
+# whole budget; over it the write is refused before anything is stored.
+WRITE_EXTRACTION_SHARE = 0.5
+
 # Attribution of one article takes milliseconds; caching a few thousand keeps hot articles free
 # without letting a 100k-article store grow a worker's memory without bound.
 QUOTE_CACHE_SIZE = 4096
@@ -88,12 +94,16 @@ class QuoteCache:
                 self._items.move_to_end(article.id)
                 return entry[1]
         quotes = extract_quotes(article.text, article.title)
+        self.put(article, quotes)
+        return quotes
+
+    def put(self, article: Article, quotes: list[QuoteSpan]) -> None:
+        """Remember `quotes` as those of `article`'s current text."""
         with self._lock:
             self._items[article.id] = (article.text, quotes)
             self._items.move_to_end(article.id)
             while len(self._items) > self._capacity:
                 self._items.popitem(last=False)
-        return quotes
 
     def discard(self, article_id: str) -> None:
         with self._lock:
@@ -517,17 +527,29 @@ class Verbatim:
         articles, total = self.store.list(offset, limit)
         return [(a, self.quotes.get(a)) for a in articles], total
 
+    def _quotes_before_write(self, article: Article) -> list[QuoteSpan]:
+        """Extract `article`'s quotes before it is stored, within `WRITE_EXTRACTION_SHARE` of
+        the request budget: an article too slow to attribute raises DeadlineExceeded here and
+        is never committed, so no stored article can make a later read run out of time."""
+        left = deadline.remaining()
+        with deadline.budget(None if left is None else left * WRITE_EXTRACTION_SHARE):
+            return extract_quotes(article.text, article.title)
+
     def create_article(self, article: Article) -> list[QuoteSpan]:
         """Store a new article (ArticleExists if the id is taken) and match it from now on."""
+        quotes = self._quotes_before_write(article)
         self.store.create(article)
+        self.quotes.put(article, quotes)
         self._written(article.id)
-        return self.quotes.get(article)
+        return quotes
 
     def upsert_article(self, article: Article) -> tuple[bool, list[QuoteSpan]]:
         """Create or replace; True when created. Matched from now on."""
+        quotes = self._quotes_before_write(article)
         created = self.store.upsert(article)
+        self.quotes.put(article, quotes)
         self._written(article.id)
-        return created, self.quotes.get(article)
+        return created, quotes
 
     def delete_article(self, article_id: str) -> bool:
         """Delete; False when there was no such article. Never matched again."""
@@ -570,6 +592,7 @@ class Verbatim:
 
     def verify(self, quote: str, speaker: str | None = None, limit: int = 3) -> VerifyResult:
         """The closest verbatim source of `quote`, who said it, and how sure we are."""
+        deadline.check("alignment")
         index, token = self._reading()
         try:
             with self._lock if not self._refreshed_here() else contextlib.nullcontext():

@@ -54,3 +54,16 @@ def test_command_line_bind_overrides_port() -> None:
 def test_recycling_can_be_switched_off() -> None:
     settings = effective_settings({"GUNICORN_MAX_REQUESTS": "0"})
     assert settings["max_requests"] == "0"
+
+
+def test_gevent_workers_hold_slow_connections_by_default() -> None:
+    settings = effective_settings({})
+    assert settings["worker_class"] == "gevent"
+    assert settings["worker_connections"] == "1000"
+    # A connection has this long to send its request line and headers.
+    assert settings["keepalive"] == "5"
+
+
+def test_the_worker_class_can_be_chosen_for_comparison() -> None:
+    settings = effective_settings({"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": "4"})
+    assert (settings["worker_class"], settings["threads"]) == ("gthread", "4")

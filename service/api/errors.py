@@ -16,6 +16,8 @@ from schemas.errors import ProblemSchema
 from service.api.examples import PROBLEMS
 
 PROBLEM_MIME = "application/problem+json"
+# Path prefixes (SCRIPT_NAME, set by a trusted proxy) whose /openapi.json is kept serialised.
+OPENAPI_CACHED_PREFIXES = 8
 log = logging.getLogger("verbatim.errors")
 
 STATUS_DETAILS = {
@@ -106,13 +108,23 @@ class ProblemApi(Api):
 
     def _openapi_json(self) -> Response:
         """The document; behind a proxy's path prefix it names the prefix as its server, so
-        /docs' "Try it out" calls the API through the proxy (the committed copy has none)."""
-        document = self.spec.to_dict()
-        if request.script_root:
-            document = {**document, "servers": [{"url": request.script_root}]}
-        return current_app.response_class(
-            json.dumps(document, indent=2, sort_keys=False), mimetype="application/json"
-        )
+        /docs' "Try it out" calls the API through the proxy (the committed copy has none).
+
+        Serialised once per prefix: building it costs tens of milliseconds, and it cannot
+        change while the process runs, so any client asking for it again and again must not
+        cost the service that work each time. A few prefixes at most (the proxies in front).
+        """
+        cache: dict[str, str] = self.__dict__.setdefault("_openapi_cache", {})
+        root = request.script_root
+        body = cache.get(root)
+        if body is None:
+            document = self.spec.to_dict()
+            if root:
+                document = {**document, "servers": [{"url": root}]}
+            body = json.dumps(document, indent=2, sort_keys=False)
+            if len(cache) < OPENAPI_CACHED_PREFIXES:
+                cache[root] = body
+        return current_app.response_class(body, mimetype="application/json")
 
     def _register_responses(self) -> None:
         """One problem+json response per status, with the service's own example and headers;

@@ -1,9 +1,15 @@
-"""Request hooks every resource shares: the JSON content-type rule and a fresh index.
+"""Request hooks every resource shares: the JSON content-type rule, a fresh index and a deadline.
 
 Freshness has one owner, the engine's background refresher, started here on a process's first
 request: it applies every process's writes off the request path (`Verbatim`), so a request does
 no index work; it only waits, briefly, for a few writes the refresher is about to apply
 (`Verbatim.await_fresh`). Writes through this process are matched before their answer is sent.
+
+Every request gets a budget of VERBATIM_REQUEST_BUDGET CPU seconds for its heavy work
+(`service.deadline`), opened by the last hook, once the body is read and the index fresh (waits
+that let other greenlets of a gevent worker compute, whose CPU time would count); past it the
+engines stop at their next loop point and the client gets a 503 saying what to send instead, long
+before gunicorn's timeout would kill the worker.
 """
 
 from __future__ import annotations
@@ -14,8 +20,10 @@ import re
 
 from flask import Flask, Response, current_app, request
 
+from service import deadline
 from service.api.context import current_engine
 from service.api.errors import STATUS_DETAILS, problem_response
+from service.api.observability import UNMATCHED_ROUTE, count_deadline_refusal
 
 JSON_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # Seconds a client should wait before retrying while the index is being built.
@@ -148,8 +156,59 @@ def refresh_index() -> Response | None:
     return None
 
 
+# Seconds a client should wait before retrying a request that ran out of time (the server may
+# have been busy; the same request on an idle server may fit).
+DEADLINE_RETRY_AFTER = 5
+# What to send instead, by route: the work that grows with the request is what to shrink.
+DEADLINE_ADVICE = {
+    "/v1/extract": "Send a shorter text, or split it and extract each part.",
+    "/v1/check": "Send a shorter draft, or check it in parts.",
+    "/v1/verify": "Send a shorter quote.",
+    "/v1/verify/batch": "Send fewer items per batch.",
+    "/v1/articles": (
+        "Nothing was stored: attributing this article's quotes takes longer than the service "
+        "allows. Split it into shorter articles."
+    ),
+    "/v1/articles/<article_id>": (
+        "Nothing was stored or changed: attributing this article's quotes takes longer than "
+        "the service allows. Split it into shorter articles."
+    ),
+}
+
+
+def start_budget() -> None:
+    """Open this request's budget for CPU-heavy work (`service.deadline`)."""
+    deadline.start(current_app.config.get("VERBATIM_REQUEST_BUDGET"))
+
+
+def end_budget(_error: BaseException | None = None) -> None:
+    deadline.clear()
+
+
+def deadline_exceeded(error: deadline.DeadlineExceeded) -> Response:
+    """A 503 the client can act on, counted per route, instead of a worker killed mid-request."""
+    rule = request.url_rule
+    route = rule.rule if rule is not None else UNMATCHED_ROUTE
+    count_deadline_refusal(route)
+    advice = DEADLINE_ADVICE.get(route, "Retry in a few seconds.")
+    if request.method in ("GET", "HEAD") and route.startswith("/v1/articles"):
+        # Each article attributed before the cut is remembered, so a retry gets further.
+        advice = "Retry in a few seconds, or ask for a smaller page (limit)."
+    response = problem_response(
+        503,
+        "Service Unavailable",
+        f"This request needed more than the {error.seconds:g} s of computing the service gives "
+        f"one request ({error.stage} was cut short). {advice}",
+    )
+    response.headers["Retry-After"] = str(DEADLINE_RETRY_AFTER)
+    return response
+
+
 def register_request_hooks(app: Flask) -> None:
     app.before_request(require_json_body)
     app.before_request(limit_streamed_body)
     app.before_request(reject_unparseable_json)
     app.before_request(refresh_index)
+    app.before_request(start_budget)  # last: see the module docstring
+    app.teardown_request(end_budget)
+    app.register_error_handler(deadline.DeadlineExceeded, deadline_exceeded)

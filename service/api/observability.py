@@ -60,6 +60,11 @@ WORKER_TIMEOUTS = Counter(
     "verbatim_worker_timeouts",
     "Workers gunicorn aborted for running past GUNICORN_TIMEOUT (their request was cut off).",
 )
+DEADLINE_REFUSALS = Counter(
+    "verbatim_deadline_refusals_total",
+    "Requests answered 503 because their work ran past VERBATIM_REQUEST_BUDGET, by route.",
+    ["route"],
+)
 # Gauges: every process reports the same facts, so the freshest write wins across workers.
 CORPUS_ARTICLES = Gauge(
     "verbatim_corpus_articles",
@@ -88,6 +93,11 @@ def request_id_from(header_value: str | None) -> str:
 def count_verdict(verdict: str) -> None:
     """Called by the verify views once per result."""
     VERDICTS.labels(verdict=verdict).inc()
+
+
+def count_deadline_refusal(route: str) -> None:
+    """Called once per request refused for running out of its budget."""
+    DEADLINE_REFUSALS.labels(route=route).inc()
 
 
 def update_corpus_gauges(engine: Any) -> None:

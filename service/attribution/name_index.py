@@ -38,6 +38,7 @@ from service.attribution.name_parsing import (
     surname_match,
     tidy_descriptor,
 )
+from service.deadline import check as check_deadline
 
 # Lower-case particles inside a person's name ("Mohammad bin Salman", "Bill de Blasio",
 # "Ursula von der Leyen"); capitalised at a name's start ("De Blasio") they open a surname.
@@ -219,6 +220,7 @@ class NameIndex:
             self.lower_words.add(p.group())
 
     def _add_run(self, run: list[re.Match], offset: int) -> None:
+        check_deadline("extraction")
         if len(run) >= MIN_ACRONYM:
             words = [m.group().rstrip(".") for m in run]
             initials = "".join(w[0] for w in words)

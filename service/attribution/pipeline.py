@@ -52,6 +52,8 @@ from service.attribution.speech_frame import frame_tokens
 from service.attribution.subjects import SubjectMixin
 from service.attribution.transcripts import REPORTER, Turn, find_turns
 from service.corpus.paragraphs import paragraphs
+from service.deadline import DeadlineExceeded
+from service.deadline import check as check_deadline
 from service.models import Mention, QuoteSpan, SpeakerAttribution
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,8 @@ def extract_quotes(text: str, title: str | None = None) -> list[QuoteSpan]:
         return []
     try:
         return _Extractor(text, title if isinstance(title, str) else None).run()
+    except DeadlineExceeded:  # the request ran out of time: its caller answers that
+        raise
     except Exception:  # pragma: no cover - safety net; the hypothesis tests keep it cold
         log.exception("quote extraction failed on a %d-character text", len(text))
         return []
@@ -131,6 +135,7 @@ class _Extractor(
             if pi in covered:
                 colon_evidence = None
                 continue
+            check_deadline("extraction")
             toks = frame_tokens(text, lo, hi, by_para[pi])
             colon_evidence = self._paragraph(pi, toks, segments, colon_evidence)
         self.out.sort(key=lambda q: (q.start, q.end))

@@ -17,6 +17,7 @@ from itertools import accumulate
 
 import numpy as np
 
+from service.deadline import check as check_deadline
 from service.matching.align import (
     END_BONUS,
     AlignedBatch,
@@ -411,6 +412,7 @@ class Matcher:
         unique: list[np.ndarray] = []
         slot_of: dict[bytes, int] = {}
         for article_id in article_ids:
+            check_deadline("alignment")
             article = self._articles[article_id]
             doc = self._tokens.get(article_id)
             windows = query.words.windows(doc.ids) or query.all_words.windows(doc.ids)
