@@ -137,7 +137,9 @@ def test_docs_render_and_try_it_out_goes_through_the_prefix(
     page = context.new_page()
     page.goto(f"{proxied.url}{PREFIX}/docs")
     verify = page.locator("#operations-verify-verifyQuote")
-    expect(verify).to_be_visible()  # the spec was fetched and rendered
+    # The spec was fetched and rendered: Swagger UI's bundle is megabytes of script, slow to
+    # parse on a loaded machine (once "loading" after the default 5 s), hence the longer wait.
+    expect(verify).to_be_visible(timeout=30_000)
     expect(page.locator(".servers select option")).to_have_text([PREFIX])
     verify.locator(".opblock-summary").click()
     page.locator("#operations-verify-verifyQuote .try-out__btn").click()
