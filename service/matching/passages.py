@@ -179,6 +179,7 @@ _OPENING = "“«„"
 _CLOSING = "”»"
 _EITHER = '"'
 _MARKS = _OPENING + _CLOSING + _EITHER
+_MARK_SET = frozenset(_MARKS)
 
 
 def _inside_after(segment: str, inside: bool) -> bool:
@@ -199,7 +200,7 @@ def _outside_quote_marks(text: str, tokens: Tokens, first: int, last: int) -> fr
     Quote marks are counted from the start of the paragraph (a quotation continuing into the
     next paragraph opens again there)."""
     starts, ends = tokens.starts, tokens.ends
-    if not any(ch in _MARKS for ch in text[starts[first] : ends[last]]):
+    if _MARK_SET.isdisjoint(text[starts[first] : ends[last]]):
         return frozenset()
     paragraph = text.rfind("\n", 0, starts[first]) + 1
     inside = _inside_after(text[paragraph : starts[first]], False)
@@ -315,11 +316,19 @@ def _resumed(
     best = 0
     for n in range(1, len(quote_words)):
         if forward:
-            wanted, lo, gap = quote_words[-n:], col, quote_words[:-n]
+            lo = col
+            if lo + n > len(words):
+                break
+            if words[lo] != quote_words[-n]:
+                continue  # (the resumed run must start with the article's next word)
+            wanted, gap = quote_words[-n:], quote_words[:-n]
         else:
-            wanted, lo, gap = quote_words[:n], col - n + 1, quote_words[n:]
-        if lo < 0 or lo + n > len(words):
-            break
+            lo = col - n + 1
+            if lo < 0:
+                break
+            if words[col] != quote_words[n - 1]:
+                continue  # (the resumed run must end with the article's word before the passage)
+            wanted, gap = quote_words[:n], quote_words[n:]
         if list(words[lo : lo + n]) == wanted and (
             any(not is_function_word(w) for w in wanted) or any(is_negation(w) for w in gap)
         ):
@@ -544,7 +553,7 @@ def describe(
     # A quote that itself has quote marks between its words is a copy of text with quotations
     # in it (narration and all), not speech run past its marks.
     words = [r for r in rows if r.kind == "word"]
-    marked = bool(words) and any(ch in _MARKS for ch in quote[words[0].end : words[-1].start])
+    marked = bool(words) and not _MARK_SET.isdisjoint(quote[words[0].end : words[-1].start])
     outside = (
         frozenset()
         if marked
