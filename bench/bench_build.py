@@ -81,7 +81,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     r = run(args.size, args.rounds)
-    print("| articles | text | bulk build (best / median) | one add per article | speed-up | same |")
+    print(
+        "| articles | text | bulk build (best / median) | one add per article | speed-up | same |"
+    )
     print("|---|---|---|---|---|---|")
     print(
         f"| {r['size']:,} | {r['text_mb']:.0f} MB "
