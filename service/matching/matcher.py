@@ -23,7 +23,7 @@ from service.matching.align import (
 from service.matching.lexicon import is_function_word
 from service.matching.normalise import word_set
 from service.matching.occurrences import first_copy
-from service.matching.packed import ArticleMap
+from service.matching.packed import ArticleMap, distinct
 from service.matching.passages import (
     AlignedPassage,
     DescribedPassage,
@@ -96,17 +96,36 @@ class Matcher:
         """`add` each article in turn, with the same result, at a fraction of the cost per
         article: each raw word is normalised and looked up once for the whole run
         (`WordCodes`), and the index takes the article's distinct word ids."""
-        tokens = self._tokens
+        tokens, index = self._tokens, self._index
         codes = WordCodes(tokens.vocabulary)
+        term_of = np.zeros(0, dtype=np.int32)  # vocabulary id -> postings term id, -1 unknown
+        table = None
         for article in articles:
             self._articles[article.id] = article
+            index.remove(article.id)  # (first: a compaction it sets off renumbers the terms)
             held = tokens.add_coded(article.id, article.text, codes)
-            words = set(map(tokens.vocabulary.words.__getitem__, held.tolist()))
-            words.update(word_set(article.title))
-            pairs = pair_keys(tokens.get(article.id).ids, tokens.vocabulary.function)
-            self._index.add(article.id, "", article.published, words=words, pairs=pairs)
+            vocabulary = tokens.vocabulary
+            if index.term_table is not table:
+                table, term_of = index.term_table, np.zeros(0, dtype=np.int32)
+            if len(term_of) < len(vocabulary.words):
+                grown = np.full(max(1024, 2 * len(vocabulary.words)), -1, dtype=np.int32)
+                grown[: len(term_of)] = term_of
+                term_of = grown
+            terms = term_of[held]
+            unknown = np.flatnonzero(terms < 0)
+            if len(unknown):
+                words = vocabulary.words
+                found = index.term_ids([words[i] for i in held[unknown].tolist()])
+                terms[unknown] = found
+                term_of[held[unknown]] = found
+            title = word_set(article.title)
+            if title:
+                terms = distinct(np.concatenate((terms, index.term_ids(title))))
+            pairs = pair_keys(tokens.get(article.id).ids, vocabulary.function)
+            index.add(article.id, "", article.published, pairs=pairs, terms=terms)
             if self._compact_vocabulary():
                 codes = WordCodes(tokens.vocabulary)  # (the words were renumbered)
+                term_of = np.zeros(0, dtype=np.int32)
 
     def remove(self, article_id: str) -> None:
         """Forget an article; unknown ids are ignored."""

@@ -48,7 +48,20 @@ class WordPostings:
     def add(self, doc: int, words: Iterable[str]) -> None:
         """Postings for a new document number (higher than any added before), one per word;
         `words` must be distinct."""
-        terms = np.fromiter(map(self._terms.__getitem__, words), dtype=np.int32)
+        self.add_terms(doc, self.term_ids(words))
+
+    def term_ids(self, words: Iterable[str]) -> np.ndarray:
+        """The term id of each word (int32), a new one for a word not seen before."""
+        return np.fromiter(map(self._terms.__getitem__, words), dtype=np.int32)
+
+    @property
+    def term_table(self) -> object:
+        """Changes (by identity) whenever term ids are renumbered (`remap`), so a caller
+        keeping `term_ids` answers knows when they stopped being valid."""
+        return self._terms
+
+    def add_terms(self, doc: int, terms: np.ndarray) -> None:
+        """`add` with the words given as distinct `term_ids`."""
         if not len(terms):
             return
         if len(self._terms) > len(self._df):

@@ -21,6 +21,8 @@ import ctypes
 
 import numpy as np
 
+from service.matching.packed import distinct
+
 # Pending postings are folded into the main segment once they exceed this share of it (so
 # building from scratch sorts each posting a few times, not once per add); a lookup folds them in
 # as soon as they exceed MERGE_MIN, so sorting the pending ones per lookup stays cheap.
@@ -40,7 +42,7 @@ def pair_keys(ids: np.ndarray, indexed: np.ndarray | None = None) -> np.ndarray:
     if indexed is not None:
         keep = indexed[a] | indexed[b]
         a, b = a[keep], b[keep]
-    return np.unique((a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64))
+    return distinct((a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64))
 
 
 def pair_key(a: int, b: int) -> int:

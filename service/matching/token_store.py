@@ -22,7 +22,7 @@ from service.matching.normalise import (
     split_parts,
     token_lists,
 )
-from service.matching.packed import offsets_of, pooled_by_kind
+from service.matching.packed import distinct, offsets_of, pooled_by_kind
 from service.matching.similarity import LetterCounts, may_be_near_miss
 
 MARK_EVERY = 128
@@ -331,7 +331,7 @@ class TokenStore:
             grown = np.zeros(max(size, 2 * len(self._uses)), dtype=np.int32)
             grown[: len(self._uses)] = self._uses
             self._uses = grown
-        held = np.unique(ids)
+        held = distinct(ids)
         self._unused += size - before - int(np.count_nonzero(self._uses[held] == 0))
         self._uses[held] += 1
         return held
