@@ -87,8 +87,8 @@ def start_server(
         try:
             if requests.get(f"{server.url}/readyz", timeout=2).status_code == 200:
                 return server
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or its workers still waiting for their index
         time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"gunicorn did not become ready in {timeout}s:\n{server.log()}")
