@@ -48,7 +48,20 @@ class WordPostings:
     def add(self, doc: int, words: Iterable[str]) -> None:
         """Postings for a new document number (higher than any added before), one per word;
         `words` must be distinct."""
-        terms = np.fromiter(map(self._terms.__getitem__, words), dtype=np.int32)
+        self.add_terms(doc, self.term_ids(words))
+
+    def term_ids(self, words: Iterable[str]) -> np.ndarray:
+        """The term id of each word (int32), a new one for a word not seen before."""
+        return np.fromiter(map(self._terms.__getitem__, words), dtype=np.int32)
+
+    @property
+    def term_table(self) -> object:
+        """Changes (by identity) whenever term ids are renumbered (`remap`), so a caller
+        keeping `term_ids` answers knows when they stopped being valid."""
+        return self._terms
+
+    def add_terms(self, doc: int, terms: np.ndarray) -> None:
+        """`add` with the words given as distinct `term_ids`."""
         if not len(terms):
             return
         if len(self._terms) > len(self._df):
@@ -155,8 +168,29 @@ class WordPostings:
         return terms, docs
 
     def _merge(self) -> None:
-        # Merged documents are all numbered below pending ones, so a stable sort by term keeps
-        # every term's documents ascending.
+        """Fold the pending postings into the merged arrays.
+
+        Pending documents are numbered above every merged one, so each term's pending postings
+        go right after its merged ones: one insertion pass over the merged array (linear, no
+        sort of the whole index; `_merge_by_sorting` is the plain version it is tested against).
+        A refresher folding a thousand new articles into a 100,000-article index spent most of
+        its time re-sorting every posting."""
+        terms, docs = self._recent_sorted()
+        offsets = self._offsets
+        n_terms = len(self._terms)
+        if n_terms + 1 > len(offsets):  # terms first seen since the last merge hold nothing yet
+            offsets = np.concatenate(
+                (offsets, np.full(n_terms + 1 - len(offsets), offsets[-1], dtype=np.int64))
+            )
+        self._docs = np.ascontiguousarray(np.insert(self._docs, offsets[terms + 1], docs))
+        added = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms, minlength=n_terms), out=added[1:])
+        self._offsets = offsets + added
+        self._clear_pending()
+
+    def _merge_by_sorting(self) -> None:
+        """`_merge` as a stable sort of every (term, document) posting by term (merged
+        documents are all numbered below pending ones, so each term's stay ascending)."""
         terms, docs = self._all_pairs()
         order = np.argsort(terms, kind="stable")
         self._set_merged(terms[order], docs[order])

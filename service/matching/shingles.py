@@ -21,6 +21,8 @@ import ctypes
 
 import numpy as np
 
+from service.matching.packed import distinct
+
 # Pending postings are folded into the main segment once they exceed this share of it (so
 # building from scratch sorts each posting a few times, not once per add); a lookup folds them in
 # as soon as they exceed MERGE_MIN, so sorting the pending ones per lookup stays cheap.
@@ -40,7 +42,7 @@ def pair_keys(ids: np.ndarray, indexed: np.ndarray | None = None) -> np.ndarray:
     if indexed is not None:
         keep = indexed[a] | indexed[b]
         a, b = a[keep], b[keep]
-    return np.unique((a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64))
+    return distinct((a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64))
 
 
 def pair_key(a: int, b: int) -> int:
@@ -184,8 +186,32 @@ class ShingleIndex:
         return keys, docs
 
     def _merge(self) -> None:
-        # Main-segment documents are all numbered below pending ones, so a stable sort by key
-        # keeps every key's documents ascending.
+        """Fold the pending postings into the main segment.
+
+        Pending documents are numbered above every main one, so each pair's pending postings go
+        right after its main ones, and pairs new to the index between the main keys: insertion
+        passes over the main arrays (linear, no sort of the whole index; `_merge_by_sorting` is
+        the plain version it is tested against)."""
+        main, recent = self._main, self._recent_segment()
+        at = np.searchsorted(main.keys, recent.keys)
+        known = at < len(main.keys)
+        known[known] = main.keys[at[known]] == recent.keys[known]
+        keys = np.insert(main.keys, at[~known], recent.keys[~known])
+        counts = np.insert(np.diff(main.offsets), at[~known], 0)
+        counts[np.searchsorted(keys, recent.keys)] += np.diff(recent.offsets)
+        offsets = np.zeros(len(keys) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        # A known pair's postings go after its main ones, a new pair's before the next key's.
+        before = np.repeat(main.offsets[at + known], np.diff(recent.offsets))
+        merged = _Segment(_EMPTY_KEYS, _EMPTY_DOCS)
+        merged.keys, merged.offsets = keys, offsets
+        merged.docs = np.ascontiguousarray(np.insert(main.docs, before, recent.docs))
+        self._main = merged
+        self._clear_pending()
+
+    def _merge_by_sorting(self) -> None:
+        """`_merge` as a stable sort of every (pair, document) posting by pair (main documents
+        are all numbered below pending ones, so each pair's stay ascending)."""
         keys, docs = self._all_pairs()
         self._main = _Segment(keys, docs)
         self._clear_pending()

@@ -15,8 +15,14 @@ from rapidfuzz import fuzz, process
 
 from service.matching.compiled import kernel
 from service.matching.lexicon import is_function_word, is_negation
-from service.matching.normalise import Tokens, token_lists
-from service.matching.packed import offsets_of, pooled_by_kind
+from service.matching.normalise import (
+    CONTRACTIONS,
+    Tokens,
+    normalise_word,
+    split_parts,
+    token_lists,
+)
+from service.matching.packed import distinct, offsets_of, pooled_by_kind
 from service.matching.similarity import LetterCounts, may_be_near_miss
 
 MARK_EVERY = 128
@@ -219,6 +225,65 @@ class PackedDocs:
         )
 
 
+# `WordCodes` for a word normalising to nothing; codes below it name a contraction's words.
+NO_WORD = -1
+
+
+class WordCodes(dict[str, int]):
+    """Raw word (as split from a text) -> the vocabulary id of its normalised form, for indexing
+    many articles in a row (`TokenStore.add_coded`).
+
+    Normalising is a cached call per word, then a vocabulary lookup; one lookup here does both.
+    A word normalising to nothing is NO_WORD, a contraction `-2 - k` where `expansions[k]` holds
+    the ids of the words it stands for. New words get vocabulary ids in the order the texts hold
+    them, as `TokenStore.add` gives them. Valid only for the vocabulary it was made with (a
+    compaction renumbers it); it keeps every raw word met, so it lives for one batch of articles.
+    """
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        super().__init__()
+        self.vocabulary = vocabulary
+        self.expansions: list[np.ndarray] = []
+
+    def __missing__(self, raw: str) -> int:
+        word = normalise_word(raw)
+        if not word:
+            code = NO_WORD
+        elif word in CONTRACTIONS:
+            vocabulary = self.vocabulary
+            ids = [vocabulary[part] for part in CONTRACTIONS[word]]
+            code = -2 - len(self.expansions)
+            self.expansions.append(np.array(ids, dtype=np.int32))
+        else:
+            code = self.vocabulary[word]
+        self[raw] = code
+        return code
+
+
+def coded_tokens(text: str, codes: WordCodes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`token_lists` as arrays of word ids, starts and ends (int32), words coded by `codes`:
+    the per-word work is two lookups mapped in C and offsets are one cumulative sum."""
+    parts = split_parts(text)
+    coded = np.fromiter(map(codes.__getitem__, parts[1::2]), dtype=np.int32)
+    bounds = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
+    starts = bounds[0:-1:2].astype(np.int32)
+    ends = bounds[1::2].astype(np.int32)
+    if not len(coded) or coded.min() >= 0:
+        return coded, starts, ends
+    # Words normalising to nothing go; a contraction becomes its words, each with its span.
+    special = coded < 0
+    counts = np.ones(len(coded), dtype=np.int64)
+    counts[coded == NO_WORD] = 0
+    contracted = np.flatnonzero(coded < NO_WORD)
+    expansions = [codes.expansions[-2 - int(c)] for c in coded[contracted].tolist()]
+    counts[contracted] = [len(e) for e in expansions]
+    ids = np.repeat(np.where(special, 0, coded).astype(np.int32), counts)
+    at = np.cumsum(counts) - counts
+    for first, expansion in zip(at[contracted].tolist(), expansions, strict=True):
+        ids[first : first + len(expansion)] = expansion
+    return ids, np.repeat(starts, counts), np.repeat(ends, counts)
+
+
 class TokenStore:
     """Tokens of every article, by article id, over one vocabulary of the words they use.
 
@@ -246,15 +311,30 @@ class TokenStore:
         starts = np.array(starts, dtype=np.int32)
         ends = np.array(ends, dtype=np.int32)
         self._docs[article_id] = DocTokens.build(ids, starts, ends)
+        self._count_uses(ids, before)
+        return tuple(words)
+
+    def add_coded(self, article_id: str, text: str, codes: WordCodes) -> np.ndarray:
+        """`add` for indexing many articles: words coded by `codes` (made for this store's
+        vocabulary), the same tokens and ids as `add`; returns the distinct word ids."""
+        self.remove(article_id)
+        before = len(self.vocabulary.words)
+        ids, starts, ends = coded_tokens(text, codes)
+        self._docs[article_id] = DocTokens.build(ids, starts, ends)
+        return self._count_uses(ids, before)
+
+    def _count_uses(self, ids: np.ndarray, before: int) -> np.ndarray:
+        """Count an added article's words (`before`: the vocabulary's size before it); returns
+        its distinct word ids."""
         size = len(self.vocabulary.words)
         if size > len(self._uses):
             grown = np.zeros(max(size, 2 * len(self._uses)), dtype=np.int32)
             grown[: len(self._uses)] = self._uses
             self._uses = grown
-        held = np.unique(ids)
+        held = distinct(ids)
         self._unused += size - before - int(np.count_nonzero(self._uses[held] == 0))
         self._uses[held] += 1
-        return tuple(words)
+        return held
 
     def remove(self, article_id: str) -> None:
         doc = self._docs.pop(article_id, None)

@@ -75,9 +75,11 @@ class WordIndex:
         published: str | None = None,
         words: Iterable[str] | None = None,
         pairs: np.ndarray | None = None,
+        terms: np.ndarray | None = None,
     ) -> None:
         """Index (or re-index) one article: the words of `text`, or `words` when the caller
-        has already tokenised it, and its word-pair keys (`shingles.pair_keys`) if given."""
+        has already tokenised it, or their distinct `term_ids` (valid for `term_table`), and
+        its word-pair keys (`shingles.pair_keys`) if given."""
         if article_id in self._doc_of:
             self.remove(article_id)
         doc = len(self._ids)
@@ -95,7 +97,19 @@ class WordIndex:
         self._day[doc] = _day_number(published or "")
         if pairs is not None:
             self._pairs.add(doc, pairs)
-        self._postings.add(doc, word_set(text) if words is None else words)
+        if terms is not None:
+            self._postings.add_terms(doc, terms)
+        else:
+            self._postings.add(doc, word_set(text) if words is None else words)
+
+    def term_ids(self, words: Iterable[str]) -> np.ndarray:
+        """The postings' term id of each word (new ones for unseen words): see `add`."""
+        return self._postings.term_ids(words)
+
+    @property
+    def term_table(self) -> object:
+        """Changes (by identity) whenever `term_ids` answers stop being valid."""
+        return self._postings.term_table
 
     def remove(self, article_id: str) -> None:
         """Forget one article; unknown ids are ignored."""

@@ -9,6 +9,7 @@ import numpy as np
 from bench.corpus_source import load_real_articles
 from service.matching.normalise import word_set
 from service.matching.postings import WordPostings
+from service.matching.shingles import ShingleIndex, pair_keys
 from service.matching.word_index import WordIndex
 
 
@@ -75,3 +76,53 @@ def test_saved_word_index_keeps_no_per_word_objects() -> None:
     postings = sum(index.document_frequency(w) for w in index._postings._terms)
     assert out_of_band >= 4 * postings
     assert len(stream) < out_of_band
+
+
+def _word_postings_in(rng: np.random.Generator, rounds: int) -> list[WordPostings]:
+    """Two equal postings, fed the same documents in `rounds` batches with a merge after each
+    batch: the first by insertion (`_merge`), the second by sorting everything."""
+    merged, sorted_ = WordPostings(), WordPostings()
+    doc = 0
+    for _ in range(rounds):
+        for _ in range(int(rng.integers(1, 40))):
+            # New words keep arriving (ids above the merged ones) and old ones recur.
+            words = {f"w{int(w)}" for w in rng.zipf(1.3, size=int(rng.integers(0, 30)))}
+            merged.add(doc, words)
+            sorted_.add(doc, words)
+            doc += 1
+        if merged._pending_n:
+            merged._merge()
+            sorted_._merge_by_sorting()
+    return [merged, sorted_]
+
+
+def test_merging_by_insertion_equals_sorting_every_posting() -> None:
+    rng = np.random.default_rng(3)
+    merged, sorted_ = _word_postings_in(rng, 25)
+    assert np.array_equal(merged._docs, sorted_._docs)
+    assert np.array_equal(merged._offsets, sorted_._offsets)
+    for word in merged._terms:
+        assert merged.frequency(word) == sorted_.frequency(word) == len(merged.docs(word))
+
+
+def test_word_pair_merge_by_insertion_equals_sorting_every_posting() -> None:
+    rng = np.random.default_rng(4)
+    merged, sorted_ = ShingleIndex(), ShingleIndex()
+    doc = 0
+    for _ in range(25):
+        for _ in range(int(rng.integers(1, 40))):
+            # Pairs new to the index land between known keys, before the first and after the last.
+            ids = rng.zipf(1.4, size=int(rng.integers(0, 40))).astype(np.int32) % 500
+            keys = pair_keys(ids)
+            merged.add(doc, keys)
+            sorted_.add(doc, keys)
+            doc += 1
+        if merged._pending_n:
+            merged._merge()
+            sorted_._merge_by_sorting()
+        main, expected = merged._main, sorted_._main
+        assert np.array_equal(main.keys, expected.keys)
+        assert np.array_equal(main.offsets, expected.offsets)
+        assert np.array_equal(main.docs, expected.docs)
+        assert main.docs.dtype == expected.docs.dtype == np.int32
+    assert len(main.keys) > 1000
