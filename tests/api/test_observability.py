@@ -281,16 +281,24 @@ def test_worker_timeouts_are_counted_in_metrics() -> None:
         wait_ready(server.url)
         deadline = time.monotonic() + 10
         while True:  # (the master counts once it has reaped the worker)
-            metrics = samples(requests.get(f"{server.url}/metrics", timeout=10).text)
+            try:
+                metrics = samples(requests.get(f"{server.url}/metrics", timeout=10).text)
+            except requests.RequestException:  # (a worker aborted while answering)
+                if time.monotonic() > deadline:
+                    raise
+                continue
             counted = value(metrics, "verbatim_worker_timeouts_total")
-            if counted >= cut_off or time.monotonic() > deadline:
+            aborted = server.log().count("WORKER TIMEOUT")  # the master's line per abort
+            if (counted == aborted and counted >= cut_off) or time.monotonic() > deadline:
                 break
             time.sleep(0.2)
     finally:
         server.stop()
     assert cut_off >= 1
-    assert counted == cut_off
-    assert server.log().count("WORKER TIMEOUT") == cut_off
+    # Every abort the master made is counted, once: those of the cut-off requests and, on a
+    # machine too busy to let an idle worker beat within a second, any others.
+    assert counted == aborted
+    assert counted >= cut_off
 
 
 def wait_ready(url: str, timeout: float = 60) -> None:
@@ -299,7 +307,7 @@ def wait_ready(url: str, timeout: float = 60) -> None:
         try:
             if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.1)
     raise AssertionError(f"{url} not ready in {timeout} s")
