@@ -33,20 +33,21 @@ API_DESCRIPTION = (
 )
 
 
-def _int_env(name: str, default: int) -> int:
+def _number_env(name: str, default: float, parse: type, what: str) -> float:
+    """A numeric setting; a value that is not a number stops start-up with its name."""
     raw = os.environ.get(name, "")
     try:
-        return int(raw) if raw.strip() else default
+        return parse(raw) if raw.strip() else default
     except ValueError as exc:
-        raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
+        raise RuntimeError(f"{name} must be {what}, got {raw!r}") from exc
+
+
+def _int_env(name: str, default: int) -> int:
+    return int(_number_env(name, default, int, "an integer"))
 
 
 def _float_env(name: str, default: float) -> float:
-    raw = os.environ.get(name, "")
-    try:
-        return float(raw) if raw.strip() else default
-    except ValueError as exc:
-        raise RuntimeError(f"{name} must be a number of seconds, got {raw!r}") from exc
+    return _number_env(name, default, float, "a number of seconds")
 
 
 def parse_origins(raw: str) -> list[str]:

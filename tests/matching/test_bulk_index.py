@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.bench_build import one_at_a_time
 from service.corpus.importer import load_articles
 from service.matching.matcher import Matcher
 from service.matching.normalise import _TYPOGRAPHY_TABLE, fold_marks, tokenize
@@ -25,15 +26,6 @@ def corpus() -> list[Article]:
     loaded, errors = load_articles([CORPUS])
     assert not errors
     return loaded
-
-
-def one_at_a_time(articles: list[Article]) -> Matcher:
-    """The reference: `Matcher.add` for each article, then the flush `Matcher()` does."""
-    matcher = Matcher()
-    for article in articles:
-        matcher.add(article)
-    matcher._index.flush()
-    return matcher
 
 
 def assert_same_index(bulk: Matcher, reference: Matcher) -> None:
