@@ -187,7 +187,7 @@ class Matcher:
         calibration = load_calibration()
         query = self._query(quote)
         aligned = self._align_candidates(query, limit)
-        found: list[tuple[SpanMatch, str]] = []
+        found: list[SpanMatch] = []
         described: dict[tuple, list[DescribedPassage]] = {}
         # Only a passage scoring exactly as another can be a syndicated copy of it.
         same_score = Counter(item.score for item in aligned)
