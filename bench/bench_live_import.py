@@ -163,9 +163,14 @@ def main() -> None:
     parser.add_argument("--base", type=int, default=100_000)
     parser.add_argument("--import-size", type=int, default=20_000)
     parser.add_argument("--wait", type=float, default=300.0, help="seconds to wait for the import")
+    parser.add_argument("--log", type=Path, help="keep the server's log here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        result = run(args.base, args.import_size, args.wait, Path(tmp))
+        try:
+            result = run(args.base, args.import_size, args.wait, Path(tmp))
+        finally:
+            if args.log is not None and (Path(tmp) / "data" / "server.log").exists():
+                args.log.write_bytes((Path(tmp) / "data" / "server.log").read_bytes())
     b, d = result["baseline"], result["during_and_after"]
     print(
         f"{result['base']:,} articles served; {result['imported']:,} imported in "

@@ -22,7 +22,12 @@ from service.attribution.name_parsing import same_person
 from service.corpus.paragraphs import paragraph_around
 from service.corpus.store import Store
 from service.drafts import check_draft
-from service.index_snapshot import load_snapshot, save_snapshot
+from service.index_snapshot import (
+    load_snapshot,
+    load_snapshot_copies,
+    save_snapshot,
+    saved_generation,
+)
 from service.matching.matcher import Matcher
 from service.models import (
     Article,
@@ -37,6 +42,7 @@ from service.models import (
     VerifyResult,
 )
 from service.os_threads import start_os_thread
+from service.snapshot_builder import SnapshotBuilder
 
 # Articles re-indexed per step of a process without a background refresher (`sync`): a step
 # holds the engine lock, so this bounds how long a query there waits behind a bulk import.
@@ -58,6 +64,10 @@ WRITE_VISIBLE_SECONDS = 5.0
 # write or two from another worker); behind a bulk import it answers from the published copy.
 FRESH_WAIT_SECONDS = 1.0
 FRESH_WAIT_BACKLOG = SYNC_STEP
+# A refresher with more writes than this to apply hands them to the data directory's snapshot
+# builder (`service.snapshot_builder`: indexed once, for every process) and opens the snapshot
+# it saves, instead of indexing them in each of its two copies.
+BULK_BACKLOG = 4 * REFRESH_STEP
 # A start that had to re-index more articles than this to catch up with the store saves a new
 # snapshot, so the next start replays only what was written since.
 SNAPSHOT_REPLAY_LIMIT = 1000
@@ -178,10 +188,19 @@ class Verbatim:
         self._behind: list[str] = []  # ids the published copy has and the spare one lacks
         self._nudged = False  # a query asks the refresher to look at the store now
         self._backlog = 0  # articles the refresher is applying or has pending (0 when idle)
+        # Ids this process indexed itself while not caught up: reapplied over a snapshot it opens
+        # that may predate them (see `_take_saved_snapshot`).
+        self._local_writes: set[str] = set()
+        self.snapshots_opened = 0  # saved snapshots the refresher took in place of a backlog
         self._stopping = threading.Event()  # `stop()`: the background thread is to end
         self._background_done = threading.Event()  # ... and has ended
         self.quotes = QuoteCache()
         self._snapshot = snapshot
+        self._builder = (
+            SnapshotBuilder(store, snapshot, self._reindex, self._stopping, REFRESH_STEP)
+            if snapshot is not None
+            else None
+        )
         self.ready = not background
         self.index_error: str | None = None
         self.indexed = 0  # articles indexed so far while building (readiness progress)
@@ -311,6 +330,11 @@ class Verbatim:
             log.warning("index snapshot %s not saved: %s", snapshot, exc)
 
     @property
+    def snapshots_built(self) -> int:
+        """Snapshot rounds this process's builder saved for every process (see `BULK_BACKLOG`)."""
+        return 0 if self._builder is None else self._builder.rounds
+
+    @property
     def generation(self) -> int:
         """The store generation this process serves: every write up to it is matched."""
         return self._served.generation
@@ -418,9 +442,12 @@ class Verbatim:
         start_os_thread(lambda: self._in_background(self._refresh_forever), "verbatim-refresh")
 
     def _refresh_forever(self) -> None:
-        spare = None
+        spare = None  # made now, or behind a bulk backlog taken from the snapshot it ends with
         while spare is None and not self._stopping.is_set():
             try:
+                self._collect_changes()
+                if self._bulk_handed_over():
+                    break
                 spare = self._second_copy()
             except Exception:  # a store hiccup: queries go on with the published copy
                 log.exception("copying the index for the refresher failed; retrying")
@@ -467,16 +494,29 @@ class Verbatim:
             time.sleep(URGENT_POLL_SECONDS)
         return True
 
-    def _refresh_step(self, spare: _Index) -> _Index:
+    def _refresh_step(self, spare: _Index | None) -> _Index | None:
         """Apply one step to `spare`, publish it, and return the copy it replaced (once no query
-        reads it any more) as the next spare."""
+        reads it any more) as the next spare. Behind a bulk backlog, the step is this process's
+        own writes only, and a snapshot the builder saved is opened in place of both copies
+        (with no spare yet, this process's writes wait for that snapshot)."""
         self._collect_changes()
+        bulk = self._bulk_handed_over()
+        if bulk:
+            self._backlog = len(self._pending) + len(self._urgent)
+            taken = self._take_saved_snapshot()
+            if taken is not None:
+                return taken
+            if not self._urgent or spare is None:
+                time.sleep(REFRESH_SECONDS)
+                return spare
+        if spare is None:
+            spare = self._second_copy()
         urgent = []
         while self._urgent:
             urgent.append(self._urgent.pop(0))
         step = list(dict.fromkeys([article_id for article_id, _ in urgent]))
         self._backlog = len(self._pending) + len(self._urgent)
-        for article_id in list(self._pending)[:REFRESH_STEP]:
+        for article_id in [] if bulk else list(self._pending)[:REFRESH_STEP]:
             if article_id not in step:
                 step.append(article_id)
         try:
@@ -490,6 +530,10 @@ class Verbatim:
                 self._pending.pop(article_id, None)
             caught_up = not self._pending
             seen = self._seen
+            if caught_up:
+                self._local_writes.clear()
+            else:
+                self._local_writes.update(step)
         spare.generation = seen if caught_up else max(spare.generation, self.generation)
         old, self._served = self._served, spare
         for _, done in urgent:
@@ -498,6 +542,59 @@ class Verbatim:
         while old.readers:  # queries that took the old copy just before the swap
             time.sleep(URGENT_POLL_SECONDS)
         return old
+
+    def _bulk_handed_over(self) -> bool:
+        """Whether the pending writes are many and a snapshot build (here or in another
+        process sharing the data directory) is indexing them."""
+        if self._builder is None or len(self._pending) <= BULK_BACKLOG:
+            return False
+        return self._builder.claim()
+
+    def _take_saved_snapshot(self) -> _Index | None:
+        """When the saved snapshot is newer than what this process serves, open it twice (the
+        copy to publish and the next spare, both mapped from the file), reapply the writes it
+        may lack that this process already matched (or the whole tail when that is small),
+        publish it, and return the spare; None when there is nothing newer."""
+        assert self._snapshot is not None
+        saved = saved_generation(self._snapshot)
+        if saved is None or saved <= self._served.generation:
+            return None
+        started = time.perf_counter()
+        loaded = load_snapshot_copies(self._snapshot, 2)
+        if loaded is None:
+            return None
+        first, second = loaded
+        with self._pending_lock:
+            self._pending.clear()
+            self._seen = first.generation
+        self._collect_changes()
+        with self._pending_lock:
+            tail = list(self._pending)
+        again = tail if len(tail) <= BULK_BACKLOG else [i for i in tail if i in self._local_writes]
+        for copy in (first, second):
+            self._reindex(copy.matcher, again)
+            copy.matcher.settle()
+        with self._pending_lock:
+            for article_id in again:
+                self._pending.pop(article_id, None)
+            caught_up = not self._pending
+            generation = self._seen if caught_up else first.generation
+            if caught_up:
+                self._local_writes.clear()
+        published = _Index(first.matcher, generation)
+        old, self._served = self._served, published
+        self._behind = []
+        self._backlog = len(self._pending)
+        self.snapshots_opened += 1
+        log.info(
+            "opened the index snapshot of generation %d (serving %d) in %.1f s",
+            first.generation,
+            generation,
+            time.perf_counter() - started,
+        )
+        while old.readers:
+            time.sleep(URGENT_POLL_SECONDS)
+        return _Index(second.matcher, generation)
 
     def _reading(self) -> tuple[_Index, object]:
         """The published copy, registered as read until `readers.discard(token)`."""

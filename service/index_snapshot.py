@@ -112,6 +112,14 @@ def load_snapshot(path: Path) -> Snapshot | None:
     shared with the page cache and every other process mapping the file, and a process that
     changes an array (a write applied to its index) gets its own copy of that page only.
     """
+    loaded = load_snapshot_copies(path, 1)
+    return None if loaded is None else loaded[0]
+
+
+def load_snapshot_copies(path: Path, copies: int) -> list[Snapshot] | None:
+    """`copies` independent indexes from one saved snapshot, checked once: each maps the file
+    on its own (a change to one copy's pages is never seen by another), all from the same
+    open file, so they are the same snapshot even if the file is replaced meanwhile."""
     try:
         with path.open("rb") as fh:
             if fh.read(len(_MAGIC)) != _MAGIC:
@@ -127,21 +135,41 @@ def load_snapshot(path: Path) -> Snapshot | None:
             end = data_start + max((at + n for at, n, _ in table), default=0)
             if len(stream) != stream_size or os.fstat(fh.fileno()).st_size < end:
                 return _unusable(path, "truncated or corrupt (checksum mismatch)")
-            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_COPY) if table else b""
+            maps = [
+                mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_COPY) if table else b""
+                for _ in range(copies)
+            ]
     except FileNotFoundError:
         return None
     except (OSError, ValueError, EOFError, KeyError, struct.error, pickle.UnpicklingError) as exc:
         return _unusable(path, f"unreadable ({type(exc).__name__}: {exc})")
-    view = memoryview(mapped)
-    buffers = [view[data_start + at : data_start + at + n] for at, n, _ in table]
+    views = [memoryview(mapped) for mapped in maps]
+    buffers = [[v[data_start + at : data_start + at + n] for at, n, _ in table] for v in views]
     if zlib.crc32(stream) != stream_crc or any(
-        zlib.crc32(b) != crc for b, (_, _, crc) in zip(buffers, table, strict=True)
+        zlib.crc32(b) != crc for b, (_, _, crc) in zip(buffers[0], table, strict=True)
     ):
         return _unusable(path, "truncated or corrupt (checksum mismatch)")
-    matcher = pickle.loads(stream, buffers=buffers)
-    if not isinstance(matcher, Matcher):
+    matchers = [pickle.loads(stream, buffers=own) for own in buffers]
+    if not all(isinstance(matcher, Matcher) for matcher in matchers):
         return _unusable(path, "holds no index")
-    return Snapshot(matcher, int(header["generation"]))
+    return [Snapshot(matcher, int(header["generation"])) for matcher in matchers]
+
+
+def saved_generation(path: Path) -> int | None:
+    """The store generation the snapshot at `path` reflects, from its header alone (no arrays
+    read, nothing checked but the header): for a process polling for a newer snapshot. None
+    when there is none or it was written by other code."""
+    try:
+        with path.open("rb") as fh:
+            if fh.read(len(_MAGIC)) != _MAGIC:
+                return None
+            (size,) = _LENGTH.unpack(fh.read(_LENGTH.size))
+            header = pickle.loads(fh.read(size))
+    except (OSError, ValueError, EOFError, struct.error, pickle.UnpicklingError):
+        return None
+    if header.get("format") != FORMAT_VERSION or header.get("code") != code_fingerprint():
+        return None
+    return int(header["generation"])
 
 
 def _aligned(offset: int) -> int:

@@ -14,7 +14,12 @@ from flask import Flask
 
 from service.api.context import engine_of
 from service.corpus.store import ArticleStore, store_path
-from service.index_snapshot import SNAPSHOT_FILENAME, code_fingerprint, load_snapshot
+from service.index_snapshot import (
+    SNAPSHOT_FILENAME,
+    code_fingerprint,
+    load_snapshot,
+    load_snapshot_copies,
+)
 from service.models import Article
 
 QUOTES = [
@@ -154,3 +159,18 @@ def test_the_arrays_are_mapped_from_the_file_not_read(first: Flask) -> None:
     matcher.add(Article(id="late", title="Late", text="Alderman Quillfeather resigned today."))
     assert matcher.find("Alderman Quillfeather resigned today.")[0].article_id == "late"
     assert path.read_bytes() == before
+
+
+def test_copies_opened_together_change_independently(first: Flask) -> None:
+    path = Path(first.config["VERBATIM_DATA_DIR"]) / SNAPSHOT_FILENAME
+    loaded = load_snapshot_copies(path, 2)
+    assert loaded is not None
+    one, two = (copy.matcher for copy in loaded)
+    assert loaded[0].generation == loaded[1].generation == engine_of(first).generation
+    gone = next(iter(engine_of(first).matcher._articles))
+    quote = " ".join(one.article(gone).text.split()[:12])
+    one.remove(gone)
+    one.add(Article(id="late", title="Late", text="Alderman Quillfeather resigned today."))
+    assert [m.article_id for m in two.find(quote, 1)] == [gone]
+    assert gone not in [m.article_id for m in one.find(quote, 1)]
+    assert two.find("Alderman Quillfeather resigned today.") == []

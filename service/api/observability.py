@@ -82,6 +82,17 @@ INDEX_BUILD_SECONDS = Gauge(
     multiprocess_mode="mostrecent",
 )
 
+SNAPSHOTS_BUILT = Gauge(
+    "verbatim_index_snapshots_built",
+    "Index snapshot rounds saved for every process by this process's bulk builder.",
+    multiprocess_mode="livesum",
+)
+SNAPSHOTS_OPENED = Gauge(
+    "verbatim_index_snapshots_opened",
+    "Saved index snapshots opened in place of indexing a bulk backlog.",
+    multiprocess_mode="livesum",
+)
+
 
 def request_id_from(header_value: str | None) -> str:
     """The caller's X-Request-ID when it is sane, otherwise a fresh random one."""
@@ -104,6 +115,8 @@ def update_corpus_gauges(engine: Any) -> None:
     """Corpus size, generation and index build time as this process's engine sees them."""
     CORPUS_ARTICLES.set(len(engine))
     INDEX_GENERATION.set(engine.generation)
+    SNAPSHOTS_BUILT.set(getattr(engine, "snapshots_built", 0))
+    SNAPSHOTS_OPENED.set(getattr(engine, "snapshots_opened", 0))
     build_seconds = getattr(engine, "index_build_seconds", None)
     if build_seconds is not None:
         INDEX_BUILD_SECONDS.set(build_seconds)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -11,8 +14,9 @@ from bench.fit_calibration import SEED, split_real
 from bench.make_corpus import scaled_articles
 from service.api.articles import WORKER_HEADER
 from service.corpus.store import ArticleStore, store_path
+from service.engine import BULK_BACKLOG
 from service.index_snapshot import SNAPSHOT_FILENAME
-from tests.server import Server, launch_server
+from tests.server import Server, launch_server, start_server
 
 ARTICLES = 3000
 
@@ -95,3 +99,43 @@ def test_a_server_answers_livez_while_it_builds_and_a_restart_opens_the_snapshot
     finally:
         again.stop()
     assert again.log().count(f"index ready: {ARTICLES} articles (snapshot") == 3, again.log()
+
+
+def test_an_import_into_a_running_server_is_indexed_once_and_found_by_every_worker(
+    tmp_path: Path,
+) -> None:
+    corpus = list(scaled_articles(split_real()[0], 300, SEED))
+    ArticleStore(store_path(tmp_path)).bulk_upsert(corpus)
+    records = tmp_path / "import.jsonl"
+    count = BULK_BACKLOG + 300
+    with records.open("w", encoding="utf-8") as out:
+        for n in range(count):
+            text = f"Returning officer Ysolde Brannagh{n} declared ward {n} closed at dawn."
+            out.write(json.dumps({"id": f"ward-{n:05d}", "title": f"Ward {n}", "text": text}))
+            out.write("\n")
+    last = f"Returning officer Ysolde Brannagh{count - 1} declared ward {count - 1} closed"
+    server = start_server({"VERBATIM_DATA_DIR": str(tmp_path)})
+    try:
+        cli = Path(sys.executable).with_name("verbatim")
+        subprocess.run(
+            [str(cli), "--data-dir", str(tmp_path), "import", str(records), "-q"],
+            check=True,
+            capture_output=True,
+        )
+        found_by: dict[str, str] = {}
+        deadline = time.monotonic() + 120
+        while len(found_by) < 2:
+            assert time.monotonic() < deadline, (found_by, server.log()[-3000:])
+            answer = requests.post(f"{server.url}/v1/verify", json={"quote": last}, timeout=30)
+            assert answer.status_code == 200
+            match = answer.json()["match"] or {}
+            if match.get("article", {}).get("id") == f"ward-{count - 1:05d}":
+                found_by[answer.headers[WORKER_HEADER]] = answer.json()["verdict"]
+            time.sleep(0.05)
+    finally:
+        server.stop()
+    assert set(found_by.values()) == {"verbatim"}
+    log = server.log()
+    assert '"level": "ERROR"' not in log, log
+    assert "index snapshot brought to generation" in log, log
+    assert log.count("opened the index snapshot of generation") >= 2, log
