@@ -35,8 +35,10 @@ def _poll_until_ready(url: str) -> list[tuple[int, int, dict, int, dict, bool]]:
     while time.monotonic() < deadline:
         try:
             live = requests.get(f"{url}/livez", timeout=5).status_code
-            ready = requests.get(f"{url}/readyz", timeout=5)
+            # Verify first: a worker turns ready between two requests, never back, so a readyz
+            # 503 after it means that worker was still indexing when it answered the verify.
             verify = requests.post(f"{url}/v1/verify", json={"quote": "talks"}, timeout=5)
+            ready = requests.get(f"{url}/readyz", timeout=5)
         except requests.ConnectionError:
             time.sleep(0.05)
             continue
@@ -118,7 +120,8 @@ def test_an_import_into_a_running_server_is_indexed_once_and_found_by_every_work
     try:
         cli = Path(sys.executable).with_name("verbatim")
         subprocess.run(
-            [str(cli), "--data-dir", str(tmp_path), "import", str(records), "-q"],
+            # One batch, one commit: every refresher sees the whole backlog at once.
+            [cli, "--data-dir", tmp_path, "import", records, "-q", "--batch-size", str(count)],
             check=True,
             capture_output=True,
         )
