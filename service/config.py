@@ -50,6 +50,12 @@ def _float_env(name: str, default: float) -> float:
     return _number_env(name, default, float, "a number of seconds")
 
 
+def request_budget_from_env() -> float:
+    """VERBATIM_REQUEST_BUDGET: the server's per-request budget, which `verbatim import` also
+    applies to each article it stores (`service.admission`)."""
+    return _float_env("VERBATIM_REQUEST_BUDGET", DEFAULT_REQUEST_BUDGET)
+
+
 def parse_origins(raw: str) -> list[str]:
     """`https://a.example, https://b.example` -> the list; blank -> no origin."""
     return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
@@ -101,7 +107,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "VERBATIM_PROXY_FIX": parse_proxy_fix(os.environ.get("VERBATIM_PROXY_FIX", "")),
         # Extraction, alignment and batches stop at this many CPU seconds (service/deadline.py),
         # well under gunicorn's 30 s timeout, so a slow request is a 503, not a killed worker.
-        "VERBATIM_REQUEST_BUDGET": _float_env("VERBATIM_REQUEST_BUDGET", DEFAULT_REQUEST_BUDGET),
+        "VERBATIM_REQUEST_BUDGET": request_budget_from_env(),
         # 1: each serving process opens or builds the index in a background thread, so /livez
         # answers at once and /readyz says 503 with progress meanwhile (gunicorn.conf.py sets it).
         "VERBATIM_BACKGROUND_INDEX": _int_env("VERBATIM_BACKGROUND_INDEX", 0) == 1,
