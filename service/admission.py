@@ -59,7 +59,8 @@ def check_threshold(request_budget: float | None) -> float:
     budget (None or <= 0) nothing is refused, so nothing is checked (infinity)."""
     if request_budget is None or request_budget <= 0:
         return math.inf
-    return math.floor(write_share(request_budget) / (WORST_SECONDS_PER_CHAR * SAFETY))
+    # Rounded before the floor: 2.5 s / 80 us is 31,249.999... in binary floating point.
+    return math.floor(round(write_share(request_budget) / (WORST_SECONDS_PER_CHAR * SAFETY), 6))
 
 
 def quotes_before_write(article: Article) -> list[QuoteSpan]:
