@@ -29,7 +29,8 @@ API_DESCRIPTION = (
     "A request whose work (extraction, alignment, a batch) would take more CPU time than the "
     "service gives one request (VERBATIM_REQUEST_BUDGET) answers 503 with Retry-After, and its "
     "`detail` says what to send instead (a shorter text, fewer items); a write refused so stores "
-    "nothing."
+    "nothing. A read that needs a stored article which alone takes longer than that to attribute "
+    "(stored before writes were checked) answers 503 without Retry-After, naming the article."
 )
 
 
