@@ -14,8 +14,6 @@ import pytest
 from bench.bench_names import adversarial_text
 from service import deadline
 from service.admission import (
-    SAFETY,
-    WORST_SECONDS_PER_CHAR,
     StoredArticleTooSlow,
     check_threshold,
     quotes_for_read,
@@ -34,7 +32,7 @@ SHORT = Article(id="short", title="Harbour", text="\u201cWe stay open,\u201d the
 
 
 def test_the_threshold_scales_with_the_budget_and_is_off_without_one() -> None:
-    assert check_threshold(5.0) == math.floor(2.5 / (WORST_SECONDS_PER_CHAR * SAFETY))
+    assert check_threshold(5.0) == 31_250  # 2.5 s of write share at 80 us a character (README)
     assert check_threshold(1.0) == check_threshold(5.0) // 5
     assert check_threshold(0) == math.inf
     assert check_threshold(None) == math.inf
