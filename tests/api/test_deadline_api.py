@@ -186,3 +186,21 @@ def test_a_page_over_budget_says_retry_with_a_smaller_page(make_app, tmp_path) -
         response = client.get(f"/v1/articles?limit={PAGE_ARTICLES}")
     assert attempts >= 1
     assert response.get_json()["total"] == PAGE_ARTICLES
+
+
+def test_a_write_past_the_budget_inside_one_paragraph_is_refused(app: Flask) -> None:
+    """Extraction checks its budget between paragraphs; a single paragraph that runs past it
+    is caught when extraction returns, and the article is still refused, not stored."""
+    client = app.test_client()
+    text = '"Yes," he said. ' * 4_000  # one paragraph, about 0.5 s to attribute
+    app.config["VERBATIM_REQUEST_BUDGET"] = 0.1
+    response = client.put(
+        "/v1/articles/one-long-paragraph", json={"title": "Yes", "text": text}, headers=AUTH
+    )
+    app.config["VERBATIM_REQUEST_BUDGET"] = DEFAULT_REQUEST_BUDGET
+    assert response.status_code == 503
+    assert response.get_json()["detail"].endswith(
+        "(extraction was cut short). Nothing was stored or changed: attributing this article's "
+        "quotes takes longer than the service allows. Split it into shorter articles."
+    )
+    assert client.get("/v1/articles/one-long-paragraph").status_code == 404
