@@ -14,9 +14,9 @@ An article whose quotes take longer to attribute than the server would allow a w
 (`--request-budget`, default $VERBATIM_REQUEST_BUDGET, as the server) is not stored: it is a
 `skipped` line naming its id, and the summary counts it as "too slow to attribute".
 Exit status: 0 on success, 1 if any file or record was skipped (a refused slow article
-included), 2 on a usage error, 3 if the
-store cannot be reached or opened (the message names the file and why), 4 if its disk filled up
-during an import (every batch committed before that is kept; re-run once there is space).
+included), 2 on a usage error, 3 if the store cannot be reached or opened (the message names
+the file and why), 4 if its disk filled up during an import (every batch committed before that
+is kept; re-run once there is space).
 """
 
 from __future__ import annotations

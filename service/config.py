@@ -30,7 +30,7 @@ API_DESCRIPTION = (
     "service gives one request (VERBATIM_REQUEST_BUDGET) answers 503 with Retry-After, and its "
     "`detail` says what to send instead (a shorter text, fewer items); a write refused so stores "
     "nothing. A read that needs a stored article which alone takes longer than that to attribute "
-    "(stored before writes were checked) answers 503 without Retry-After, naming the article."
+    "(stored unchecked or under a larger budget) answers 503 without Retry-After, naming it."
 )
 
 

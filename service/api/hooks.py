@@ -242,6 +242,7 @@ def stored_article_too_slow(error: StoredArticleTooSlow) -> Response:
         "Service Unavailable",
         f"The stored article {error.article_id!r} this request needs takes longer to attribute "
         f"than the {error.seconds:g} s of computing the service gives one request, so it "
-        "cannot be served (it was stored before writes were checked). Retrying will not help: "
+        "cannot be served (it was stored unchecked or under a larger budget). Retrying will "
+        "not help: "
         f"replace it with shorter articles (PUT {path}) or delete it (DELETE {path}).",
     )

@@ -133,8 +133,8 @@ def test_a_read_whose_article_alone_is_over_budget_names_it(app: Flask) -> None:
     assert response.get_json()["detail"] == (
         f"The stored article {SEED_ID!r} this request needs takes longer to attribute than the "
         "1e-06 s of computing the service gives one request, so it cannot be served (it was "
-        "stored before writes were checked). Retrying will not help: replace it with shorter "
-        f"articles (PUT {path}) or delete it (DELETE {path})."
+        "stored unchecked or under a larger budget). Retrying will not help: replace it with "
+        f"shorter articles (PUT {path}) or delete it (DELETE {path})."
     )
     # What was learnt holds for that budget only: under the usual one the article is served.
     app.config["VERBATIM_REQUEST_BUDGET"] = DEFAULT_REQUEST_BUDGET

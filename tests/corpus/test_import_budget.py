@@ -143,8 +143,8 @@ def test_an_article_stored_without_the_check_is_a_clear_503_and_counted(
     detail = (
         "The stored article 'old-slow' this request needs takes longer to attribute than the 1 s "
         "of computing the service gives one request, so it cannot be served (it was stored "
-        "before writes were checked). Retrying will not help: replace it with shorter articles "
-        "(PUT /v1/articles/old-slow) or delete it (DELETE /v1/articles/old-slow)."
+        "unchecked or under a larger budget). Retrying will not help: replace it with shorter "
+        "articles (PUT /v1/articles/old-slow) or delete it (DELETE /v1/articles/old-slow)."
     )
     # Twice: the second read is refused from what the first learnt, with the same answer.
     for _ in range(2):
