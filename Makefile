@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/eval_attribution.py
 	$(BIN)/python bench/eval_speakers.py
 	$(BIN)/python bench/bench_names.py
+	$(BIN)/python bench/bench_write_check.py
 	$(BIN)/python bench/bench_adversarial.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/bench_ingest.py

@@ -14,6 +14,7 @@ from flask import Flask, Response, request
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from service.admission import refuse_if_slow
 from service.api import articles, check, docs_assets, extract, health, verify, web
 from service.api.context import install_engine
 from service.api.errors import ProblemApi, problem_response, register_error_handlers
@@ -38,13 +39,17 @@ def open_engine(
     database_url: str | None = None,
     database_wait: float = 0.0,
     background: bool = False,
+    request_budget: float | None = None,
 ) -> Verbatim:
     """Open the store (PostgreSQL when `database_url` is set, else SQLite in `data_dir`; an empty
-    one is seeded from the corpus folder) and index it (`background`: see `Verbatim`)."""
+    one is seeded from the corpus folder, leaving out any article too slow to attribute within
+    `request_budget`) and index it (`background`: see `Verbatim`)."""
     store = open_store(data_dir, database_url, wait_seconds=database_wait)
     if store.is_empty():
-        # The same reader and validation as `verbatim import` and the API: one set of rules.
-        report = import_paths(store, [corpus_dir])
+        # The same reader, validation and write check as `verbatim import` and the API.
+        report = import_paths(
+            store, [corpus_dir], admit=lambda article: refuse_if_slow(article, request_budget)
+        )
         for error in report.skipped:
             log.error("corpus file skipped: %s: %s", error.path, error.reason)
         for notice in report.notices:
@@ -70,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.get("VERBATIM_DATABASE_URL"),
         app.config.get("VERBATIM_DATABASE_WAIT", 0),
         app.config.get("VERBATIM_BACKGROUND_INDEX", False),
+        app.config.get("VERBATIM_REQUEST_BUDGET"),
     )
     install_engine(app, engine)
     init_observability(app)  # request ids, JSON request log, /metrics: before other hooks

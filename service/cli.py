@@ -10,9 +10,13 @@ Moving from SQLite to PostgreSQL: `verbatim export -o corpus.jsonl`, then
 `verbatim --database-url postgresql://... import corpus.jsonl` (idempotent, re-runnable).
 Stored-but-changed articles (an id made from a file name, a title slug taken in the same run
 and suffixed) are printed as `notice` lines; they do not change the exit status.
-Exit status: 0 on success, 1 if any file or record was skipped, 2 on a usage error, 3 if the
-store cannot be reached or opened (the message names the file and why), 4 if its disk filled up
-during an import (every batch committed before that is kept; re-run once there is space).
+An article whose quotes take longer to attribute than the server would allow a write
+(`--request-budget`, default $VERBATIM_REQUEST_BUDGET, as the server) is not stored: it is a
+`skipped` line naming its id, and the summary counts it as "too slow to attribute".
+Exit status: 0 on success, 1 if any file or record was skipped (a refused slow article
+included), 2 on a usage error, 3 if the store cannot be reached or opened (the message names
+the file and why), 4 if its disk filled up during an import (every batch committed before that
+is kept; re-run once there is space).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from service.admission import refuse_if_slow
+from service.config import request_budget_from_env
 from service.corpus.formats import find_article_files
 from service.corpus.importer import import_paths
 from service.corpus.store import (
@@ -51,6 +57,7 @@ def _open(args: argparse.Namespace) -> Store:
 
 def run_import(args: argparse.Namespace) -> int:
     store = _open(args)
+    budget = args.request_budget
     files, _ = find_article_files(args.paths)
     # tqdm hides itself when stderr is not a terminal (disable=None), so logs and pipes stay clean.
     with tqdm(
@@ -61,6 +68,7 @@ def run_import(args: argparse.Namespace) -> int:
             args.paths,
             batch_size=args.batch_size,
             on_file_done=lambda _path: progress.update(1),
+            admit=lambda article: refuse_if_slow(article, budget),
         )
     for error in report.skipped:
         print(f"skipped {error.path}: {error.reason}", file=sys.stderr)
@@ -68,9 +76,10 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"notice {notice.path}: {notice.message}", file=sys.stderr)
     counts = report.counts
     notices = f", notices {counts['notices']}" if report.notices else ""
+    slow = f" ({len(report.refused)} too slow to attribute)" if report.refused else ""
     print(
         f"added {counts['added']}, updated {counts['updated']}, "
-        f"unchanged {counts['unchanged']}, skipped {counts['skipped']}{notices} "
+        f"unchanged {counts['unchanged']}, skipped {counts['skipped']}{slow}{notices} "
         f"(store: {store.count()} articles in {store.location})"
     )
     return 1 if report.skipped else 0
@@ -136,6 +145,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_BATCH_SIZE,
         help=f"articles per transaction (default {DEFAULT_BATCH_SIZE})",
     )
+    importer.add_argument(
+        "--request-budget",
+        type=float,
+        metavar="SECONDS",
+        help="refuse an article whose quotes take more than half this many CPU seconds to "
+        "attribute, as the server refuses such a write (default: $VERBATIM_REQUEST_BUDGET, "
+        "else 5; 0 stores every valid article unchecked)",
+    )
     importer.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     importer.set_defaults(handler=run_import)
 
@@ -150,6 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "batch_size", 1) < 1:
         parser.error("--batch-size must be at least 1")
+    if args.command == "import" and args.request_budget is None:
+        try:
+            args.request_budget = request_budget_from_env()
+        except RuntimeError as exc:  # a value that is not a number: say which
+            parser.error(str(exc))
     try:
         return args.handler(args)
     except (StoreUnavailable, StoreOpenError) as exc:

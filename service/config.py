@@ -29,7 +29,8 @@ API_DESCRIPTION = (
     "A request whose work (extraction, alignment, a batch) would take more CPU time than the "
     "service gives one request (VERBATIM_REQUEST_BUDGET) answers 503 with Retry-After, and its "
     "`detail` says what to send instead (a shorter text, fewer items); a write refused so stores "
-    "nothing."
+    "nothing. A read that needs a stored article which alone takes longer than that to attribute "
+    "(stored unchecked or under a larger budget) answers 503 without Retry-After, naming it."
 )
 
 
@@ -48,6 +49,12 @@ def _int_env(name: str, default: int) -> int:
 
 def _float_env(name: str, default: float) -> float:
     return _number_env(name, default, float, "a number of seconds")
+
+
+def request_budget_from_env() -> float:
+    """VERBATIM_REQUEST_BUDGET: the server's per-request budget, which `verbatim import` also
+    applies to each article it stores (`service.admission`)."""
+    return _float_env("VERBATIM_REQUEST_BUDGET", DEFAULT_REQUEST_BUDGET)
 
 
 def parse_origins(raw: str) -> list[str]:
@@ -101,7 +108,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "VERBATIM_PROXY_FIX": parse_proxy_fix(os.environ.get("VERBATIM_PROXY_FIX", "")),
         # Extraction, alignment and batches stop at this many CPU seconds (service/deadline.py),
         # well under gunicorn's 30 s timeout, so a slow request is a 503, not a killed worker.
-        "VERBATIM_REQUEST_BUDGET": _float_env("VERBATIM_REQUEST_BUDGET", DEFAULT_REQUEST_BUDGET),
+        "VERBATIM_REQUEST_BUDGET": request_budget_from_env(),
         # 1: each serving process opens or builds the index in a background thread, so /livez
         # answers at once and /readyz says 503 with progress meanwhile (gunicorn.conf.py sets it).
         "VERBATIM_BACKGROUND_INDEX": _int_env("VERBATIM_BACKGROUND_INDEX", 0) == 1,

@@ -88,6 +88,12 @@ def check(stage: str) -> None:
         raise DeadlineExceeded(stage, deadline.seconds)
 
 
+def allowed() -> float | None:
+    """The whole CPU budget of the current context (its `seconds`), or None without one."""
+    deadline = _current.get()
+    return None if deadline is None else deadline.seconds
+
+
 def remaining() -> float | None:
     """CPU seconds left in the current budget, or None without one."""
     deadline = _current.get()

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from service import deadline
+from service.admission import StoredArticleTooSlow, quotes_before_write, quotes_for_read
 from service.attribution import extract_quotes
 from service.attribution.name_parsing import same_person
 from service.corpus.paragraphs import paragraph_around
@@ -74,11 +75,6 @@ SNAPSHOT_REPLAY_LIMIT = 1000
 
 log = logging.getLogger(__name__)
 
-# A write's extraction must finish within this share of what is left of its request budget, so
-# a later read of the same article (extraction again on a cache miss, plus matching) fits in a
-# whole budget; over it the write is refused before anything is stored.
-WRITE_EXTRACTION_SHARE = 0.5
-
 # Attribution of one article takes milliseconds; caching a few thousand keeps hot articles free
 # without letting a 100k-article store grow a worker's memory without bound.
 QUOTE_CACHE_SIZE = 4096
@@ -89,11 +85,15 @@ class QuoteCache:
 
     A cached entry is only used for the very text it was extracted from, so a caller holding an
     older or newer copy of an article (another worker replaced it meanwhile) never gets quotes
-    whose offsets belong to a different text.
+    whose offsets belong to a different text. A stored article too slow to attribute under the
+    budget (`StoredArticleTooSlow`) is remembered too, so each later read under the same or a
+    smaller budget is refused at once instead of spending a whole budget again.
     """
 
     def __init__(self, capacity: int = QUOTE_CACHE_SIZE) -> None:
-        self._items: OrderedDict[str, tuple[str, list[QuoteSpan]]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[str, list[QuoteSpan] | StoredArticleTooSlow]] = (
+            OrderedDict()
+        )
         self._capacity = capacity
         self._lock = threading.Lock()
 
@@ -102,12 +102,21 @@ class QuoteCache:
             entry = self._items.get(article.id)
             if entry is not None and entry[0] == article.text:
                 self._items.move_to_end(article.id)
-                return entry[1]
-        quotes = extract_quotes(article.text, article.title)
+                known = entry[1]
+                if not isinstance(known, StoredArticleTooSlow):
+                    return known
+                budget = deadline.allowed()
+                if budget is not None and budget <= known.seconds:
+                    raise StoredArticleTooSlow(article.id, budget)
+        try:
+            quotes = quotes_for_read(article)
+        except StoredArticleTooSlow as exc:
+            self.put(article, exc)
+            raise
         self.put(article, quotes)
         return quotes
 
-    def put(self, article: Article, quotes: list[QuoteSpan]) -> None:
+    def put(self, article: Article, quotes: list[QuoteSpan] | StoredArticleTooSlow) -> None:
         """Remember `quotes` as those of `article`'s current text."""
         with self._lock:
             self._items[article.id] = (article.text, quotes)
@@ -631,12 +640,11 @@ class Verbatim:
         return [(a, self.quotes.get(a)) for a in articles], total
 
     def _quotes_before_write(self, article: Article) -> list[QuoteSpan]:
-        """Extract `article`'s quotes before it is stored, within `WRITE_EXTRACTION_SHARE` of
-        the request budget: an article too slow to attribute raises DeadlineExceeded here and
-        is never committed, so no stored article can make a later read run out of time."""
-        left = deadline.remaining()
-        with deadline.budget(None if left is None else left * WRITE_EXTRACTION_SHARE):
-            return extract_quotes(article.text, article.title)
+        """Extract `article`'s quotes before it is stored, within the write share of the request
+        budget (`service.admission`): an article too slow to attribute raises DeadlineExceeded
+        here and is never committed, so no stored article can make a later read run out of
+        time (imports apply the same rule through `admission.refuse_if_slow`)."""
+        return quotes_before_write(article)
 
     def create_article(self, article: Article) -> list[QuoteSpan]:
         """Store a new article (ArticleExists if the id is taken) and match it from now on."""

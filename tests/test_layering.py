@@ -51,3 +51,19 @@ def test_engines_never_import_the_http_layer() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_the_corpus_layer_imports_no_engine_above_it() -> None:
+    """Files and the store know nothing of attribution or matching: the importer's write check
+    (service/admission.py) is passed in as a callback by the command line and the app."""
+    corpus = [m for m in engine_modules() if m.startswith("service.corpus.")]
+    above = ("service.attribution", "service.matching", "service.engine", "service.admission")
+    code = (
+        "import sys\n"
+        f"for name in {corpus!r}: __import__(name)\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({above!r})))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

@@ -16,14 +16,22 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 
 from flask import Flask, Response, current_app, request
 
 from service import deadline
+from service.admission import StoredArticleTooSlow
 from service.api.context import current_engine
 from service.api.errors import STATUS_DETAILS, problem_response
-from service.api.observability import UNMATCHED_ROUTE, count_deadline_refusal
+from service.api.observability import (
+    UNMATCHED_ROUTE,
+    count_deadline_refusal,
+    count_slow_article_refusal,
+)
+
+log = logging.getLogger(__name__)
 
 JSON_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # Seconds a client should wait before retrying while the index is being built.
@@ -190,6 +198,8 @@ def deadline_exceeded(error: deadline.DeadlineExceeded) -> Response:
     rule = request.url_rule
     route = rule.rule if rule is not None else UNMATCHED_ROUTE
     count_deadline_refusal(route)
+    if isinstance(error, StoredArticleTooSlow):
+        return stored_article_too_slow(error)
     advice = DEADLINE_ADVICE.get(route, "Retry in a few seconds.")
     if request.method in ("GET", "HEAD") and route.startswith("/v1/articles"):
         # Each article attributed before the cut is remembered, so a retry gets further.
@@ -212,3 +222,27 @@ def register_request_hooks(app: Flask) -> None:
     app.before_request(start_budget)  # last: see the module docstring
     app.teardown_request(end_budget)
     app.register_error_handler(deadline.DeadlineExceeded, deadline_exceeded)
+
+
+def stored_article_too_slow(error: StoredArticleTooSlow) -> Response:
+    """A read that needs a stored article the service cannot attribute within the budget (one
+    stored before writes were checked, or imported with the check off): a 503 naming it and the
+    fix, with no Retry-After (the same read fails until the article is replaced), a warning
+    in the log for the operator, and a count in /metrics."""
+    count_slow_article_refusal()
+    log.warning(
+        "stored article %r takes more than %g CPU seconds to attribute; reads of it are "
+        "refused until it is replaced with shorter articles or deleted",
+        error.article_id,
+        error.seconds,
+    )
+    path = f"/v1/articles/{error.article_id}"
+    return problem_response(
+        503,
+        "Service Unavailable",
+        f"The stored article {error.article_id!r} this request needs takes longer to attribute "
+        f"than the {error.seconds:g} s of computing the service gives one request, so it "
+        "cannot be served (it was stored unchecked or under a larger budget). Retrying will "
+        "not help: "
+        f"replace it with shorter articles (PUT {path}) or delete it (DELETE {path}).",
+    )

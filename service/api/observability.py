@@ -65,6 +65,11 @@ DEADLINE_REFUSALS = Counter(
     "Requests answered 503 because their work ran past VERBATIM_REQUEST_BUDGET, by route.",
     ["route"],
 )
+SLOW_ARTICLE_REFUSALS = Counter(
+    "verbatim_slow_article_refusals_total",
+    "Reads refused because a stored article takes longer to attribute than the request budget "
+    "allows (also counted in verbatim_deadline_refusals_total).",
+)
 # Gauges: every process reports the same facts, so the freshest write wins across workers.
 CORPUS_ARTICLES = Gauge(
     "verbatim_corpus_articles",
@@ -109,6 +114,11 @@ def count_verdict(verdict: str) -> None:
 def count_deadline_refusal(route: str) -> None:
     """Called once per request refused for running out of its budget."""
     DEADLINE_REFUSALS.labels(route=route).inc()
+
+
+def count_slow_article_refusal() -> None:
+    """Called once per read refused for a stored article too slow to attribute."""
+    SLOW_ARTICLE_REFUSALS.inc()
 
 
 def update_corpus_gauges(engine: Any) -> None:

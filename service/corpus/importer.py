@@ -4,9 +4,11 @@ Every record goes through the same `ArticleInSchema` as `POST /v1/articles`, so 
 accepted or refused exactly as the API would accept or refuse the same article, with the same
 message. Nothing is changed silently: a refused record is skipped with its reason, and an id the
 importer had to make or change (a file name that is not an id, a title slug already taken in
-this run) is reported as a notice. Articles are written in batches, each batch one transaction:
-an import killed part-way leaves whole batches behind, and re-running it reports those as
-"unchanged" and writes only the rest.
+this run) is reported as a notice. A caller may also refuse valid articles (`admit`: the
+command line and the start-up load refuse one too slow to attribute, `service.admission`);
+each is skipped with the reason the callback gives. Articles are written in batches, each batch
+one transaction: an import killed part-way leaves whole batches behind, and re-running it
+reports those as "unchanged" and writes only the rest.
 """
 
 from __future__ import annotations
@@ -42,12 +44,28 @@ class ImportNotice:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class RefusedArticle(LoadError):
+    """A valid article the caller's `admit` check refused (e.g. too slow to attribute)."""
+
+    article_id: str = ""
+
+
+# Given an article that passed validation: why it must not be stored, or None to store it.
+Admit = Callable[[Article], str | None]
+
+
 @dataclass(slots=True)
 class ImportReport(BulkResult):
     """What the store did, every file or record skipped with its reason, and every notice."""
 
     skipped: list[LoadError] = field(default_factory=list)
     notices: list[ImportNotice] = field(default_factory=list)
+
+    @property
+    def refused(self) -> list[RefusedArticle]:
+        """The skipped records that were valid articles refused by the `admit` check."""
+        return [item for item in self.skipped if isinstance(item, RefusedArticle)]
 
     def _lists(self) -> dict[str, list]:
         return {**BulkResult._lists(self), "skipped": self.skipped, "notices": self.notices}
@@ -79,6 +97,10 @@ class _IdAssigner:
 
     def __init__(self) -> None:
         self.seen: dict[str, tuple[str, Article]] = {}
+
+    def forget(self, article_id: str) -> None:
+        """Free an id whose article was not stored, for a later record of this run."""
+        self.seen.pop(article_id, None)
 
     def assign(
         self, record: ArticleRecord, data: dict
@@ -129,9 +151,11 @@ def read_articles(
     paths: Iterable[str | Path],
     *,
     on_file_done: Callable[[Path], None] | None = None,
+    admit: Admit | None = None,
 ) -> Iterator[Article | LoadError | ImportNotice]:
     """Every valid article under `paths` in a stable order, every file or record skipped, and a
-    notice for everything stored otherwise than written.
+    notice for everything stored otherwise than written. An article `admit` refuses is yielded
+    as a `RefusedArticle` (without its notices) and its id stays free for later records.
 
     This is the one reader of article files: the import command, the bundled corpus at start-up,
     tests and benchmarks all use it.
@@ -154,6 +178,11 @@ def read_articles(
                 yield outcome
                 continue
             article, notices = outcome if isinstance(outcome, tuple) else (outcome, [])
+            reason = admit(article) if admit is not None else None
+            if reason is not None:
+                ids.forget(article.id)
+                yield RefusedArticle(item.origin, reason, article.id)
+                continue
             yield from notices
             yield from (ImportNotice(item.origin, note) for note in item.notes)
             yield article
@@ -180,8 +209,10 @@ def import_paths(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_file_done: Callable[[Path], None] | None = None,
+    admit: Admit | None = None,
 ) -> ImportReport:
-    """Import every supported file under `paths` into `store`, skipping (and reporting) bad ones."""
+    """Import every supported file under `paths` into `store`, skipping (and reporting) bad ones
+    and those `admit` refuses (see `read_articles`)."""
     report = ImportReport()
     batch: list[Article] = []
 
@@ -191,7 +222,7 @@ def import_paths(
             report.merge(result)
             batch.clear()
 
-    for item in read_articles(paths, on_file_done=on_file_done):
+    for item in read_articles(paths, on_file_done=on_file_done, admit=admit):
         if isinstance(item, LoadError):
             report.skipped.append(item)
             continue

@@ -259,6 +259,17 @@ def test_bad_batch_size_is_a_usage_error(tmp_path, capsys):
     assert info.value.code == 2
 
 
+def test_a_request_budget_that_is_not_a_number_is_a_usage_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("VERBATIM_REQUEST_BUDGET", "fast")
+    with pytest.raises(SystemExit) as info:
+        main(["--data-dir", str(tmp_path), "import", "x.txt"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "verbatim: error: VERBATIM_REQUEST_BUDGET must be a number of seconds, got 'fast'\n"
+    )
+    assert not (tmp_path / "verbatim.sqlite3").exists()  # refused before the store is opened
+
+
 def test_sqlite_to_postgres_migration_by_export_and_import(tmp_path, corpus, capsys, pg_url):
     """The documented move: export from SQLite, import into PostgreSQL (re-runnable), and the
     PostgreSQL store exports the very same lines."""
