@@ -347,10 +347,17 @@ class Matcher:
             taken += more
         # Among equal alignments, the article with the quote's own [editorial] text first, and
         # among word-for-word copies, one with the quote's very characters (case, spacing).
-        if any(r.kind == "bracket" for r in rows):
-            closer = {id(a): copied_brackets(query.quote, rows, a) for a in aligned}
-        else:
-            closer = {id(a): self._same_characters(query, a) for a in aligned}
+        # Only equal scores compare these, so a passage with a score of its own is not looked at.
+        tied = Counter(a.score for a in aligned)
+        closer = dict.fromkeys((id(a) for a in aligned if tied[a.score] == 1), 0)
+        brackets = any(r.kind == "bracket" for r in rows)
+        for a in aligned:
+            if tied[a.score] > 1:
+                closer[id(a)] = (
+                    copied_brackets(query.quote, rows, a)
+                    if brackets
+                    else self._same_characters(query, a)
+                )
         # Fragments joined by an ellipsis align for free however far apart: among equals, the
         # passage that skips least is the one the quote was cut from.
         if any(r.kind == "ellipsis" for r in rows):

@@ -23,6 +23,8 @@ MAX_WINDOWS = 256
 MAX_HITS_PER_WORD = 200
 # Bits for a hit's number in the cluster sort key (hits <= MAX_HITS_PER_WORD * quote words).
 _HIT_BITS = 20
+# Slots of the window scan's filter of quote word ids (a power of two: an id's low bits pick one).
+_FILTER_SIZE = 1024
 
 
 class QuoteWords:
@@ -77,7 +79,14 @@ def _windows(
     words = np.empty(n, dtype=np.int64)
     hits = 0
     nkeys = keys.shape[0]
+    # Most article words are none of the quote's: a filter on the id's low bits turns nearly all
+    # of them away before the binary search among the quote words.
+    held = np.zeros(_FILTER_SIZE, dtype=np.bool_)
+    for k in range(nkeys):
+        held[keys[k] & (_FILTER_SIZE - 1)] = True
     for c in range(n):
+        if not held[ids[c] & (_FILTER_SIZE - 1)]:
+            continue
         s = first_at_least(keys, ids[c])  # a handful of quote words: cheaper than a table
         if s < nkeys and keys[s] == ids[c] and seen_per_word[s] < max_hits:
             seen_per_word[s] += 1

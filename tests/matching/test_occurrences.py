@@ -34,6 +34,23 @@ def test_compiled_scan_matches_reference(quote: list[int], article: list[int], s
     assert words.windows(ids) == windows_reference(words, ids)
 
 
+# Word ids that share their low bits (the scan's filter slot) with the quote's: only the binary
+# search among the quote words tells them apart.
+COLLIDING = [3, 3 + 1024, 3 + 4096, 700, 700 + 2048, 1023, 2047, 0, 1024]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(COLLIDING[:5]), min_size=1, max_size=6),
+    st.lists(st.sampled_from(COLLIDING), max_size=300),
+    st.integers(1, 40),
+)
+def test_scan_tells_apart_words_sharing_a_filter_slot(quote, article, spread) -> None:
+    words = quote_words(quote, spread)
+    ids = np.array(article, dtype=np.int32)
+    assert words.windows(ids) == windows_reference(words, ids)
+
+
 def test_one_occurrence_gives_one_window_with_slack() -> None:
     # Quote words 5 7 9 at article words 100-102: the window is them plus the slack each side.
     words = quote_words([5, 7, 9], spread=26)
