@@ -10,6 +10,7 @@ from service.matching.occurrences import (
     WINDOW_SLACK,
     QuoteWords,
     first_copy,
+    first_copy_in,
 )
 from service.matching.reference import windows_reference
 
@@ -98,3 +99,20 @@ def test_first_copy_is_the_earliest_inside_the_range(article, phrase, lo, hi) ->
         -1,
     )
     assert first_copy(ids, lo, hi, q) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 3), max_size=80),
+    st.lists(st.integers(0, 3), min_size=1, max_size=4),
+    st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80)), max_size=5),
+)
+def test_first_copy_in_windows_is_the_earliest_of_each_windows_first_copy(
+    article, phrase, ranges
+) -> None:
+    ids = np.array(article, dtype=np.int32)
+    q = np.array(phrase, dtype=np.int32)
+    spans = [(lo, min(hi, len(article))) for lo, hi in ranges]
+    windows = np.array(spans, dtype=np.int64).reshape(-1, 2)
+    found = [k for lo, hi in spans if (k := first_copy(ids, lo, hi, q)) >= 0]
+    assert first_copy_in(ids, windows, q) == min(found, default=-1)
