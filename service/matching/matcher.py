@@ -347,10 +347,17 @@ class Matcher:
             taken += more
         # Among equal alignments, the article with the quote's own [editorial] text first, and
         # among word-for-word copies, one with the quote's very characters (case, spacing).
-        if any(r.kind == "bracket" for r in rows):
-            closer = {id(a): copied_brackets(query.quote, rows, a) for a in aligned}
-        else:
-            closer = {id(a): self._same_characters(query, a) for a in aligned}
+        # Only equal scores compare these, so a passage with a score of its own is not looked at.
+        tied = Counter(a.score for a in aligned)
+        closer = dict.fromkeys((id(a) for a in aligned if tied[a.score] == 1), 0)
+        brackets = any(r.kind == "bracket" for r in rows)
+        for a in aligned:
+            if tied[a.score] > 1:
+                closer[id(a)] = (
+                    copied_brackets(query.quote, rows, a)
+                    if brackets
+                    else self._same_characters(query, a)
+                )
         # Fragments joined by an ellipsis align for free however far apart: among equals, the
         # passage that skips least is the one the quote was cut from.
         if any(r.kind == "ellipsis" for r in rows):
@@ -376,13 +383,12 @@ class Matcher:
         if query.plain_ids is None or item.score < query.perfect:
             return 0
         alignment = item.alignment
-        starts, _ = item.doc.offsets(
-            item.lo + alignment.first_col, item.lo + alignment.first_col + 1
+        starts, ends = item.doc.offsets(
+            item.lo + alignment.first_col, item.lo + alignment.last_col + 1
         )
-        _, ends = item.doc.offsets(item.lo + alignment.last_col, item.lo + alignment.last_col + 1)
         rows = query.rows
         quoted = query.quote[rows[0].start : rows[-1].end]
-        return int(item.article.text[int(starts[0]) : int(ends[0])] == quoted)
+        return int(item.article.text[int(starts[0]) : int(ends[-1])] == quoted)
 
     def _phrase_sources(self, query: Query) -> list[str]:
         """Articles holding the quote's longest run of known words verbatim, earliest published
@@ -451,8 +457,11 @@ class Matcher:
             check_deadline("alignment")
             article = self._articles[article_id]
             doc = self._tokens.get(article_id)
-            windows = query.words.windows(doc.ids) or query.all_words.windows(doc.ids)
-            if (exact := query.exact(doc, windows)) is not None:
+            spans = query.words.window_array(doc.ids)
+            if not len(spans):
+                spans = query.all_words.window_array(doc.ids)
+            windows = spans.tolist()
+            if (exact := query.exact(doc, windows, spans)) is not None:
                 lo, hi, alignment = exact
                 found.append(AlignedPassage(article, doc, lo, hi, alignment.score, alignment))
                 continue

@@ -23,6 +23,11 @@ MAX_WINDOWS = 256
 MAX_HITS_PER_WORD = 200
 # Bits for a hit's number in the cluster sort key (hits <= MAX_HITS_PER_WORD * quote words).
 _HIT_BITS = 20
+# Slots of the window scan's filter of quote word ids (a power of two: an id's low bits pick one).
+_FILTER_SIZE = 1024
+
+
+_NO_WINDOWS = np.zeros((0, 2), dtype=np.int64)
 
 
 class QuoteWords:
@@ -40,9 +45,13 @@ class QuoteWords:
 
     def windows(self, ids: np.ndarray) -> list[list[int]]:
         """Word ranges [lo, hi) of an article worth aligning, densest cluster first."""
+        return self.window_array(ids).tolist()
+
+    def window_array(self, ids: np.ndarray) -> np.ndarray:
+        """`windows` as an (n, 2) int64 array (what `first_copy_in` takes)."""
         if not len(self.keys):
-            return []
-        found = _windows(
+            return _NO_WINDOWS
+        return _windows(
             ids,
             self.keys,
             self.first_row,
@@ -53,7 +62,6 @@ class QuoteWords:
             MAX_WINDOWS,
             MAX_HITS_PER_WORD,
         )
-        return found.tolist()
 
 
 @kernel(
@@ -77,7 +85,14 @@ def _windows(
     words = np.empty(n, dtype=np.int64)
     hits = 0
     nkeys = keys.shape[0]
+    # Most article words are none of the quote's: a filter on the id's low bits turns nearly all
+    # of them away before the binary search among the quote words.
+    held = np.zeros(_FILTER_SIZE, dtype=np.bool_)
+    for k in range(nkeys):
+        held[keys[k] & (_FILTER_SIZE - 1)] = True
     for c in range(n):
+        if not held[ids[c] & (_FILTER_SIZE - 1)]:
+            continue
         s = first_at_least(keys, ids[c])  # a handful of quote words: cheaper than a table
         if s < nkeys and keys[s] == ids[c] and seen_per_word[s] < max_hits:
             seen_per_word[s] += 1
@@ -179,3 +194,25 @@ def first_copy(ids: np.ndarray, lo: int, hi: int, phrase: np.ndarray) -> int:
     if len(phrase) == 0:
         return -1
     return int(_first_copy(ids, lo, hi, phrase))
+
+
+@kernel("int64(int32[::1], int64[:, ::1], int32[::1])")
+def _first_copy_in(
+    ids: np.ndarray, windows: np.ndarray, phrase: np.ndarray
+) -> int:  # pragma: no cover - compiled; compared with `first_copy` per window in the tests
+    """Compiled `first_copy_in`."""
+    best = -1
+    for w in range(windows.shape[0]):
+        k = _first_copy(ids, windows[w, 0], windows[w, 1], phrase)
+        if k >= 0 and (best < 0 or k < best):
+            best = k
+    return best
+
+
+def first_copy_in(ids: np.ndarray, windows: np.ndarray, phrase: np.ndarray) -> int:
+    """The earliest start of a copy of `phrase` lying inside one of `windows` ((n, 2) ranges
+    [lo, hi) of `ids`), -1 if none: `first_copy` of each window at once, since an article has a
+    few windows and every call into compiled code has its own cost."""
+    if len(phrase) == 0 or not len(windows):
+        return -1
+    return int(_first_copy_in(ids, windows, phrase))

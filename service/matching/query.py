@@ -27,7 +27,7 @@ from service.matching.differences import (
 )
 from service.matching.lexicon import is_function_word, is_negation
 from service.matching.normalise import split_quote, tokenize
-from service.matching.occurrences import QuoteWords, first_copy
+from service.matching.occurrences import QuoteWords, first_copy_in
 from service.matching.scoring import (
     QuoteStats,
     quote_stats,
@@ -201,18 +201,17 @@ class Query:
         return matched / self.total_weight
 
     def exact(
-        self, doc: DocTokens, windows: Sequence[Sequence[int]]
+        self, doc: DocTokens, windows: Sequence[Sequence[int]], spans: np.ndarray
     ) -> tuple[int, int, Alignment] | None:
-        """The earliest word-for-word copy of the quote in the windows, if any (no aligner
-        needed: no alignment can score higher, and the earliest occurrence is the one the aligner
-        picks)."""
+        """The earliest word-for-word copy of the quote in the windows (`spans`: the same as an
+        array), if any (no aligner needed: no alignment can score higher, and the earliest
+        occurrence is the one the aligner picks)."""
         q = self.plain_ids
         if q is None:
             return None
-        found = [k for lo, hi in windows if (k := first_copy(doc.ids, lo, hi, q)) >= 0]
-        if not found:
+        k = first_copy_in(doc.ids, spans, q)
+        if k < 0:
             return None
-        k = min(found)
         lo, hi = next((lo, hi) for lo, hi in windows if lo <= k and k + len(q) <= hi)
         steps = tuple(Step("match", i, k - lo + i) for i in range(len(q)))
         alignment = Alignment(self.perfect, steps, k - lo, k - lo + len(q) - 1, 0, len(q) - 1)

@@ -264,3 +264,16 @@ def tokenize_reference(text: str) -> Tokens:
             starts.append(match.start())
             ends.append(match.end())
     return Tokens(tuple(words), tuple(starts), tuple(ends))
+
+
+def inside_after_reference(segment: str, inside: bool) -> bool:
+    """`passages._inside_after` character by character: an opening mark opens, a closing one
+    closes, a straight one does the other of what the last did."""
+    for ch in segment:
+        if ch in "“«„":
+            inside = True
+        elif ch in "”»":
+            inside = False
+        elif ch == '"':
+            inside = not inside
+    return inside

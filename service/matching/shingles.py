@@ -73,14 +73,20 @@ class _Segment:
         return np.repeat(self.keys, counts), self.docs
 
     def lookup(self, keys: np.ndarray) -> list[np.ndarray]:
+        # Which keys are held and their postings' bounds in whole-array steps: a query looks up
+        # tens of pairs, and numpy scalar indexing per key cost more than the searches.
+        n = len(self.keys)
         at = np.searchsorted(self.keys, keys)
-        out = []
-        for k, i in zip(keys.tolist(), at.tolist(), strict=True):
-            if i < len(self.keys) and int(self.keys[i]) == k:
-                out.append(self.docs[self.offsets[i] : self.offsets[i + 1]])
-            else:
-                out.append(self.docs[:0])
-        return out
+        held = at < n
+        held[held] = self.keys[at[held]] == keys[held]
+        starts = self.offsets[np.minimum(at, n)].tolist()
+        ends = self.offsets[np.minimum(at + 1, n)].tolist()
+        docs = self.docs
+        empty = docs[:0]
+        return [
+            docs[lo:hi] if h else empty
+            for h, lo, hi in zip(held.tolist(), starts, ends, strict=True)
+        ]
 
 
 def _trim_heap() -> None:

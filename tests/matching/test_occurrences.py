@@ -10,6 +10,7 @@ from service.matching.occurrences import (
     WINDOW_SLACK,
     QuoteWords,
     first_copy,
+    first_copy_in,
 )
 from service.matching.reference import windows_reference
 
@@ -29,6 +30,23 @@ def quote_words(quote: list[int], spread: int) -> QuoteWords:
     st.integers(1, 60),
 )
 def test_compiled_scan_matches_reference(quote: list[int], article: list[int], spread) -> None:
+    words = quote_words(quote, spread)
+    ids = np.array(article, dtype=np.int32)
+    assert words.windows(ids) == windows_reference(words, ids)
+
+
+# Word ids that share their low bits (the scan's filter slot) with the quote's: only the binary
+# search among the quote words tells them apart.
+COLLIDING = [3, 3 + 1024, 3 + 4096, 700, 700 + 2048, 1023, 2047, 0, 1024]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(COLLIDING[:5]), min_size=1, max_size=6),
+    st.lists(st.sampled_from(COLLIDING), max_size=300),
+    st.integers(1, 40),
+)
+def test_scan_tells_apart_words_sharing_a_filter_slot(quote, article, spread) -> None:
     words = quote_words(quote, spread)
     ids = np.array(article, dtype=np.int32)
     assert words.windows(ids) == windows_reference(words, ids)
@@ -81,3 +99,20 @@ def test_first_copy_is_the_earliest_inside_the_range(article, phrase, lo, hi) ->
         -1,
     )
     assert first_copy(ids, lo, hi, q) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 3), max_size=80),
+    st.lists(st.integers(0, 3), min_size=1, max_size=4),
+    st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80)), max_size=5),
+)
+def test_first_copy_in_windows_is_the_earliest_of_each_windows_first_copy(
+    article, phrase, ranges
+) -> None:
+    ids = np.array(article, dtype=np.int32)
+    q = np.array(phrase, dtype=np.int32)
+    spans = [(lo, min(hi, len(article))) for lo, hi in ranges]
+    windows = np.array(spans, dtype=np.int64).reshape(-1, 2)
+    found = [k for lo, hi in spans if (k := first_copy(ids, lo, hi, q)) >= 0]
+    assert first_copy_in(ids, windows, q) == min(found, default=-1)

@@ -155,6 +155,7 @@ def test_split_quote_joined_across_its_attribution_is_verbatim() -> None:
 def test_shingle_index_lookups_match_a_plain_dictionary() -> None:
     rng = np.random.default_rng(7)
     index = ShingleIndex()
+    assert [g.tolist() for g in index.lookup(np.array([0, 5 << 32], dtype=np.uint64))] == [[], []]
     expected: dict[int, list[int]] = {}
     for doc in range(400):
         ids = rng.integers(0, 40, size=rng.integers(0, 30)).astype(np.int32)
@@ -163,7 +164,7 @@ def test_shingle_index_lookups_match_a_plain_dictionary() -> None:
         for k in keys.tolist():
             expected.setdefault(k, []).append(doc)
         if doc in (50, 399):  # pending postings, then after a lookup sorted them
-            probe = [*list(expected)[:50], 999 << 32 | 1]
+            probe = [0, *list(expected)[:50], 999 << 32 | 1, 20 << 32 | 999]
             got = index.lookup(np.array(probe, dtype=np.uint64))
             assert [g.tolist() for g in got] == [expected.get(k, []) for k in probe]
     index.flush()
