@@ -103,3 +103,12 @@ def test_extraction_stops_at_the_budget_instead_of_returning_nothing(seed_text: 
     with deadline.budget(1e-9), pytest.raises(DeadlineExceeded) as raised:
         extract_quotes(seed_text)
     assert raised.value.stage == "extraction"
+
+
+def test_extraction_stops_inside_one_long_paragraph() -> None:
+    """One paragraph of thousands of short quotes is cut at the budget, not after its end: the
+    name index checks the budget per capitalised run, inside the paragraph."""
+    paragraph = ' "Yes," he said.' * 20_000  # seconds of attribution, one paragraph
+    with deadline.budget(0.05), pytest.raises(DeadlineExceeded) as raised:
+        extract_quotes("Councillor Ada Brannagh spoke." + paragraph)
+    assert raised.value.stage == "extraction"
