@@ -333,3 +333,16 @@ def test_the_police_of_a_lede_are_the_force_the_article_names_later():
         "Officers from the Kelso Valley Police searched two houses on Monday."
     )
     assert _speakers(text) == [("targeted", "Kelso Valley Police", "descriptor")]
+
+
+def test_interview_answers_labelled_by_name_or_initials_are_no_quotations():
+    text = (
+        "Tomas Reyland studies glaciers in Patagonia.\n\n"
+        "((WN)) What drew you to the ice?\n\n"
+        "Tomas Reyland: My grandfather kept a diary of the winters.\n\n"
+        "((WN)) What did the diary say?\n\n"
+        'TR: At school I told everyone, "The ice is talking." Nobody believed me.\n\n'
+        "((WN)) And now?\n\n"
+        "TR: Now I measure it myself."
+    )
+    assert _speakers(text) == [("The ice is talking.", "Tomas Reyland", "narrator")]
