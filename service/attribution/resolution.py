@@ -157,6 +157,23 @@ def _is_document(words: list[str]) -> bool:
     return bool(words) and words[-1].lower() in _DOCUMENT_NOUNS
 
 
+def _descriptor_kind(content: list[str]) -> str:
+    """What an unresolved descriptor names, by its head noun: the word before "of"/"for" when
+    one follows ("the head of the investigators", "a spokeswoman for the club") else the last.
+    A person's role ("a protester", "the head") is a person, whom "she" may refer back to; a
+    plural is a group; anything else an organisation ("the company")."""
+    lows = [w.lower() for w in content]
+    cut = next((k for k, w in enumerate(lows) if w in ("of", "for") and k > 0), len(lows))
+    head = lows[cut - 1]
+    if head.endswith("s") and not head.endswith("ss"):
+        return "plural"
+    if head in _PERSON_ROLES and head not in ORG_HEADS and head not in _DOCUMENT_NOUNS:
+        return "person"
+    if head.endswith(_PERSON_NOUN_ENDINGS) and len(head) > 4 and head.isalpha():
+        return "person"
+    return "plural" if lows[-1].endswith("s") and cut == len(lows) else "org"
+
+
 class ResolutionMixin:
     """Speaker phrase -> `_Evidence` with a canonical name."""
 
@@ -232,8 +249,14 @@ class ResolutionMixin:
                 return _Evidence(" ".join(content), mention, "unresolved", "person", pi)
             name = self.names.organisation_name(" ".join(content))
             return _Evidence(name, mention, "organisation", "org", pi)
-        kind = "plural" if content[-1].lower().endswith("s") else "org"
-        return _Evidence(" ".join(content), mention, "unresolved", kind, pi)
+        lead = 0
+        while words[lead].lower() in DETERMINERS:
+            lead += 1  # inner ones stay: "head of the police's investigators"
+        tail = len(words)
+        while words[tail - 1].lower() in DETERMINERS:
+            tail -= 1
+        described = " ".join(words[lead:tail])
+        return _Evidence(described, mention, "unresolved", _descriptor_kind(content), pi)
 
     def _named_beside(self, start: int, end: int, words: list[str]) -> str | None:
         """The person a descriptor phrase stands beside: an appositive after it, a role noun

@@ -19,6 +19,7 @@ from service.attribution.cues import (
     HONORIFICS,
     NON_NAME_WORDS,
     PRONOUNS,
+    ROLE_WORDS,
     TITLE_WORDS,
     words_of,
 )
@@ -292,7 +293,7 @@ def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
         return Phrase(k - 1, k, "descriptor")  # "14 percent said"
     generic = _determiner_phrase(toks, k, lo)
     if generic is not None:
-        return generic
+        return _role_of(toks, generic, lo)
     first = k
     j = k
     while j >= lo and k - j < MAX_PHRASE:
@@ -317,6 +318,27 @@ def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
 
 
 _PHRASE_GLUE = words_of("of for and")
+
+
+def _role_of(toks: list[Token], ph: Phrase, lo: int) -> Phrase:
+    """'The head of the police's investigators told': a determiner phrase right after "of" or
+    "for" is the complement of a role noun before it ("the head of", "a spokeswoman for"),
+    and the speaker phrase is the role's."""
+    j = ph.first - 1
+    if j - 1 < lo or toks[j].low not in {"of", "for"}:
+        return ph
+    if toks[j].sentence != toks[ph.first].sentence:
+        return ph
+    role = toks[j - 1]
+    if role.kind != "w" or role.is_cap or role.low not in ROLE_WORDS | DESCRIPTOR_NOUNS:
+        return ph
+    for d in range(j - 2, max(lo, j - 4) - 1, -1):
+        t = toks[d]
+        if t.kind != "w" or t.low in CUE_VERBS or t.low in FUNCTION_WORDS - DETERMINERS:
+            return ph
+        if t.low in _OPENING_DETERMINERS:
+            return Phrase(d, ph.last, "descriptor")
+    return ph
 
 
 _OPENING_DETERMINERS = words_of("the a an this his her their its one another those")

@@ -346,3 +346,16 @@ def test_interview_answers_labelled_by_name_or_initials_are_no_quotations():
         "TR: Now I measure it myself."
     )
     assert _speakers(text) == [("The ice is talking.", "Tomas Reyland", "narrator")]
+
+
+def test_a_role_of_an_organisation_is_the_speaker_and_the_antecedent_of_she():
+    text = (
+        '"The case is closed," lawyer Ines Marlow said.\n\n'
+        "The head of the town's planning office told the council \"the plans were never "
+        'filed." She also said "nobody asked us."'
+    )
+    assert _speakers(text) == [
+        ("The case is closed,", "Ines Marlow", "explicit"),
+        ("the plans were never filed.", "head of the town's planning office", "unresolved"),
+        ("nobody asked us.", "head of the town's planning office", "pronoun"),
+    ]
