@@ -75,6 +75,13 @@ _DOCUMENT_BY = re.compile(
 # "Suman Haripriya of the Hajo assembly", "Regina Ip from the pro-Beijing camp": the descriptor
 # is the organisation of the name before it.
 _OBJECT_PRONOUNS = {"him": "he"}
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she"}
+# "his wife Mary", "Munk's daughter, Ana": a possessor and a kinship noun right before a name.
+_RELATIVE_BEFORE = re.compile(
+    r"\b([Hh]is|[Hh]er|[A-Z][\w\-]+(?:’s|'s))\s+(?:late\s+|younger\s+|elder\s+|older\s+)?"
+    r"(?:wife|husband|widow|widower|son|daughter|brother|sister|mother|father|grandson"
+    r"|granddaughter|niece|nephew)\s*,?\s+\Z"
+)
 _POSSESSED_ROLE_NAME = re.compile(r"\s+(?:[a-z][\w\-]*\s+){0,3}[a-z][\w\-]*,?\s+" + _NAME_RUN)
 # What may stand between "NAME of/at" and the phrase read before a cue: an organisation and its
 # description ("American University and contributor to ", "UH's Center for X: ").
@@ -211,11 +218,13 @@ class ResolutionMixin:
             if roles:
                 name_words = name_words[roles[-1] + 1 :]
             name = self.names.canonical(" ".join(name_words), start)
+            if " " not in name and name_words == words:
+                name = self._relative_named(name, start, pi) or name
             if not self._names_a_person(name, start):
                 # "Caloundra coach Geoff Ingram said", "The mayor of Paris, Anne Hidalgo,
                 # wrote", "Steve Peers of the University of Essex said": the phrase read is a
                 # place or organisation beside the person's name.
-                beside = self._named_beside(start, end, words)
+                beside = self._named_beside(start, end, words, pi)
                 if beside is not None:
                     name = beside
                 elif " " not in name:
@@ -224,7 +233,7 @@ class ResolutionMixin:
         # Descriptor: a name written beside it ("The Vice President, Mike Pence, said", "said
         # study co-author Karen Alley", "Suman Haripriya of the Hajo assembly said"), else a
         # title met earlier with a name, else an organisation or a role.
-        beside = self._named_beside(start, end, words)
+        beside = self._named_beside(start, end, words, pi)
         if beside is not None:
             return _Evidence(beside, mention, "descriptor", "person", pi)
         resolved = self.names.resolve_descriptor(words, start)
@@ -258,7 +267,43 @@ class ResolutionMixin:
         described = " ".join(words[lead:tail])
         return _Evidence(described, mention, "unresolved", _descriptor_kind(content), pi)
 
-    def _named_beside(self, start: int, end: int, words: list[str]) -> str | None:
+    def _relative_named(self, first: str, start: int, pi: int) -> str | None:
+        """'His wife Mary said', "Munk's daughter Ana": a relative written by first name only
+        is named with the surname of the person they are the relative of."""
+        m = _RELATIVE_BEFORE.search(self.text, max(0, start - 60), start)
+        if m is None or not first[:1].isupper():
+            return None
+        person = self.names.person(first, start)
+        if person is not None and person.full_names:
+            return None  # the article names them in full elsewhere
+        owner = m.group(1)
+        if owner.lower() in _POSSESSIVE_PRONOUNS:
+            central = self._central_person(start, "m" if owner.lower() == "his" else "f")
+            surname = central.split()[-1] if central is not None else None
+        else:
+            full = self.names.canonical(owner[:-2], m.start(1))
+            surname = full.split()[-1] if self._names_a_person(full, m.start(1)) else None
+        if surname is None or surname == first:
+            return None
+        return f"{first} {surname}"
+
+    def _central_person(self, pos: int, gender: str) -> str | None:
+        """The person of that gender the article has named most before `pos`: whose family
+        "his wife" is (an obituary's subject, not the colleague quoted last)."""
+        k = bisect.bisect_left(self._name_positions, pos)
+        best = None
+        for _, cluster in self.names.mentions[max(0, k - 400) : k]:
+            if cluster.kind != "person" or not cluster.full_names or best is cluster:
+                continue
+            if not self._person_like(cluster):
+                continue
+            if self.names.gender(cluster.canonical()) not in (gender, None):
+                continue
+            if best is None or cluster.weight > best.weight:
+                best = cluster
+        return best.canonical() if best is not None else None
+
+    def _named_beside(self, start: int, end: int, words: list[str], pi: int) -> str | None:
         """The person a descriptor phrase stands beside: an appositive after it, a role noun
         run straight into a name, the possessor or author of a document ("Trump's statement",
         "a memo posted online by Senator Juan Dalmau"), or a name it is the organisation of."""
@@ -277,6 +322,12 @@ class ResolutionMixin:
             if name is not None:
                 return name
         if _is_document(words):
+            pronoun = _POSSESSIVE_PRONOUNS.get(words[0].lower())
+            if pronoun is not None:
+                # "Her final post showed ...", "his statement": whoever "she"/"he" is here.
+                found = self._resolve_pronoun(pronoun, Mention(words[0], start, start), pi)
+                if found is not None and found.kind == "person":
+                    return found.name
             owner = [w for w in words if w.endswith(("’s", "'s")) and w[:1].isupper()]
             if owner:
                 # "The WHO's website": an acronym owner by the long form the article defines.

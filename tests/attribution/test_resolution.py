@@ -359,3 +359,24 @@ def test_a_role_of_an_organisation_is_the_speaker_and_the_antecedent_of_she():
         ("the plans were never filed.", "head of the town's planning office", "unresolved"),
         ("nobody asked us.", "head of the town's planning office", "pronoun"),
     ]
+
+
+def test_a_document_with_a_possessive_pronoun_is_the_pronouns_person():
+    text = (
+        "Singer Odile Varga cancelled her tour on Monday. "
+        'Her last message ended with "see you all again one day."'
+    )
+    assert _speakers(text) == [("see you all again one day.", "Odile Varga", "fragment")]
+
+
+def test_a_relative_named_by_first_name_takes_the_family_surname():
+    text = (
+        "The composer Teodor Halvik died on Sunday. Halvik wrote eleven operas. Halvik taught in "
+        "Oslo for thirty years.\n\n"
+        '"He was generous with his time," said conductor Piet Lammers.\n\n'
+        'His wife Greta said "He never stopped writing."'
+    )
+    assert _speakers(text) == [
+        ("He was generous with his time,", "Piet Lammers", "explicit"),
+        ("He never stopped writing.", "Greta Halvik", "explicit"),
+    ]
