@@ -72,6 +72,13 @@ _DOCUMENT_BY = re.compile(
     r"\s+(?:(?:posted|released|issued|published|sent|written|signed)\s+)?(?:\w+\s+){0,3}?by\s+"
     + _NAME_RUN
 )
+# "a protester using the pseudonym Katya", "a woman named Ana Ruiz", "identified only as Li".
+_NAMED_AS = re.compile(
+    r",?\s+(?:(?:who\s+)?(?:using|uses|used|gave|give|gives)\s+(?:the\s+|a\s+|his\s+|her\s+)?"
+    r"(?:pseudonym|name|alias|nickname)(?:\s+(?:of|as))?|named|called|identified\s+(?:only\s+)?as"
+    r"|known\s+only\s+as|going\s+by(?:\s+the\s+name)?)\s+"
+    r"([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){0,2})"
+)
 # "Suman Haripriya of the Hajo assembly", "Regina Ip from the pro-Beijing camp": the descriptor
 # is the organisation of the name before it.
 _OBJECT_PRONOUNS = {"him": "he"}
@@ -308,6 +315,11 @@ class ResolutionMixin:
         run straight into a name, the possessor or author of a document ("Trump's statement",
         "a memo posted online by Senator Juan Dalmau"), or a name it is the organisation of."""
         text = self.text
+        named = _NAMED_AS.match(text, end)
+        if named is not None and not _is_document(words):
+            # "a protester using the pseudonym Katya", "a nurse identified only as Maria": the
+            # name the article gives the unnamed speaker.
+            return self.names.canonical(named.group(1), named.start(1))
         for pattern in (_APPOSITIVE_AFTER, _ROLE_APPOSITIVE_AFTER, _ROLE_INTO_NAME, _DOCUMENT_BY):
             m = pattern.match(text, end)
             if m is None:

@@ -380,3 +380,14 @@ def test_a_relative_named_by_first_name_takes_the_family_surname():
         ("He was generous with his time,", "Piet Lammers", "explicit"),
         ("He never stopped writing.", "Greta Halvik", "explicit"),
     ]
+
+
+def test_an_unnamed_speaker_takes_the_name_the_article_gives_them():
+    text = (
+        '"We were told to leave by noon," said a farmer who gave his name as Oskar. '
+        '"Nobody came back for the animals," said a nurse identified only as Adaeze.'
+    )
+    assert _speakers(text) == [
+        ("We were told to leave by noon,", "Oskar", "descriptor"),
+        ("Nobody came back for the animals,", "Adaeze", "descriptor"),
+    ]
