@@ -72,6 +72,9 @@ _DOCUMENT_BY = re.compile(
     r"\s+(?:(?:posted|released|issued|published|sent|written|signed)\s+)?(?:\w+\s+){0,3}?by\s+"
     + _NAME_RUN
 )
+# Speakers read beside their quote (not guessed), whom a continuing descriptor may repeat.
+_READ_BESIDE = frozenset({"explicit", "descriptor", "pronoun"})
+_CONTINUING_CUE = re.compile(r"\s+(?:\w+ly\s+)?(?:added|adds|continued|continues|went on)\b")
 # "a protester using the pseudonym Katya", "a woman named Ana Ruiz", "identified only as Li".
 _NAMED_AS = re.compile(
     r",?\s+(?:(?:who\s+)?(?:using|uses|used|gave|give|gives)\s+(?:the\s+|a\s+|his\s+|her\s+)?"
@@ -265,6 +268,10 @@ class ResolutionMixin:
                 return _Evidence(" ".join(content), mention, "unresolved", "person", pi)
             name = self.names.organisation_name(" ".join(content))
             return _Evidence(name, mention, "organisation", "org", pi)
+        if words[0].lower() == "the" and _descriptor_kind(content) == "person":
+            same = self._continuing_speaker(end, pi)
+            if same is not None:
+                return _Evidence(same, mention, "descriptor", "person", pi)
         lead = 0
         while words[lead].lower() in DETERMINERS:
             lead += 1  # inner ones stay: "head of the police's investigators"
@@ -294,6 +301,18 @@ class ResolutionMixin:
             return None
         return f"{first} {surname}"
 
+    def _continuing_speaker(self, end: int, pi: int) -> str | None:
+        """'said study co-author Karen Alley. The Wooster professor added, "Q"': a definite
+        role with a verb of continuing ("added", "went on") is the person who spoke just
+        before, in this paragraph or the one before it."""
+        if _CONTINUING_CUE.match(self.text, end) is None:
+            return None
+        for ev in reversed(self.history[-3:]):
+            if pi - ev.para <= 1 and ev.kind == "person" and ev.method in _READ_BESIDE:
+                return ev.name
+            break
+        return None
+
     def _central_person(self, pos: int, gender: str) -> str | None:
         """The person of that gender the article has named most before `pos`: whose family
         "his wife" is (an obituary's subject, not the colleague quoted last)."""
@@ -317,6 +336,9 @@ class ResolutionMixin:
         text = self.text
         named = _NAMED_AS.match(text, end)
         if named is not None and not _is_document(words):
+            _CONTINUING_CUE = re.compile(
+                r"\s+(?:\w+ly\s+)?(?:added|adds|continued|continues|went on)\b"
+            )
             # "a protester using the pseudonym Katya", "a nurse identified only as Maria": the
             # name the article gives the unnamed speaker.
             return self.names.canonical(named.group(1), named.start(1))

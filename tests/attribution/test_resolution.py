@@ -391,3 +391,16 @@ def test_an_unnamed_speaker_takes_the_name_the_article_gives_them():
         ("We were told to leave by noon,", "Oskar", "descriptor"),
         ("Nobody came back for the animals,", "Adaeze", "descriptor"),
     ]
+
+
+def test_a_definite_role_that_adds_to_the_last_quote_is_its_speaker():
+    text = (
+        '"The river has never been this low," said hydrologist Mireille Dufour. '
+        'The Lyon scientist added, "We expect worse next year."\n\n'
+        '"We disagree," the scientist said.'
+    )
+    assert _speakers(text) == [
+        ("The river has never been this low,", "Mireille Dufour", "explicit"),
+        ("We expect worse next year.", "Mireille Dufour", "descriptor"),
+        ("We disagree,", "scientist", "unresolved"),
+    ]
