@@ -336,9 +336,6 @@ class ResolutionMixin:
         text = self.text
         named = _NAMED_AS.match(text, end)
         if named is not None and not _is_document(words):
-            _CONTINUING_CUE = re.compile(
-                r"\s+(?:\w+ly\s+)?(?:added|adds|continued|continues|went on)\b"
-            )
             # "a protester using the pseudonym Katya", "a nurse identified only as Maria": the
             # name the article gives the unnamed speaker.
             return self.names.canonical(named.group(1), named.start(1))
