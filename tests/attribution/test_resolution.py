@@ -404,3 +404,11 @@ def test_a_definite_role_that_adds_to_the_last_quote_is_its_speaker():
         ("We expect worse next year.", "Mireille Dufour", "descriptor"),
         ("We disagree,", "scientist", "unresolved"),
     ]
+
+
+def test_an_interjection_after_a_quote_is_no_speaker():
+    text = (
+        '"Our new bridge will last a century," said engineer Sunniva Holt.\n\n'
+        '"Can it survive the floods?" Well it has to, because the old one did not.'
+    )
+    assert [name for _, name, _ in _speakers(text)] == ["Sunniva Holt", "Sunniva Holt"]
