@@ -227,6 +227,12 @@ class ResolutionMixin:
             ]
             if roles:
                 name_words = name_words[roles[-1] + 1 :]
+            if roles and name_words and name_words[0].lower() in {"of", "for"}:
+                # "The mayor of Paris, Anne Hidalgo, wrote": what follows a role's "of" is
+                # its place or organisation; the person is the name in apposition.
+                beside = self._named_beside(start, end, words, pi)
+                if beside is not None:
+                    return _Evidence(beside, mention, "explicit", "person", pi)
             name = self.names.canonical(" ".join(name_words), start)
             if " " not in name and name_words == words:
                 name = self._relative_named(name, start, pi) or name

@@ -412,3 +412,11 @@ def test_an_interjection_after_a_quote_is_no_speaker():
         '"Can it survive the floods?" Well it has to, because the old one did not.'
     )
     assert [name for _, name, _ in _speakers(text)] == ["Sunniva Holt", "Sunniva Holt"]
+
+
+def test_the_name_after_a_roles_of_is_its_place_and_the_appositive_is_the_person():
+    text = (
+        "Trams stopped at Lyon Perrache, the busiest stop of the Lyon network.\n\n"
+        'The mayor of Lyon, Odette Brun, wrote on social media: "The city stands together."'
+    )
+    assert _speakers(text) == [("The city stands together.", "Odette Brun", "explicit")]
