@@ -39,6 +39,7 @@ from service.attribution.speaker_phrases import (
     FUNCTION_WORDS,
     QUANTIFIER_SUBJECTS,
     Phrase,
+    phrase_after,
 )
 from service.attribution.speech_frame import Token
 from service.models import Mention
@@ -72,6 +73,8 @@ _DOCUMENT_BY = re.compile(
     r"\s+(?:(?:posted|released|issued|published|sent|written|signed)\s+)?(?:\w+\s+){0,3}?by\s+"
     + _NAME_RUN
 )
+# Prepositions that open a sentence with the document a statement was made in.
+_OPENER_PREPOSITIONS = words_of("in through via with on")
 # Speakers read beside their quote (not guessed), whom a continuing descriptor may repeat.
 _READ_BESIDE = frozenset({"explicit", "descriptor", "pronoun"})
 _CONTINUING_CUE = re.compile(r"\s+(?:\w+ly\s+)?(?:added|adds|continued|continues|went on)\b")
@@ -252,6 +255,9 @@ class ResolutionMixin:
         beside = self._named_beside(start, end, words, pi)
         if beside is not None:
             return _Evidence(beside, mention, "descriptor", "person", pi)
+        author = self._author_after_opener(toks, ph, pi) if _is_document(words) else None
+        if author is not None:
+            return _Evidence(author.name, mention, "descriptor", author.kind, pi)
         resolved = self.names.resolve_descriptor(words, start)
         if resolved is not None:
             return _Evidence(resolved, mention, "descriptor", "person", pi)
@@ -306,6 +312,35 @@ class ResolutionMixin:
         if surname is None or surname == first:
             return None
         return f"{first} {surname}"
+
+    def _author_after_opener(self, toks: list[Token], ph: Phrase, pi: int) -> _Evidence | None:
+        """'In a video message posted to Twitter, Warren said', 'According to its press
+        release, the NBA was': a document in a sentence's opening phrase is by the subject
+        named after the opener's comma (the document stays the evidence)."""
+        j = ph.first - 1
+        if j >= 0 and toks[j].low == "to" and j > 0 and toks[j - 1].low == "according":
+            j -= 1
+        elif j < 0 or toks[j].low not in _OPENER_PREPOSITIONS:
+            return None
+        if j > 0 and toks[j - 1].sentence == toks[j].sentence and toks[j - 1].kind == "w":
+            return None  # not the sentence's opening phrase
+        sid = toks[ph.first].sentence
+        for k in range(ph.last + 1, min(len(toks), ph.last + 16)):
+            if toks[k].sentence != sid or toks[k].kind == "q":
+                return None
+            if toks[k].text != ",":
+                continue
+            subject = phrase_after(toks, k + 1, min(len(toks), k + 12))
+            if subject is None or subject.kind == "pronoun":
+                return None
+            words = [t.text for t in toks[subject.first : subject.last + 1] if t.kind == "w"]
+            if _is_document(words):
+                return None
+            ev = self._resolve(toks, subject, pi)
+            if ev is None or ev.method not in ("explicit", "organisation"):
+                return None
+            return ev
+        return None
 
     def _continuing_speaker(self, end: int, pi: int) -> str | None:
         """'said study co-author Karen Alley. The Wooster professor added, "Q"': a definite

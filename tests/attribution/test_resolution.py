@@ -420,3 +420,11 @@ def test_the_name_after_a_roles_of_is_its_place_and_the_appositive_is_the_person
         'The mayor of Lyon, Odette Brun, wrote on social media: "The city stands together."'
     )
     assert _speakers(text) == [("The city stands together.", "Odette Brun", "explicit")]
+
+
+def test_a_document_opening_the_sentence_is_by_the_subject_after_it():
+    text = (
+        "In a recorded message posted online, Senator Halima Idris thanked volunteers and said "
+        'she was "deeply moved by the response."'
+    )
+    assert _speakers(text) == [("deeply moved by the response.", "Halima Idris", "descriptor")]
