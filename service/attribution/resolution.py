@@ -173,6 +173,16 @@ def _organisation_run(head: str) -> re.Pattern:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _head_of_place(head: str) -> re.Pattern:
+    """ "government of Burundi", "ministry of the Interior": a lower-case organisation head
+    and the capitalised place or body after its "of"."""
+    word = r"[A-Z][\w’'\-]*"
+    return re.compile(
+        rf"\b{re.escape(head)}[ \t]+of[ \t]+((?:the[ \t]+)?{word}(?:[ \t]+{word}){{0,3}})"
+    )
+
+
 def _is_document(words: list[str]) -> bool:
     return bool(words) and words[-1].lower() in _DOCUMENT_NOUNS
 
@@ -486,6 +496,13 @@ class ResolutionMixin:
                     best = m
                     break
         if best is None:
+            # "The government of Burundi announced ... The government statement": the head
+            # written in lower case with the place or body it belongs to.
+            of_place = None
+            for m in _head_of_place(head).finditer(self.text, max(0, pos - ROLE_LOOKBACK), pos):
+                of_place = m
+            if of_place is not None:
+                return f"{head.capitalize()} of {of_place.group(1)}"
             return None
         name = best.group(1).split()
         while name and name[0].lower() in {"the", "a", "an"}:

@@ -428,3 +428,15 @@ def test_a_document_opening_the_sentence_is_by_the_subject_after_it():
         'she was "deeply moved by the response."'
     )
     assert _speakers(text) == [("deeply moved by the response.", "Halima Idris", "descriptor")]
+
+
+def test_an_organisation_head_written_in_lower_case_resolves_through_its_of_phrase():
+    text = (
+        "The ministry of Fisheries closed the bay on Monday.\n\n"
+        'A ministry statement called the closure "a painful but necessary step." '
+        '"Stocks must recover," the ministry said.'
+    )
+    assert _speakers(text) == [
+        ("a painful but necessary step.", "Ministry of Fisheries", "descriptor"),
+        ("Stocks must recover,", "Ministry of Fisheries", "descriptor"),
+    ]
