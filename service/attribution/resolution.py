@@ -73,6 +73,11 @@ _DOCUMENT_BY = re.compile(
     r"\s+(?:(?:posted|released|issued|published|sent|written|signed)\s+)?(?:\w+\s+){0,3}?by\s+"
     + _NAME_RUN
 )
+# "the company said": a business, named in news by its one-word brand ("Hasbro").
+_FIRM_NOUNS = words_of("company firm manufacturer retailer startup brand")
+_FIRM_SUBJECT = re.compile(
+    r"[A-Z][\w’'\-]*\s(?:[a-z]+ed|has|had|is|was|says|said|told|announced|hosted|launched)\b"
+)
 # Prepositions that open a sentence with the document a statement was made in.
 _OPENER_PREPOSITIONS = words_of("in through via with on")
 # Speakers read beside their quote (not guessed), whom a continuing descriptor may repeat.
@@ -473,8 +478,29 @@ class ResolutionMixin:
             if len(mods) == 1 and mods[0].lower() in ORG_HEADS:
                 return self._latest_organisation(mods[0].lower(), start)  # "the court summary"
             return None
-        if head in ORG_HEADS and words[0].lower() == "the" and not mods:
-            return self._latest_organisation(head, start)
+        if words[0].lower() != "the" or mods:
+            return None
+        found = self._latest_organisation(head, start) if head in ORG_HEADS else None
+        if found is None and head in _FIRM_NOUNS:
+            found = self._latest_firm(start)
+        return found
+
+    def _latest_firm(self, pos: int) -> str | None:
+        """'Hasbro hosted a panel ... the company noted': "the company" with no "... Company"
+        in the article is the latest one-word name doing something that is no one's name (no
+        given name, title or full name) and no place."""
+        k = bisect.bisect_left(self._name_positions, pos)
+        for i in range(k - 1, max(-1, k - 20), -1):
+            start, cluster = self.names.mentions[i]
+            if cluster.kind == "place" or self._inside_quote(start):
+                continue
+            if cluster.full_names or self._person_like(cluster):
+                continue
+            name = cluster.canonical()
+            if " " in name or name.lower() in self.names.lower_words:
+                continue
+            if _FIRM_SUBJECT.match(self.text, start):
+                return self.names.organisation_name(name)
         return None
 
     def _latest_organisation(self, head: str, pos: int) -> str | None:

@@ -440,3 +440,11 @@ def test_an_organisation_head_written_in_lower_case_resolves_through_its_of_phra
         ("a painful but necessary step.", "Ministry of Fisheries", "descriptor"),
         ("Stocks must recover,", "Ministry of Fisheries", "descriptor"),
     ]
+
+
+def test_the_company_is_the_one_word_brand_doing_things_before_it():
+    text = (
+        "Minister Karl Voss opened the fair. Zentrix launched a folding bicycle at the fair. "
+        'Asked about prices, the company said the bike "will cost less than a phone."'
+    )
+    assert _speakers(text) == [("will cost less than a phone.", "Zentrix", "descriptor")]
