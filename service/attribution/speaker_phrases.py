@@ -184,6 +184,7 @@ def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
     """Speaker phrase ending at or before token k (the token just before a cue), not before lo."""
     k = _skip_back(toks, k, lo)
     k = _skip_time_adverbial(toks, k, lo)
+    k = _skip_gerund_adverbial(toks, k, lo)
     if k - 1 >= lo and toks[k].text == "," and toks[k - 1].text == ")":
         k -= 1  # "Gov. John Kasich (R-OH), said": the comma closes the bracketed aside
     if k >= lo and toks[k].text == ")":
@@ -266,6 +267,24 @@ def _skip_time_adverbial(toks: list[Token], k: int, lo: int) -> int:
         # "who, on a press call Friday, criticized": the whole aside sits between commas.
         return j
     return _skip_back(toks, j, lo)
+
+
+_GERUND_OPENERS = words_of("in while after before when upon")
+
+
+def _skip_gerund_adverbial(toks: list[Token], k: int, lo: int) -> int:
+    """'Richard Ferrand in relaying the news to parliament said': an "in/while/after V-ing
+    ..." phrase between a named subject and its cue is not the subject."""
+    for j in range(k, max(lo, k - 8), -1):
+        t = toks[j]
+        if t.kind != "w":
+            return k
+        if t.low.endswith("ing") and not t.is_cap and j - 1 > lo:
+            opener = toks[j - 1]
+            if opener.low in _GERUND_OPENERS and not opener.is_cap and toks[j - 2].is_cap:
+                return j - 2
+            return k
+    return k
 
 
 def _skip_back(toks: list[Token], k: int, lo: int) -> int:

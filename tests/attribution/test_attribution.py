@@ -928,3 +928,10 @@ def test_a_cue_after_a_closed_quote_that_introduces_its_own_quote_is_not_the_fir
         ("their long nights at sea.", "Ewa Lindqvist"),
         ("we owe them everything.", "Tariq Osei"),
     ]
+
+
+def test_a_gerund_phrase_between_the_subject_and_its_cue_is_skipped():
+    text = 'Council leader Amara Okafor in opening the new library said, "Books are for everyone."'
+    assert [(q.text, q.speaker.name if q.speaker else None) for q in extract_quotes(text)] == [
+        ("Books are for everyone.", "Amara Okafor"),
+    ]
