@@ -68,16 +68,11 @@ class PersonCluster:
     kind: str = "person"
     # Mentions so far (a full name counts twice): who a bare surname most likely names.
     weight: int = 0
-    # "Wanda Vázquez" when the article also writes "Wanda Vázquez Garced": the fuller name's
-    # cluster, whose canonical name this one answers with.
-    same_as: PersonCluster | None = None
 
     def canonical(self, first: str | None = None) -> str:
         """The person's full name as the article introduces it: the most frequent full-name
         spelling, ties to the spelling of the surname the article uses most (Zelenskyy x10
         beats Zelensky x1 even if "Volodymyr Zelensky" came first), then the longest."""
-        if self.same_as is not None:
-            return self.same_as.canonical()
         if self.full_names:
             return max(
                 self.full_names,
@@ -178,34 +173,12 @@ class NameIndex:
         if title:
             self._scan(title, offset=-1)
         self._scan(text, offset=0)
-        self._link_double_surnames()
         self._by_name: dict[str, PersonCluster] = {}
         for family in self.families.values():
             for person in family.persons:
                 self._by_name.setdefault(person.canonical(), person)
 
     # -- building -------------------------------------------------------------------------
-    def _link_double_surnames(self) -> None:
-        """'Wanda Vázquez Garced' ... 'Governor Vázquez': with two surnames (Spanish and
-        Portuguese names) a person is also written by the first one. The cluster of that
-        first surname with a compatible first name answers with the full name."""
-        for family in list(self.families.values()):
-            for person in family.persons:
-                for full in list(person.full_names):
-                    words = full.split()
-                    if len(words) != 3 or not words[1][:1].isupper() or is_initial(words[1]):
-                        continue
-                    other = self.families.get(fold(words[1]))
-                    if other is None or other is family:
-                        continue
-                    first = fold(words[0])
-                    for shorter in other.persons:
-                        if shorter is person or shorter.same_as is not None:
-                            continue
-                        firsts = {fold(n.split()[0]) for n in shorter.full_names}
-                        if all(first_match(first, f) for f in firsts):
-                            shorter.same_as = person
-
     def _scan(self, text: str, offset: int) -> None:
         run: list[re.Match] = []
         # Lower-case particles read after a capitalised word ("Mohammad bin", "Bill de"): part

@@ -78,7 +78,6 @@ _FIRM_NOUNS = words_of("company firm manufacturer retailer startup brand")
 _FIRM_SUBJECT = re.compile(
     r"[A-Z][\w’'\-]*\s(?:[a-z]+ed|has|had|is|was|says|said|told|announced|hosted|launched)\b"
 )
-_EX = ("then-", "ex-")
 # Prepositions that open a sentence with the document a statement was made in.
 _OPENER_PREPOSITIONS = words_of("in through via with on")
 # Speakers read beside their quote (not guessed), whom a continuing descriptor may repeat.
@@ -347,9 +346,6 @@ class ResolutionMixin:
             if toks[k].text != ",":
                 continue
             subject = phrase_after(toks, k + 1, min(len(toks), k + 12))
-            if subject is None and k + 2 < len(toks) and toks[k + 1].low.startswith(_EX):
-                # "then-Secretary Vázquez": the hyphenated title before the name
-                subject = phrase_after(toks, k + 2, min(len(toks), k + 12))
             if subject is None or subject.kind == "pronoun":
                 return None
             words = [t.text for t in toks[subject.first : subject.last + 1] if t.kind == "w"]
