@@ -474,7 +474,8 @@ class ResolutionMixin:
                 return self._latest_organisation(owner.lower(), start)
             caps = [w for w in mods if w[:1].isupper()]
             if caps and len(caps) == len(mods):
-                return self.names.organisation_name(" ".join(caps))
+                owner = self.names.organisation_name(" ".join(caps))
+                return self._fuller_organisation(owner, start) if " " in owner else owner
             if len(mods) == 1 and mods[0].lower() in ORG_HEADS:
                 return self._latest_organisation(mods[0].lower(), start)  # "the court summary"
             return None
@@ -533,7 +534,22 @@ class ResolutionMixin:
         name = best.group(1).split()
         while name and name[0].lower() in {"the", "a", "an"}:
             name = name[1:]
-        return " ".join(name) if len(name) >= 2 else None
+        if len(name) < 2:
+            return None
+        return self._fuller_organisation(" ".join(name), pos)
+
+    def _fuller_organisation(self, name: str, pos: int) -> str:
+        """ "United States Supreme Court" ... "the Supreme Court": the one longer form the
+        article wrote before `pos` that ends in the short form, else the short form."""
+        pattern = re.compile(r"((?:[A-Z][\w’'\-]*[ \t]+){1,3})" + re.escape(name) + r"\b")
+        longer = set()
+        for m in pattern.finditer(self.text, max(0, pos - 4 * ROLE_LOOKBACK), pos):
+            lead = m.group(1).split()
+            while lead and lead[0].lower() in {"the", "a", "an"}:
+                lead = lead[1:]
+            if lead and not any(w.lower() in FUNCTION_WORDS for w in lead):
+                longer.add(" ".join([*lead, name]))
+        return longer.pop() if len(longer) == 1 else name
 
     def _names_a_person(self, name: str, pos: int) -> bool:
         """A resolved name that is a person's (given name, title or honorific, or introduced

@@ -448,3 +448,13 @@ def test_the_company_is_the_one_word_brand_doing_things_before_it():
         'Asked about prices, the company said the bike "will cost less than a phone."'
     )
     assert _speakers(text) == [("will cost less than a phone.", "Zentrix", "descriptor")]
+
+
+def test_a_short_organisation_name_is_the_longer_one_the_article_introduced():
+    text = (
+        "The Northern Ireland High Court heard the case in May. On Friday the High Court "
+        'ruled. The High Court ruling called the delay "wholly unacceptable."'
+    )
+    assert _speakers(text) == [
+        ("wholly unacceptable.", "Northern Ireland High Court", "fragment"),
+    ]
