@@ -256,7 +256,11 @@ class _Extractor(
             else:
                 ev = self._sentence_evidence(toks, t, pi)
             guess = ev is None or ev.method in GUESSED_METHODS
-            if self._is_term(toks, t, guess) or (ev is None and self._is_scare_or_title(toks, t)):
+            if not any(ch.isalnum() for ch in toks[t].text):
+                # '"."', '"…"': marks around punctuation quote no one's words.
+                ev = None
+                scare.add(t)
+            elif self._is_term(toks, t, guess) or (ev is None and self._is_scare_or_title(toks, t)):
                 ev = None
                 scare.add(t)
             elif ev is None and not direct:
