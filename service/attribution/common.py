@@ -34,7 +34,7 @@ from service.models import Mention, SpeakerAttribution
 # name-level gold (no transcripts in it) and keeps its PolNeAR figure.
 METHOD_CONFIDENCE: dict[str, float] = {
     "label": 0.97,  # transcript turn label ("President Trump.")        [PolNeAR: ~100%]
-    "explicit": 0.89,  # a name next to a cue verb: "Trump said"  [89.0%, 245]
+    "explicit": 0.89,  # a name next to a cue verb: "Trump said"  [89.4%, 245]
     "pronoun": 0.76,  # "he added" -> the salient compatible person  [76.8%, 56]
     "subject": 0.68,  # participle, colon or cue-less clause -> its subject  [69.4%, 36]
     "descriptor": 0.86,  # "the US President said" -> titled name met earlier  [90.0%, 20]

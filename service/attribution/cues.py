@@ -202,7 +202,7 @@ NON_NAME_WORDS: frozenset[str] = words_of(
     additionally besides otherwise regardless recently currently tonight asked rather yes
     indeed actually clearly obviously certainly sadly fortunately unfortunately
     like unlike within between among amid amidst without against through across toward towards
-    upon via beyond unless whether ask
+    upon via beyond unless whether ask well oh okay ok hey wow alas
     """
 )
 

@@ -154,6 +154,9 @@ class BesideQuoteMixin:
             # short sentence is ('..." Trump said.' but not '..." Trump said the plan ...').
             if crossed and not question and not _sentence_ends_soon(toks, cue):
                 return None
+            if crossed and not question and _introduces_quote(toks, cue):
+                # '..."Q1." Leinen said "Q2"': the next sentence's cue introduces its own quote.
+                return None
             return self._resolve(toks, ph, pi)
         if dash and ph.kind == "name":
             nxt = ph.last + 1
@@ -425,3 +428,13 @@ class SentenceEvidenceMixin:
                 ph = phrase_after(toks, i + 1, len(toks))
             return self._resolve(toks, ph, pi)
         return None
+
+
+def _introduces_quote(toks, cue: int) -> bool:
+    """The cue is followed by a quotation of its own, past a colon or comma ('said: "Q"')."""
+    k = cue + 1
+    while k < len(toks) and toks[k].kind == "w" and toks[k].low in {"that"}:
+        k += 1
+    if k < len(toks) and toks[k].text in {",", ":"}:
+        k += 1
+    return k < len(toks) and toks[k].kind == "q"

@@ -110,7 +110,12 @@ def name_tokens(name: str) -> list[str]:
 def surname_match(a: str, b: str) -> bool:
     if a == b:
         return True
-    return a[:1] == b[:1] and fuzz.ratio(a, b) >= SURNAME_SIMILARITY
+    if a[:1] != b[:1]:
+        return False
+    if len(a) == len(b) >= 5 and _consonants(a) == _consonants(b):
+        # Transliterations that differ in vowels only: Sarea / Saree, Hussein / Hussain.
+        return True
+    return fuzz.ratio(a, b) >= SURNAME_SIMILARITY
 
 
 def first_match(a: str, b: str) -> bool:

@@ -63,6 +63,14 @@ log = logging.getLogger(__name__)
 # Speakers found by a guess, not read beside the quote: an interview answer's narrator beats them.
 _GUESSES = frozenset({"fragment", "subject", "carry", "nearest", "unresolved"})
 _INTERVIEW_LABEL = re.compile(r"\(\(([^()\n]{1,60})\)\)")
+# "Natasha Gownaris: answer" / "NG: answer" after a "((WN)) question": the interviewee's turn.
+_ANSWER_LABEL = re.compile(r"([A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3}):\s+(?=\S)")
+
+
+def _answer_label(text: str, lo: int, hi: int) -> re.Match | None:
+    """The "Name:" opening an interview answer, if the paragraph starts with one."""
+    return _ANSWER_LABEL.match(text, lo, hi)
+
 
 __all__ = ["METHOD_CONFIDENCE", "extract_quotes"]
 
@@ -113,6 +121,8 @@ class _Extractor(
         self._quote_ends: list[int] = []
         # Paragraph index -> the interviewee whose answer it is (see `_interview_narrators`).
         self._narrators: dict[int, tuple[str, Mention]] = {}
+        # Whether the text is laid out as an interview with "((WN))" question labels.
+        self._interview = False
 
     # -- driver -------------------------------------------------------------------------------
     def run(self) -> list[QuoteSpan]:
@@ -123,7 +133,12 @@ class _Extractor(
         self._quote_starts = [seg.start for seg in segments]
         self._quote_ends = [seg.end for seg in segments]
         self._narrators = self._interview_narrators(paras)
-        turns, covered = find_turns(text, paras)
+        if self._interview:
+            # A Wikinews interview's answers are the interviewee's own account, not quotations
+            # (see `_interview_narrators`); only the quotations inside them are read.
+            turns, covered = [], set()
+        else:
+            turns, covered = find_turns(text, paras)
         for turn in turns:
             self._emit_turn(turn)
         by_para: list[list[tuple[int, QuotedSegment]]] = [[] for _ in paras]
@@ -147,18 +162,47 @@ class _Extractor(
         speaker ('and I'm like, "Q"'), are the interviewee's. A label that is no full name
         ("((WN))", the interviewer's initials) names no one."""
         out: dict[int, tuple[str, Mention]] = {}
+        labels = [_INTERVIEW_LABEL.match(self.text, lo, hi) for lo, hi in paras]
+        self._interview = sum(m is not None for m in labels) >= 2
+        if not self._interview:
+            return out
+        # Full names the answers are labelled with: "NG:" is the "Natasha Gownaris:" of the
+        # same interview (answers are often labelled in full once, then by initials).
+        full_labels: dict[str, str] = {}
         current: tuple[str, Mention] | None = None
         for pi, (lo, hi) in enumerate(paras):
-            m = _INTERVIEW_LABEL.match(self.text, lo, hi)
-            if m is not None:
-                label = m.group(1).strip()
+            m = labels[pi]
+            colon = _answer_label(self.text, lo, hi) if m is None else None
+            if m is not None or colon is not None:
+                found = m if m is not None else colon
+                label = found.group(1).strip()
                 words = label.split()
-                person = len(words) >= 2 and all(w[:1].isupper() for w in words)
-                mention = Mention(m.group(1), m.start(1), m.end(1))
-                current = (self.names.canonical(label), mention) if person else None
+                mention = Mention(found.group(1), found.start(1), found.end(1))
+                if len(words) >= 2 and all(w[:1].isupper() for w in words):
+                    name = self.names.canonical(label)
+                    full_labels.setdefault("".join(w[0] for w in words).upper(), name)
+                    current = (name, mention)
+                elif colon is not None and label.isupper() and label in full_labels:
+                    current = (full_labels[label], mention)
+                elif colon is not None and label.isupper():
+                    current = (self._initials_name(label) or label, mention)
+                else:
+                    current = None  # "((WN))": the interviewer's question
             if current is not None:
                 out[pi] = current
         return out
+
+    def _initials_name(self, initials: str) -> str | None:
+        """The one full name in the article whose words' initials spell `initials` ("NG" for
+        Natasha Gownaris), else None."""
+        found = {
+            name
+            for family in self.names.families.values()
+            for person in family.persons
+            for name in person.full_names
+            if "".join(w[0] for w in name.split()).upper() == initials
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _close_open_quotes(self, pi, toks, found, q_positions) -> None:
         """'"Q1," Sanders said. "Q2' / '"Q3," Sanders continued.': a quotation carried over a
@@ -212,7 +256,11 @@ class _Extractor(
             else:
                 ev = self._sentence_evidence(toks, t, pi)
             guess = ev is None or ev.method in GUESSED_METHODS
-            if self._is_term(toks, t, guess) or (ev is None and self._is_scare_or_title(toks, t)):
+            if not any(ch.isalnum() for ch in toks[t].text):
+                # '"."', '"…"': marks around punctuation quote no one's words.
+                ev = None
+                scare.add(t)
+            elif self._is_term(toks, t, guess) or (ev is None and self._is_scare_or_title(toks, t)):
                 ev = None
                 scare.add(t)
             elif ev is None and not direct:

@@ -39,6 +39,7 @@ from service.attribution.speaker_phrases import (
     FUNCTION_WORDS,
     QUANTIFIER_SUBJECTS,
     Phrase,
+    phrase_after,
 )
 from service.attribution.speech_frame import Token
 from service.models import Mention
@@ -72,9 +73,33 @@ _DOCUMENT_BY = re.compile(
     r"\s+(?:(?:posted|released|issued|published|sent|written|signed)\s+)?(?:\w+\s+){0,3}?by\s+"
     + _NAME_RUN
 )
+# "the company said": a business, named in news by its one-word brand ("Hasbro").
+_FIRM_NOUNS = words_of("company firm manufacturer retailer startup brand")
+_FIRM_SUBJECT = re.compile(
+    r"[A-Z][\w’'\-]*\s(?:[a-z]+ed|has|had|is|was|says|said|told|announced|hosted|launched)\b"
+)
+# Prepositions that open a sentence with the document a statement was made in.
+_OPENER_PREPOSITIONS = words_of("in through via with on")
+# Speakers read beside their quote (not guessed), whom a continuing descriptor may repeat.
+_READ_BESIDE = frozenset({"explicit", "descriptor", "pronoun"})
+_CONTINUING_CUE = re.compile(r"\s+(?:\w+ly\s+)?(?:added|adds|continued|continues|went on)\b")
+# "a protester using the pseudonym Katya", "a woman named Ana Ruiz", "identified only as Li".
+_NAMED_AS = re.compile(
+    r",?\s+(?:(?:who\s+)?(?:using|uses|used|gave|give|gives)\s+(?:the\s+|a\s+|his\s+|her\s+)?"
+    r"(?:pseudonym|name|alias|nickname)(?:\s+(?:of|as))?|named|called|identified\s+(?:only\s+)?as"
+    r"|known\s+only\s+as|going\s+by(?:\s+the\s+name)?)\s+"
+    r"([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){0,2})"
+)
 # "Suman Haripriya of the Hajo assembly", "Regina Ip from the pro-Beijing camp": the descriptor
 # is the organisation of the name before it.
 _OBJECT_PRONOUNS = {"him": "he"}
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she"}
+# "his wife Mary", "Munk's daughter, Ana": a possessor and a kinship noun right before a name.
+_RELATIVE_BEFORE = re.compile(
+    r"\b([Hh]is|[Hh]er|[A-Z][\w\-]+(?:’s|'s))\s+(?:late\s+|younger\s+|elder\s+|older\s+)?"
+    r"(?:wife|husband|widow|widower|son|daughter|brother|sister|mother|father|grandson"
+    r"|granddaughter|niece|nephew)\s*,?\s+\Z"
+)
 _POSSESSED_ROLE_NAME = re.compile(r"\s+(?:[a-z][\w\-]*\s+){0,3}[a-z][\w\-]*,?\s+" + _NAME_RUN)
 # What may stand between "NAME of/at" and the phrase read before a cue: an organisation and its
 # description ("American University and contributor to ", "UH's Center for X: ").
@@ -153,8 +178,35 @@ def _organisation_run(head: str) -> re.Pattern:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _head_of_place(head: str) -> re.Pattern:
+    """ "government of Burundi", "ministry of the Interior": a lower-case organisation head
+    and the capitalised place or body after its "of"."""
+    word = r"[A-Z][\w’'\-]*"
+    return re.compile(
+        rf"\b{re.escape(head)}[ \t]+of[ \t]+((?:the[ \t]+)?{word}(?:[ \t]+{word}){{0,3}})"
+    )
+
+
 def _is_document(words: list[str]) -> bool:
     return bool(words) and words[-1].lower() in _DOCUMENT_NOUNS
+
+
+def _descriptor_kind(content: list[str]) -> str:
+    """What an unresolved descriptor names, by its head noun: the word before "of"/"for" when
+    one follows ("the head of the investigators", "a spokeswoman for the club") else the last.
+    A person's role ("a protester", "the head") is a person, whom "she" may refer back to; a
+    plural is a group; anything else an organisation ("the company")."""
+    lows = [w.lower() for w in content]
+    cut = next((k for k, w in enumerate(lows) if w in ("of", "for") and k > 0), len(lows))
+    head = lows[cut - 1]
+    if head.endswith("s") and not head.endswith("ss"):
+        return "plural"
+    if head in _PERSON_ROLES and head not in ORG_HEADS and head not in _DOCUMENT_NOUNS:
+        return "person"
+    if head.endswith(_PERSON_NOUN_ENDINGS) and len(head) > 4 and head.isalpha():
+        return "person"
+    return "plural" if lows[-1].endswith("s") and cut == len(lows) else "org"
 
 
 class ResolutionMixin:
@@ -193,12 +245,20 @@ class ResolutionMixin:
             ]
             if roles:
                 name_words = name_words[roles[-1] + 1 :]
+            if roles and name_words and name_words[0].lower() in {"of", "for"}:
+                # "The mayor of Paris, Anne Hidalgo, wrote": what follows a role's "of" is
+                # its place or organisation; the person is the name in apposition.
+                beside = self._named_beside(start, end, words, pi)
+                if beside is not None:
+                    return _Evidence(beside, mention, "explicit", "person", pi)
             name = self.names.canonical(" ".join(name_words), start)
+            if " " not in name and name_words == words:
+                name = self._relative_named(name, start, pi) or name
             if not self._names_a_person(name, start):
                 # "Caloundra coach Geoff Ingram said", "The mayor of Paris, Anne Hidalgo,
                 # wrote", "Steve Peers of the University of Essex said": the phrase read is a
                 # place or organisation beside the person's name.
-                beside = self._named_beside(start, end, words)
+                beside = self._named_beside(start, end, words, pi)
                 if beside is not None:
                     name = beside
                 elif " " not in name:
@@ -207,9 +267,12 @@ class ResolutionMixin:
         # Descriptor: a name written beside it ("The Vice President, Mike Pence, said", "said
         # study co-author Karen Alley", "Suman Haripriya of the Hajo assembly said"), else a
         # title met earlier with a name, else an organisation or a role.
-        beside = self._named_beside(start, end, words)
+        beside = self._named_beside(start, end, words, pi)
         if beside is not None:
             return _Evidence(beside, mention, "descriptor", "person", pi)
+        author = self._author_after_opener(toks, ph, pi) if _is_document(words) else None
+        if author is not None:
+            return _Evidence(author.name, mention, "descriptor", author.kind, pi)
         resolved = self.names.resolve_descriptor(words, start)
         if resolved is not None:
             return _Evidence(resolved, mention, "descriptor", "person", pi)
@@ -232,14 +295,106 @@ class ResolutionMixin:
                 return _Evidence(" ".join(content), mention, "unresolved", "person", pi)
             name = self.names.organisation_name(" ".join(content))
             return _Evidence(name, mention, "organisation", "org", pi)
-        kind = "plural" if content[-1].lower().endswith("s") else "org"
-        return _Evidence(" ".join(content), mention, "unresolved", kind, pi)
+        if words[0].lower() == "the" and _descriptor_kind(content) == "person":
+            same = self._continuing_speaker(end, pi)
+            if same is not None:
+                return _Evidence(same, mention, "descriptor", "person", pi)
+        lead = 0
+        while words[lead].lower() in DETERMINERS:
+            lead += 1  # inner ones stay: "head of the police's investigators"
+        tail = len(words)
+        while words[tail - 1].lower() in DETERMINERS:
+            tail -= 1
+        described = " ".join(words[lead:tail])
+        return _Evidence(described, mention, "unresolved", _descriptor_kind(content), pi)
 
-    def _named_beside(self, start: int, end: int, words: list[str]) -> str | None:
+    def _relative_named(self, first: str, start: int, pi: int) -> str | None:
+        """'His wife Mary said', "Munk's daughter Ana": a relative written by first name only
+        is named with the surname of the person they are the relative of."""
+        m = _RELATIVE_BEFORE.search(self.text, max(0, start - 60), start)
+        if m is None or not first[:1].isupper():
+            return None
+        person = self.names.person(first, start)
+        if person is not None and person.full_names:
+            return None  # the article names them in full elsewhere
+        owner = m.group(1)
+        if owner.lower() in _POSSESSIVE_PRONOUNS:
+            central = self._central_person(start, "m" if owner.lower() == "his" else "f")
+            surname = central.split()[-1] if central is not None else None
+        else:
+            full = self.names.canonical(owner[:-2], m.start(1))
+            surname = full.split()[-1] if self._names_a_person(full, m.start(1)) else None
+        if surname is None or surname == first:
+            return None
+        return f"{first} {surname}"
+
+    def _author_after_opener(self, toks: list[Token], ph: Phrase, pi: int) -> _Evidence | None:
+        """'In a video message posted to Twitter, Warren said', 'According to its press
+        release, the NBA was': a document in a sentence's opening phrase is by the subject
+        named after the opener's comma (the document stays the evidence)."""
+        j = ph.first - 1
+        if j >= 0 and toks[j].low == "to" and j > 0 and toks[j - 1].low == "according":
+            j -= 1
+        elif j < 0 or toks[j].low not in _OPENER_PREPOSITIONS:
+            return None
+        if j > 0 and toks[j - 1].sentence == toks[j].sentence and toks[j - 1].kind == "w":
+            return None  # not the sentence's opening phrase
+        sid = toks[ph.first].sentence
+        for k in range(ph.last + 1, min(len(toks), ph.last + 16)):
+            if toks[k].sentence != sid or toks[k].kind == "q":
+                return None
+            if toks[k].text != ",":
+                continue
+            subject = phrase_after(toks, k + 1, min(len(toks), k + 12))
+            if subject is None or subject.kind == "pronoun":
+                return None
+            words = [t.text for t in toks[subject.first : subject.last + 1] if t.kind == "w"]
+            if _is_document(words):
+                return None
+            ev = self._resolve(toks, subject, pi)
+            if ev is None or ev.method not in ("explicit", "organisation"):
+                return None
+            return ev
+        return None
+
+    def _continuing_speaker(self, end: int, pi: int) -> str | None:
+        """'said study co-author Karen Alley. The Wooster professor added, "Q"': a definite
+        role with a verb of continuing ("added", "went on") is the person who spoke just
+        before, in this paragraph or the one before it."""
+        if _CONTINUING_CUE.match(self.text, end) is None:
+            return None
+        for ev in reversed(self.history[-3:]):
+            if pi - ev.para <= 1 and ev.kind == "person" and ev.method in _READ_BESIDE:
+                return ev.name
+            break
+        return None
+
+    def _central_person(self, pos: int, gender: str) -> str | None:
+        """The person of that gender the article has named most before `pos`: whose family
+        "his wife" is (an obituary's subject, not the colleague quoted last)."""
+        k = bisect.bisect_left(self._name_positions, pos)
+        best = None
+        for _, cluster in self.names.mentions[max(0, k - 400) : k]:
+            if cluster.kind != "person" or not cluster.full_names or best is cluster:
+                continue
+            if not self._person_like(cluster):
+                continue
+            if self.names.gender(cluster.canonical()) not in (gender, None):
+                continue
+            if best is None or cluster.weight > best.weight:
+                best = cluster
+        return best.canonical() if best is not None else None
+
+    def _named_beside(self, start: int, end: int, words: list[str], pi: int) -> str | None:
         """The person a descriptor phrase stands beside: an appositive after it, a role noun
         run straight into a name, the possessor or author of a document ("Trump's statement",
         "a memo posted online by Senator Juan Dalmau"), or a name it is the organisation of."""
         text = self.text
+        named = _NAMED_AS.match(text, end)
+        if named is not None and not _is_document(words):
+            # "a protester using the pseudonym Katya", "a nurse identified only as Maria": the
+            # name the article gives the unnamed speaker.
+            return self.names.canonical(named.group(1), named.start(1))
         for pattern in (_APPOSITIVE_AFTER, _ROLE_APPOSITIVE_AFTER, _ROLE_INTO_NAME, _DOCUMENT_BY):
             m = pattern.match(text, end)
             if m is None:
@@ -254,6 +409,12 @@ class ResolutionMixin:
             if name is not None:
                 return name
         if _is_document(words):
+            pronoun = _POSSESSIVE_PRONOUNS.get(words[0].lower())
+            if pronoun is not None:
+                # "Her final post showed ...", "his statement": whoever "she"/"he" is here.
+                found = self._resolve_pronoun(pronoun, Mention(words[0], start, start), pi)
+                if found is not None and found.kind == "person":
+                    return found.name
             owner = [w for w in words if w.endswith(("’s", "'s")) and w[:1].isupper()]
             if owner:
                 # "The WHO's website": an acronym owner by the long form the article defines.
@@ -313,12 +474,34 @@ class ResolutionMixin:
                 return self._latest_organisation(owner.lower(), start)
             caps = [w for w in mods if w[:1].isupper()]
             if caps and len(caps) == len(mods):
-                return self.names.organisation_name(" ".join(caps))
+                owner = self.names.organisation_name(" ".join(caps))
+                return self._fuller_organisation(owner, start) if " " in owner else owner
             if len(mods) == 1 and mods[0].lower() in ORG_HEADS:
                 return self._latest_organisation(mods[0].lower(), start)  # "the court summary"
             return None
-        if head in ORG_HEADS and words[0].lower() == "the" and not mods:
-            return self._latest_organisation(head, start)
+        if words[0].lower() != "the" or mods:
+            return None
+        found = self._latest_organisation(head, start) if head in ORG_HEADS else None
+        if found is None and head in _FIRM_NOUNS:
+            found = self._latest_firm(start)
+        return found
+
+    def _latest_firm(self, pos: int) -> str | None:
+        """'Hasbro hosted a panel ... the company noted': "the company" with no "... Company"
+        in the article is the latest one-word name doing something that is no one's name (no
+        given name, title or full name) and no place."""
+        k = bisect.bisect_left(self._name_positions, pos)
+        for i in range(k - 1, max(-1, k - 20), -1):
+            start, cluster = self.names.mentions[i]
+            if cluster.kind == "place" or self._inside_quote(start):
+                continue
+            if cluster.full_names or self._person_like(cluster):
+                continue
+            name = cluster.canonical()
+            if " " in name or name.lower() in self.names.lower_words:
+                continue
+            if _FIRM_SUBJECT.match(self.text, start):
+                return self.names.organisation_name(name)
         return None
 
     def _latest_organisation(self, head: str, pos: int) -> str | None:
@@ -340,11 +523,33 @@ class ResolutionMixin:
                     best = m
                     break
         if best is None:
+            # "The government of Burundi announced ... The government statement": the head
+            # written in lower case with the place or body it belongs to.
+            of_place = None
+            for m in _head_of_place(head).finditer(self.text, max(0, pos - ROLE_LOOKBACK), pos):
+                of_place = m
+            if of_place is not None:
+                return f"{head.capitalize()} of {of_place.group(1)}"
             return None
         name = best.group(1).split()
         while name and name[0].lower() in {"the", "a", "an"}:
             name = name[1:]
-        return " ".join(name) if len(name) >= 2 else None
+        if len(name) < 2:
+            return None
+        return self._fuller_organisation(" ".join(name), pos)
+
+    def _fuller_organisation(self, name: str, pos: int) -> str:
+        """ "United States Supreme Court" ... "the Supreme Court": the one longer form the
+        article wrote before `pos` that ends in the short form, else the short form."""
+        pattern = re.compile(r"((?:[A-Z][\w’'\-]*[ \t]+){1,3})" + re.escape(name) + r"\b")
+        longer = set()
+        for m in pattern.finditer(self.text, max(0, pos - 4 * ROLE_LOOKBACK), pos):
+            lead = m.group(1).split()
+            while lead and lead[0].lower() in {"the", "a", "an"}:
+                lead = lead[1:]
+            if lead and not any(w.lower() in FUNCTION_WORDS for w in lead):
+                longer.add(" ".join([*lead, name]))
+        return longer.pop() if len(longer) == 1 else name
 
     def _names_a_person(self, name: str, pos: int) -> bool:
         """A resolved name that is a person's (given name, title or honorific, or introduced

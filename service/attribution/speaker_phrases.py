@@ -19,6 +19,7 @@ from service.attribution.cues import (
     HONORIFICS,
     NON_NAME_WORDS,
     PRONOUNS,
+    ROLE_WORDS,
     TITLE_WORDS,
     words_of,
 )
@@ -183,6 +184,7 @@ def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
     """Speaker phrase ending at or before token k (the token just before a cue), not before lo."""
     k = _skip_back(toks, k, lo)
     k = _skip_time_adverbial(toks, k, lo)
+    k = _skip_gerund_adverbial(toks, k, lo)
     if k - 1 >= lo and toks[k].text == "," and toks[k - 1].text == ")":
         k -= 1  # "Gov. John Kasich (R-OH), said": the comma closes the bracketed aside
     if k >= lo and toks[k].text == ")":
@@ -267,6 +269,24 @@ def _skip_time_adverbial(toks: list[Token], k: int, lo: int) -> int:
     return _skip_back(toks, j, lo)
 
 
+_GERUND_OPENERS = words_of("in while after before when upon")
+
+
+def _skip_gerund_adverbial(toks: list[Token], k: int, lo: int) -> int:
+    """'Richard Ferrand in relaying the news to parliament said': an "in/while/after V-ing
+    ..." phrase between a named subject and its cue is not the subject."""
+    for j in range(k, max(lo, k - 8), -1):
+        t = toks[j]
+        if t.kind != "w":
+            return k
+        if t.low.endswith("ing") and not t.is_cap and j - 1 > lo:
+            opener = toks[j - 1]
+            if opener.low in _GERUND_OPENERS and not opener.is_cap and toks[j - 2].is_cap:
+                return j - 2
+            return k
+    return k
+
+
 def _skip_back(toks: list[Token], k: int, lo: int) -> int:
     # Lower case only: "Will acknowledges" has a subject named Will.
     while k >= lo and toks[k].kind == "w" and not toks[k].is_cap and toks[k].low in CUE_GAP_WORDS:
@@ -292,7 +312,7 @@ def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
         return Phrase(k - 1, k, "descriptor")  # "14 percent said"
     generic = _determiner_phrase(toks, k, lo)
     if generic is not None:
-        return generic
+        return _role_of(toks, generic, lo)
     first = k
     j = k
     while j >= lo and k - j < MAX_PHRASE:
@@ -317,6 +337,27 @@ def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
 
 
 _PHRASE_GLUE = words_of("of for and")
+
+
+def _role_of(toks: list[Token], ph: Phrase, lo: int) -> Phrase:
+    """'The head of the police's investigators told': a determiner phrase right after "of" or
+    "for" is the complement of a role noun before it ("the head of", "a spokeswoman for"),
+    and the speaker phrase is the role's."""
+    j = ph.first - 1
+    if j - 1 < lo or toks[j].low not in {"of", "for"}:
+        return ph
+    if toks[j].sentence != toks[ph.first].sentence:
+        return ph
+    role = toks[j - 1]
+    if role.kind != "w" or role.is_cap or role.low not in ROLE_WORDS | DESCRIPTOR_NOUNS:
+        return ph
+    for d in range(j - 2, max(lo, j - 4) - 1, -1):
+        t = toks[d]
+        if t.kind != "w" or t.low in CUE_VERBS or t.low in FUNCTION_WORDS - DETERMINERS:
+            return ph
+        if t.low in _OPENING_DETERMINERS:
+            return Phrase(d, ph.last, "descriptor")
+    return ph
 
 
 _OPENING_DETERMINERS = words_of("the a an this his her their its one another those")

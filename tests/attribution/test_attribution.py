@@ -916,3 +916,22 @@ def test_coordinated_participles_with_their_own_subjects_keep_them():
     )
     speakers = [(q.text, q.speaker.name) for q in extract_quotes(text) if q.speaker]
     assert speakers == [("reckless", "Tomas Varga"), ("a stitch-up", "Ilse Marwick")]
+
+
+def test_a_cue_after_a_closed_quote_that_introduces_its_own_quote_is_not_the_first_ones():
+    text = (
+        'Ewa Lindqvist spoke first. Lindqvist talked of the crews\' "quiet courage" and '
+        '"their long nights at sea." Tariq Osei said "we owe them everything."'
+    )
+    assert [(q.text, q.speaker.name if q.speaker else None) for q in extract_quotes(text)] == [
+        ("quiet courage", "Ewa Lindqvist"),
+        ("their long nights at sea.", "Ewa Lindqvist"),
+        ("we owe them everything.", "Tariq Osei"),
+    ]
+
+
+def test_a_gerund_phrase_between_the_subject_and_its_cue_is_skipped():
+    text = 'Council leader Amara Okafor in opening the new library said, "Books are for everyone."'
+    assert [(q.text, q.speaker.name if q.speaker else None) for q in extract_quotes(text)] == [
+        ("Books are for everyone.", "Amara Okafor"),
+    ]

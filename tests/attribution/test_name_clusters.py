@@ -37,3 +37,19 @@ def test_a_month_after_an_honorific_is_a_first_name():
     names = NameIndex("Ms. April Dunmore opened the shelter on Monday.")
     assert names.canonical("April") == "April Dunmore"
     assert names.canonical("Dunmore") == "April Dunmore"
+
+
+def test_a_surname_spelt_with_other_vowels_is_the_same_person():
+    text = (
+        "Spokesman Tariq Haddou announced the ceasefire. "
+        '"The guns are silent tonight," Haddau said. "We will keep it so," Haddou added.'
+    )
+    assert _speakers(text) == [
+        ("The guns are silent tonight,", "Tariq Haddou"),
+        ("We will keep it so,", "Tariq Haddou"),
+    ]
+
+
+def test_surnames_with_other_consonants_stay_apart():
+    names = NameIndex("Lena Morton spoke. Then Morgan spoke.")
+    assert names.canonical("Morgan") == "Morgan"

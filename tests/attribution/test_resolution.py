@@ -333,3 +333,128 @@ def test_the_police_of_a_lede_are_the_force_the_article_names_later():
         "Officers from the Kelso Valley Police searched two houses on Monday."
     )
     assert _speakers(text) == [("targeted", "Kelso Valley Police", "descriptor")]
+
+
+def test_interview_answers_labelled_by_name_or_initials_are_no_quotations():
+    text = (
+        "Tomas Reyland studies glaciers in Patagonia.\n\n"
+        "((WN)) What drew you to the ice?\n\n"
+        "Tomas Reyland: My grandfather kept a diary of the winters.\n\n"
+        "((WN)) What did the diary say?\n\n"
+        'TR: At school I told everyone, "The ice is talking." Nobody believed me.\n\n'
+        "((WN)) And now?\n\n"
+        "TR: Now I measure it myself."
+    )
+    assert _speakers(text) == [("The ice is talking.", "Tomas Reyland", "narrator")]
+
+
+def test_a_role_of_an_organisation_is_the_speaker_and_the_antecedent_of_she():
+    text = (
+        '"The case is closed," lawyer Ines Marlow said.\n\n'
+        "The head of the town's planning office told the council \"the plans were never "
+        'filed." She also said "nobody asked us."'
+    )
+    assert _speakers(text) == [
+        ("The case is closed,", "Ines Marlow", "explicit"),
+        ("the plans were never filed.", "head of the town's planning office", "unresolved"),
+        ("nobody asked us.", "head of the town's planning office", "pronoun"),
+    ]
+
+
+def test_a_document_with_a_possessive_pronoun_is_the_pronouns_person():
+    text = (
+        "Singer Odile Varga cancelled her tour on Monday. "
+        'Her last message ended with "see you all again one day."'
+    )
+    assert _speakers(text) == [("see you all again one day.", "Odile Varga", "fragment")]
+
+
+def test_a_relative_named_by_first_name_takes_the_family_surname():
+    text = (
+        "The composer Teodor Halvik died on Sunday. Halvik wrote eleven operas. Halvik taught in "
+        "Oslo for thirty years.\n\n"
+        '"He was generous with his time," said conductor Piet Lammers.\n\n'
+        'His wife Greta said "He never stopped writing."'
+    )
+    assert _speakers(text) == [
+        ("He was generous with his time,", "Piet Lammers", "explicit"),
+        ("He never stopped writing.", "Greta Halvik", "explicit"),
+    ]
+
+
+def test_an_unnamed_speaker_takes_the_name_the_article_gives_them():
+    text = (
+        '"We were told to leave by noon," said a farmer who gave his name as Oskar. '
+        '"Nobody came back for the animals," said a nurse identified only as Adaeze.'
+    )
+    assert _speakers(text) == [
+        ("We were told to leave by noon,", "Oskar", "descriptor"),
+        ("Nobody came back for the animals,", "Adaeze", "descriptor"),
+    ]
+
+
+def test_a_definite_role_that_adds_to_the_last_quote_is_its_speaker():
+    text = (
+        '"The river has never been this low," said hydrologist Mireille Dufour. '
+        'The Lyon scientist added, "We expect worse next year."\n\n'
+        '"We disagree," the scientist said.'
+    )
+    assert _speakers(text) == [
+        ("The river has never been this low,", "Mireille Dufour", "explicit"),
+        ("We expect worse next year.", "Mireille Dufour", "descriptor"),
+        ("We disagree,", "scientist", "unresolved"),
+    ]
+
+
+def test_an_interjection_after_a_quote_is_no_speaker():
+    text = (
+        '"Our new bridge will last a century," said engineer Sunniva Holt.\n\n'
+        '"Can it survive the floods?" Well it has to, because the old one did not.'
+    )
+    assert [name for _, name, _ in _speakers(text)] == ["Sunniva Holt", "Sunniva Holt"]
+
+
+def test_the_name_after_a_roles_of_is_its_place_and_the_appositive_is_the_person():
+    text = (
+        "Trams stopped at Lyon Perrache, the busiest stop of the Lyon network.\n\n"
+        'The mayor of Lyon, Odette Brun, wrote on social media: "The city stands together."'
+    )
+    assert _speakers(text) == [("The city stands together.", "Odette Brun", "explicit")]
+
+
+def test_a_document_opening_the_sentence_is_by_the_subject_after_it():
+    text = (
+        "In a recorded message posted online, Senator Halima Idris thanked volunteers and said "
+        'she was "deeply moved by the response."'
+    )
+    assert _speakers(text) == [("deeply moved by the response.", "Halima Idris", "descriptor")]
+
+
+def test_an_organisation_head_written_in_lower_case_resolves_through_its_of_phrase():
+    text = (
+        "The ministry of Fisheries closed the bay on Monday.\n\n"
+        'A ministry statement called the closure "a painful but necessary step." '
+        '"Stocks must recover," the ministry said.'
+    )
+    assert _speakers(text) == [
+        ("a painful but necessary step.", "Ministry of Fisheries", "descriptor"),
+        ("Stocks must recover,", "Ministry of Fisheries", "descriptor"),
+    ]
+
+
+def test_the_company_is_the_one_word_brand_doing_things_before_it():
+    text = (
+        "Minister Karl Voss opened the fair. Zentrix launched a folding bicycle at the fair. "
+        'Asked about prices, the company said the bike "will cost less than a phone."'
+    )
+    assert _speakers(text) == [("will cost less than a phone.", "Zentrix", "descriptor")]
+
+
+def test_a_short_organisation_name_is_the_longer_one_the_article_introduced():
+    text = (
+        "The Northern Ireland High Court heard the case in May. On Friday the High Court "
+        'ruled. The High Court ruling called the delay "wholly unacceptable."'
+    )
+    assert _speakers(text) == [
+        ("wholly unacceptable.", "Northern Ireland High Court", "fragment"),
+    ]

@@ -81,3 +81,11 @@ def test_a_speakers_own_words_in_a_noun_slot_stay_theirs():
         ("a small miracle", "Ilse Brandt", False),
         ("true friend", "Ilse Brandt", False),
     ]
+
+
+def test_marks_around_punctuation_only_quote_no_one():
+    text = 'Coach Rafaela Mendes paused. "..." was all she wrote on the board, then "." again.'
+    assert [(q.text, q.speaker) for q in extract_quotes(text) if q.kind != "indirect"] == [
+        ("...", None),
+        (".", None),
+    ]
