@@ -24,6 +24,7 @@ from service.corpus.paragraphs import paragraph_around
 from service.corpus.store import Store
 from service.drafts import check_draft
 from service.index_snapshot import (
+    Snapshot,
     load_snapshot,
     load_snapshot_copies,
     save_snapshot,
@@ -69,6 +70,9 @@ FRESH_WAIT_BACKLOG = SYNC_STEP
 # builder (`service.snapshot_builder`: indexed once, for every process) and opens the snapshot
 # it saves, instead of indexing them in each of its two copies.
 BULK_BACKLOG = 4 * REFRESH_STEP
+# A process starting behind such a backlog waits this long at most for the builder's snapshot
+# (it is not ready meanwhile; replaying the backlog itself would take longer).
+BULK_START_WAIT_SECONDS = 120.0
 # A start that had to re-index more articles than this to catch up with the store saves a new
 # snapshot, so the next start replays only what was written since.
 SNAPSHOT_REPLAY_LIMIT = 1000
@@ -213,6 +217,7 @@ class Verbatim:
         self.ready = not background
         self.index_error: str | None = None
         self.indexed = 0  # articles indexed so far while building (readiness progress)
+        self.index_replayed = 0  # writes re-indexed over the opened snapshot at start
         self.to_index = 0
         if background:
             self._served = _Index(Matcher(), 0)
@@ -324,13 +329,39 @@ class Verbatim:
         self._served = _Index(loaded.matcher, loaded.generation)
         self._seen = loaded.generation
         self._collect_changes()
-        replayed = self.pending
+        newer = self._built_for_start(loaded.generation)
+        if newer is not None:
+            self._served = _Index(newer.matcher, newer.generation)
+            with self._pending_lock:
+                self._pending.clear()
+                self._seen = newer.generation
+            self._collect_changes()
+        replayed = self.index_replayed = self.pending
         self._catch_up()
         if len(self.matcher) != self.store.count():  # another store under the same generation
             log.warning("index snapshot %s does not fit the store; rebuilding", snapshot)
             return None
         self.index_source = "snapshot"
         return replayed
+
+    def _built_for_start(self, generation: int) -> Snapshot | None:
+        """A process starting to serve behind a bulk backlog (a worker recycled during an
+        import) waits, up to `BULK_START_WAIT_SECONDS`, for the snapshot builder to save a
+        snapshot newer than `generation`, instead of replaying the backlog itself; None when
+        there is no backlog, no builder, or nothing newer in time."""
+        if self._builder is None or not self._refreshed_here():
+            return None
+        deadline = time.monotonic() + BULK_START_WAIT_SECONDS
+        while self.pending > BULK_BACKLOG and self._builder.claim():
+            saved = saved_generation(self._snapshot) if self._snapshot is not None else None
+            if saved is not None and saved > generation:
+                loaded = load_snapshot(self._snapshot)
+                if loaded is not None and loaded.generation > generation:
+                    return loaded
+            if time.monotonic() > deadline or self._stopping.is_set():
+                return None
+            time.sleep(REFRESH_SECONDS)
+        return None
 
     def _save_snapshot(self, snapshot: Path) -> None:
         try:

@@ -108,3 +108,21 @@ def test_without_a_usable_snapshot_each_process_indexes_the_backlog_itself(
     assert [e.snapshots_opened for e in engines] == [0, 0]
     for app in apps:
         assert _found(app, articles[-1]) == ("verbatim", articles[-1].id)
+
+
+def test_a_process_starting_behind_a_bulk_backlog_opens_the_built_snapshot(
+    make_app: Callable[..., Flask],
+) -> None:
+    running = make_app(VERBATIM_API_KEY=TEST_API_KEY)
+    assert running.test_client().get("/v1/articles?limit=1").status_code == 200
+    articles = _bulk(running)
+    # A worker recycled now: it opens the snapshot saved before the import, finds the backlog,
+    # and takes the builder's snapshot instead of re-indexing it.
+    late = make_app(VERBATIM_API_KEY=TEST_API_KEY, VERBATIM_BACKGROUND_INDEX=True)
+    engine = engine_of(late)
+    engine.start_indexing()
+    assert engine.wait_ready(120)
+    assert engine.index_source == "snapshot"
+    assert engine.index_replayed == 0
+    assert _found(late, articles[-1]) == ("verbatim", articles[-1].id)
+    engine.stop()
