@@ -327,15 +327,11 @@ class Verbatim:
         if loaded is None or loaded.generation > self.store.generation():
             return None
         self._served = _Index(loaded.matcher, loaded.generation)
-        self._seen = loaded.generation
-        self._collect_changes()
+        self._pending_since(loaded.generation)
         newer = self._built_for_start(loaded.generation)
         if newer is not None:
             self._served = _Index(newer.matcher, newer.generation)
-            with self._pending_lock:
-                self._pending.clear()
-                self._seen = newer.generation
-            self._collect_changes()
+            self._pending_since(newer.generation)
         replayed = self.index_replayed = self.pending
         self._catch_up()
         if len(self.matcher) != self.store.count():  # another store under the same generation
@@ -352,10 +348,11 @@ class Verbatim:
         if self._builder is None or not self._refreshed_here():
             return None
         deadline = time.monotonic() + BULK_START_WAIT_SECONDS
+        snapshot = self._builder.path
         while self.pending > BULK_BACKLOG and self._builder.claim():
-            saved = saved_generation(self._snapshot) if self._snapshot is not None else None
+            saved = saved_generation(snapshot)
             if saved is not None and saved > generation:
-                loaded = load_snapshot(self._snapshot)
+                loaded = load_snapshot(snapshot)
                 if loaded is not None and loaded.generation > generation:
                     return loaded
             if time.monotonic() > deadline or self._stopping.is_set():
@@ -433,6 +430,14 @@ class Verbatim:
             if not self._pending:
                 self._served.generation = self._seen
             return not self._pending
+
+    def _pending_since(self, generation: int) -> None:
+        """Start over from an index that matches every write up to `generation`: pending is
+        what the store changed after it."""
+        with self._pending_lock:
+            self._pending.clear()
+            self._seen = generation
+        self._collect_changes()
 
     def _collect_changes(self) -> None:
         # observed_generation: a read for SQLite; for PostgreSQL the NOTIFY-fed value, no I/O.
@@ -604,10 +609,7 @@ class Verbatim:
         if loaded is None:
             return None
         first, second = loaded
-        with self._pending_lock:
-            self._pending.clear()
-            self._seen = first.generation
-        self._collect_changes()
+        self._pending_since(first.generation)
         with self._pending_lock:
             tail = list(self._pending)
         again = tail if len(tail) <= BULK_BACKLOG else [i for i in tail if i in self._local_writes]

@@ -30,6 +30,7 @@ import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from service.matching.matcher import Matcher
 
@@ -122,12 +123,9 @@ def load_snapshot_copies(path: Path, copies: int) -> list[Snapshot] | None:
     open file, so they are the same snapshot even if the file is replaced meanwhile."""
     try:
         with path.open("rb") as fh:
-            if fh.read(len(_MAGIC)) != _MAGIC:
-                return _unusable(path, "not an index snapshot")
-            (size,) = _LENGTH.unpack(fh.read(_LENGTH.size))
-            header = pickle.loads(fh.read(size))
-            if header.get("format") != FORMAT_VERSION or header.get("code") != code_fingerprint():
-                return _unusable(path, "written by another version of the matching code")
+            header, unusable = _read_header(fh)
+            if header is None:
+                return _unusable(path, unusable)
             stream_size, stream_crc = header["stream"]
             stream = fh.read(stream_size)
             data_start = _aligned(fh.tell())
@@ -161,15 +159,22 @@ def saved_generation(path: Path) -> int | None:
     when there is none or it was written by other code."""
     try:
         with path.open("rb") as fh:
-            if fh.read(len(_MAGIC)) != _MAGIC:
-                return None
-            (size,) = _LENGTH.unpack(fh.read(_LENGTH.size))
-            header = pickle.loads(fh.read(size))
+            header, _ = _read_header(fh)
     except (OSError, ValueError, EOFError, struct.error, pickle.UnpicklingError):
         return None
+    return None if header is None else int(header["generation"])
+
+
+def _read_header(fh: BinaryIO) -> tuple[dict | None, str]:
+    """The header of the snapshot open as `fh` (left just after it), or None and why it is
+    not one this code can use."""
+    if fh.read(len(_MAGIC)) != _MAGIC:
+        return None, "not an index snapshot"
+    (size,) = _LENGTH.unpack(fh.read(_LENGTH.size))
+    header = pickle.loads(fh.read(size))
     if header.get("format") != FORMAT_VERSION or header.get("code") != code_fingerprint():
-        return None
-    return int(header["generation"])
+        return None, "written by another version of the matching code"
+    return header, ""
 
 
 def _aligned(offset: int) -> int:

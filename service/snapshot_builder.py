@@ -58,7 +58,7 @@ class SnapshotBuilder:
         """`reindex(matcher, ids)` re-indexes those articles from the store; a round that
         applied at most `small` writes is the last one (the tail is each process's own)."""
         self._store = store
-        self._path = path
+        self.path = path
         self._lock_path = path.with_name(path.name + ".build.lock")
         self._reindex = reindex
         self._stop = stop
@@ -95,13 +95,13 @@ class SnapshotBuilder:
             with lock:  # closing the file releases the lock
                 self._rounds()
         except Exception:
-            log.exception("building the index snapshot %s failed; each process indexes", self._path)
+            log.exception("building the index snapshot %s failed; each process indexes", self.path)
             self._failed_at = time.monotonic()
         finally:
             self._running = False
 
     def _rounds(self) -> None:
-        loaded = load_snapshot(self._path)
+        loaded = load_snapshot(self.path)
         if loaded is None or loaded.generation > self._store.generation():
             raise RuntimeError("no snapshot of this store to build on")
         matcher, generation = loaded.matcher, loaded.generation
@@ -115,7 +115,7 @@ class SnapshotBuilder:
                 if self._stop.is_set():
                     return
                 self._reindex(matcher, changed[at : at + CHUNK])
-            save_snapshot(self._path, matcher, current)
+            save_snapshot(self.path, matcher, current)
             self.rounds += 1
             log.info(
                 "index snapshot brought to generation %d: %d articles re-indexed in %.1f s",
