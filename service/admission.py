@@ -68,7 +68,7 @@ def quotes_before_write(article: Article) -> list[QuoteSpan]:
     current budget; DeadlineExceeded when they do not fit (also when the last step ran past it
     between two of extraction's own checks), so the caller stores nothing."""
     left = deadline.remaining()
-    with deadline.budget(None if left is None else left * WRITE_EXTRACTION_SHARE):
+    with deadline.budget(None if left is None else write_share(left)):
         quotes = extract_quotes(article.text, article.title)
         deadline.check("extraction")
         return quotes

@@ -672,16 +672,11 @@ class Verbatim:
         articles, total = self.store.list(offset, limit)
         return [(a, self.quotes.get(a)) for a in articles], total
 
-    def _quotes_before_write(self, article: Article) -> list[QuoteSpan]:
-        """Extract `article`'s quotes before it is stored, within the write share of the request
-        budget (`service.admission`): an article too slow to attribute raises DeadlineExceeded
-        here and is never committed, so no stored article can make a later read run out of
-        time (imports apply the same rule through `admission.refuse_if_slow`)."""
-        return quotes_before_write(article)
-
     def create_article(self, article: Article) -> list[QuoteSpan]:
-        """Store a new article (ArticleExists if the id is taken) and match it from now on."""
-        quotes = self._quotes_before_write(article)
+        """Store a new article (ArticleExists if the id is taken) and match it from now on.
+        Its quotes are extracted first, within the write share of the budget: an article too
+        slow to attribute is refused before it is stored (`service.admission`)."""
+        quotes = quotes_before_write(article)
         self.store.create(article)
         self.quotes.put(article, quotes)
         self._written(article.id)
@@ -689,7 +684,7 @@ class Verbatim:
 
     def upsert_article(self, article: Article) -> tuple[bool, list[QuoteSpan]]:
         """Create or replace; True when created. Matched from now on."""
-        quotes = self._quotes_before_write(article)
+        quotes = quotes_before_write(article)
         created = self.store.upsert(article)
         self.quotes.put(article, quotes)
         self._written(article.id)
