@@ -1,12 +1,14 @@
 """Who said it, by name: speaker attribution scored on the canonical person, not the mention.
 
-    .venv/bin/python bench/eval_speakers.py [--gold bench/gold] [--split dev|heldout|all]
+    .venv/bin/python bench/eval_speakers.py [--gold bench/gold] [--split dev|dev2|heldout|all]
                                             [--errors N]
 
-The Wikinews gold has two halves read by different annotators, listed by the commit that added
-them in `bench/gold/splits.json`: *dev* (dae609d), whose errors may be looked at while improving
-the engine, and *heldout* (d05228d), whose numbers are reported but whose errors are never
-printed (`--errors` applies to dev only). `--split all` (the default) reports each half apart.
+The Wikinews gold has three parts, each from a different annotator, listed by the commit that
+added them in `bench/gold/splits.json`: *dev* (dae609d) and *dev2* (d05228d, the held-out half
+until its errors were first read on 2026-12-08), whose errors may be looked at while improving
+the engine, and *heldout* (articles no other part covers, annotated without reading the engine),
+whose numbers are reported but whose errors are never printed (`--errors` skips it).
+`--split all` (the default) reports each part apart.
 
 The gold (`bench/gold/wikinews/*.json`, `bench/gold/seed/*.json`) was annotated by reading the
 bundled articles, before looking at what the engine answers: every quoted span with its kind
@@ -112,11 +114,12 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return min(a[1], b[1]) - max(a[0], b[0])
 
 
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "dev2", "heldout")
 
 
 def load_splits(root: Path) -> dict[str, str]:
-    """Gold file stem -> "dev" or "heldout", from `splits.json` beside the gold folders."""
+    """Gold file stem -> its part ("dev", "dev2", "heldout"), from `splits.json` beside the gold
+    folders."""
     manifest = json.loads((root / "splits.json").read_text(encoding="utf-8"))
     return {stem: split for split in SPLITS for stem in manifest[split]["files"]}
 
@@ -183,18 +186,18 @@ def score_quotes(text: str, predicted: list[QuoteSpan], gold: dict, score: Score
 
 def evaluate(gold_root: Path, split: str = "all") -> dict[str, Score]:
     """Scores per gold set: the folder under `gold_root` (wikinews, seed) and, for Wikinews,
-    its half ("wikinews dev", "wikinews heldout"); `split` keeps one half only."""
+    its part ("wikinews dev", "wikinews dev2", "wikinews heldout"); `split` keeps one part only."""
     gold = load_gold(gold_root)
     halves = load_splits(gold_root)
     articles = {a.id: a for a in load_real_articles()}
     scores: dict[str, Score] = defaultdict(Score)
     for path in sorted(gold_root.glob("*/*.json")):
-        half = halves[path.stem]
-        if split != "all" and half != split:
+        part = halves[path.stem]
+        if split != "all" and part != split:
             continue
         data = gold[json.loads(path.read_text(encoding="utf-8"))["article"]]
         article = articles[data["article"]]
-        name = path.parent.name if path.parent.name == "seed" else f"{path.parent.name} {half}"
+        name = path.parent.name if path.parent.name == "seed" else f"{path.parent.name} {part}"
         score_article(article.text, article.title, data, scores[name])
     return dict(scores)
 
@@ -230,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     parser.add_argument(
-        "--errors", type=int, default=0, help="print the first N errors per set (dev only)"
+        "--errors", type=int, default=0, help="print the first N errors per set (never for heldout)"
     )
     args = parser.parse_args(argv)
     for name, score in sorted(evaluate(args.gold, args.split).items()):

@@ -76,13 +76,18 @@ def test_a_full_name_after_role_or_place_words_names_the_person() -> None:
     assert not names_person(None, "Carrie Lam")
 
 
-def test_the_gold_halves_are_disjoint_and_cover_every_file() -> None:
+def test_the_gold_parts_are_disjoint_and_cover_every_file() -> None:
+    import json
     from pathlib import Path
 
-    from bench.eval_speakers import DEFAULT_GOLD, load_splits
+    from bench.eval_speakers import DEFAULT_GOLD, SPLITS, load_splits
 
-    halves = load_splits(DEFAULT_GOLD)
+    manifest = json.loads((Path(DEFAULT_GOLD) / "splits.json").read_text(encoding="utf-8"))
+    listed = [stem for part in SPLITS for stem in manifest[part]["files"]]
+    assert len(listed) == len(set(listed))
+    parts = load_splits(DEFAULT_GOLD)
     stems = {p.stem for p in Path(DEFAULT_GOLD).glob("*/*.json")}
-    assert set(halves) == stems
-    assert sum(1 for h in halves.values() if h == "dev") == 121
-    assert sum(1 for h in halves.values() if h == "heldout") == 128
+    assert set(parts) == stems
+    assert sum(1 for h in parts.values() if h == "dev") == 121
+    assert sum(1 for h in parts.values() if h == "dev2") == 128
+    assert sum(1 for h in parts.values() if h == "heldout") == 0
