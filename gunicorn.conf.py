@@ -140,7 +140,8 @@ def pre_fork(server, worker) -> None:
 
 
 def post_worker_init(worker) -> None:
-    """Catch up with writes made since the master preloaded the index, before serving.
+    """Start this worker's index: open the snapshot (or build) in the background, or, when the
+    master preloaded the index, catch up with the writes made since.
 
     A worker forked late (after max_requests recycling, or a crash) would otherwise replay every
     change since start-up inside its first request, which after a large import can take longer
@@ -148,12 +149,11 @@ def post_worker_init(worker) -> None:
     """
     engine = getattr(worker.wsgi, "extensions", {}).get("verbatim")
     if engine is not None and not engine.ready:
-        # Opens the current snapshot (no replay of history); a worker waits for it up to
-        # VERBATIM_INDEX_WAIT seconds (a snapshot opens in about a second at 100k articles),
-        # so workers of one server turn ready together. A first build takes longer: the worker
-        # then serves /livez, and 503 with progress, while it goes on in the background.
+        # Opens the current snapshot in the background (no replay of history) and serves at
+        # once: /livez answers within a second of start at any archive size, and a request
+        # that needs the corpus waits for the opening index (VERBATIM_INDEX_WAIT). A first
+        # build takes longer: /readyz says 503 with progress meanwhile.
         engine.start_indexing()
-        engine.wait_ready(_int_env("VERBATIM_INDEX_WAIT", 10))
     elif engine is not None:
         # The background refresher catches up (off the request path); wait a bounded time so a
         # worker forked late starts out matching what the store holds.

@@ -18,6 +18,8 @@ DEFAULT_MAX_BODY = 5 * 1024 * 1024
 # Replicas and their database are usually started together (compose, Kubernetes): wait this long
 # for it at start instead of failing the first worker boot.
 DEFAULT_DATABASE_WAIT = 30
+# A snapshot of 100,000 articles opens in well under a second; this leaves room for a slow disk.
+DEFAULT_INDEX_WAIT = 10.0
 
 
 API_DESCRIPTION = (
@@ -112,6 +114,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # 1: each serving process opens or builds the index in a background thread, so /livez
         # answers at once and /readyz says 503 with progress meanwhile (gunicorn.conf.py sets it).
         "VERBATIM_BACKGROUND_INDEX": _int_env("VERBATIM_BACKGROUND_INDEX", 0) == 1,
+        # Seconds a request that needs the corpus waits while its process opens the saved index
+        # (a restart); a build from scratch is not waited for (503 with progress at once).
+        "VERBATIM_INDEX_WAIT": _float_env("VERBATIM_INDEX_WAIT", DEFAULT_INDEX_WAIT),
         # flask-smorest / OpenAPI
         "API_TITLE": "Verbatim",
         "API_VERSION": "v1",

@@ -38,6 +38,9 @@ JSON_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 INDEXING_RETRY_AFTER = 2
 # Paths whose answers depend on the corpus: the API and the corpus gauges of /metrics.
 FRESH_PREFIXES = ("/v1/", "/metrics")
+# /version reports the generation served, so it too waits for an index being opened.
+VERSION_PATH = "/version"
+WAIT_FOR_OPEN_PREFIXES = ("/v1/", VERSION_PATH)
 
 
 def require_json_body() -> Response | None:
@@ -142,14 +145,22 @@ def reject_unparseable_json() -> Response | None:
 
 
 def refresh_index() -> Response | None:
-    """Apply other processes' writes before answering from the corpus; while the index is
-    still being opened or built, a 503 for the API (the corpus gauges of /metrics still answer)."""
-    if not request.path.startswith(FRESH_PREFIXES):
+    """Apply other processes' writes before answering from the corpus. While this process opens
+    its saved index (a second or so, even for a large archive) a request that needs the corpus
+    waits for it, up to VERBATIM_INDEX_WAIT seconds; while it builds one from the store, or past
+    that wait, the API answers 503 with progress (the corpus gauges of /metrics still answer)."""
+    path = request.path
+    if not path.startswith(FRESH_PREFIXES) and path != VERSION_PATH:
         return None
     engine = current_engine()
     if not engine.ready:
         engine.start_indexing()
-        if not request.path.startswith("/v1/"):
+        if path.startswith(WAIT_FOR_OPEN_PREFIXES):
+            engine.wait_opened(current_app.config["VERBATIM_INDEX_WAIT"])
+    if path == VERSION_PATH:
+        return None  # reports the generation served; it never syncs by itself
+    if not engine.ready:
+        if not path.startswith("/v1/"):
             return None
         response = problem_response(
             503,

@@ -12,29 +12,43 @@ Nothing here may raise on any `str`: lone surrogates, NUL, right-to-left marks, 
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, chain, repeat
+
+# Unicode assigns combining marks in the Basic and Supplementary Multilingual Planes and in the
+# Supplementary Special-purpose Plane (variation selectors) only: scanning those three planes
+# instead of all seventeen takes a fifth of the time at import. A test checks the result against
+# the scan of every code point, for the Unicode version Python ships.
+MARK_PLANES = (range(0x0000, 0x20000), range(0xE0000, 0xF0000))
+
+
+def combining_mark_ranges(
+    planes: tuple[range, ...] = MARK_PLANES,
+) -> list[tuple[int, int]]:
+    """The runs of code points of category M (combining marks) in `planes`, first to last."""
+    ranges: list[tuple[int, int]] = []
+    category = unicodedata.category
+    for plane in planes:
+        for cp in plane:
+            if category(chr(cp))[0] == "M":
+                if ranges and ranges[-1][1] == cp - 1:
+                    ranges[-1] = (ranges[-1][0], cp)
+                else:
+                    ranges.append((cp, cp))
+    return ranges
 
 
 def _combining_mark_class() -> str:
     """A regex class body for every combining mark (category M).
 
     `re`'s `\\w` excludes marks, so "café" written with a combining acute (or any Devanagari word)
-    would otherwise fall apart into pieces. Computed once at import (about 0.1 s).
+    would otherwise fall apart into pieces.
     """
-    ranges: list[tuple[int, int]] = []
-    for cp in range(sys.maxunicode + 1):
-        if unicodedata.category(chr(cp))[0] == "M":
-            if ranges and ranges[-1][1] == cp - 1:
-                ranges[-1] = (ranges[-1][0], cp)
-            else:
-                ranges.append((cp, cp))
     return "".join(
         re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-        for a, b in ranges
+        for a, b in combining_mark_ranges()
     )
 
 

@@ -115,3 +115,12 @@ def test_tokenize_equals_the_match_by_match_reference_on_every_real_article() ->
 )
 def test_tokenize_equals_the_reference_on_any_text(text: str) -> None:
     assert tokenize(text) == tokenize_reference(text)
+
+
+def test_the_mark_planes_hold_every_combining_mark() -> None:
+    """The import-time scan of three planes finds what a scan of every code point finds."""
+    import sys
+
+    from service.matching.normalise import combining_mark_ranges
+
+    assert combining_mark_ranges() == combining_mark_ranges((range(sys.maxunicode + 1),))
