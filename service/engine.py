@@ -215,7 +215,8 @@ class Verbatim:
             else None
         )
         self.ready = not background
-        self._opening = False  # a saved snapshot is being opened (`wait_opened`)
+        # Set once this process found no snapshot it can open (`wait_opened` stops waiting).
+        self._no_snapshot_to_open = False
         self.index_error: str | None = None
         self.indexed = 0  # articles indexed so far while building (readiness progress)
         self.index_replayed = 0  # writes re-indexed over the opened snapshot at start
@@ -238,7 +239,7 @@ class Verbatim:
         started = time.perf_counter()
         replayed = self._open_snapshot(snapshot) if snapshot is not None else None
         if replayed is None:
-            self._opening = False  # no usable snapshot: requests stop waiting for one
+            self._no_snapshot_to_open = True  # requests stop waiting for one
             generation = store.generation()  # every write up to this one is indexed
             self._seen = generation  # every write up to this one is indexed or pending
             self.to_index = store.count()
@@ -260,7 +261,6 @@ class Verbatim:
         if self.ready or self._refresher_pid == pid:
             return
         self._refresher_pid = pid
-        self._opening = self._snapshot is not None and saved_generation(self._snapshot) is not None
         start_os_thread(lambda: self._in_background(self._index_then_refresh), "verbatim-index")
 
     def _in_background(self, work: Callable[[], None]) -> None:
@@ -294,7 +294,7 @@ class Verbatim:
             except Exception as exc:  # e.g. the store is unreachable: say so in /readyz, retry
                 log.exception("building the index failed; retrying in %s s", REFRESH_SECONDS)
                 self.index_error = f"{type(exc).__name__}: {exc}"
-                self._opening = False  # requests answer 503 with the error meanwhile
+                self._no_snapshot_to_open = True  # requests answer 503 with the error meanwhile
                 self._stopping.wait(max(REFRESH_SECONDS, 0.5))
         if self._stopping.is_set():
             return
@@ -309,11 +309,16 @@ class Verbatim:
         self._refresh_forever()
 
     def wait_opened(self, timeout: float) -> bool:
-        """Wait up to `timeout` seconds while this process opens a saved snapshot; True once the
-        index is ready. A build from the store is not waited for: it takes minutes, and the
-        caller answers 503 with progress instead."""
+        """Wait up to `timeout` seconds while this process opens the saved snapshot (it is
+        opening it, or will once another process has finished saving it); True once the index
+        is ready. A build from the store is not waited for: it takes minutes, and the caller
+        answers 503 with progress instead."""
+        if self.ready or self._snapshot is None or self._no_snapshot_to_open:
+            return self.ready
+        if saved_generation(self._snapshot) is None:
+            return False  # none saved yet (or by other code): this or another process builds
         deadline = time.monotonic() + timeout
-        while not self.ready and self._opening and time.monotonic() < deadline:
+        while not self.ready and not self._no_snapshot_to_open and time.monotonic() < deadline:
             time.sleep(0.01)
         return self.ready
 
