@@ -22,11 +22,12 @@ verdict, except `not_found`, which has no match); "right top-5" also accepts `al
 query's own text exactly (its fragments in order): on scaled corpora, where paragraphs are reused
 with other names, the shortened quote can have sources the full quote does not.
 
-Variants of each real quote: exact; lower-case without punctuation; one typo; a dropped word; an
-inserted word; truncation (first ~65% of words); an ellipsis join; other quote marks and
-apostrophes; a synonym; negation added or removed. Fabricated quotes (hand-written sentences and
-halves of two different quotes) should be `not_found`. Exact quotes are also run at limit=1 and
-the top match compared with limit=5.
+Variants of each real quote: exact; lower-case without punctuation; lower-case with every mark
+stripped, apostrophes, hyphens and separators inside words too (made only where that differs);
+one typo; a dropped word; an inserted word; truncation (first ~65% of words); an ellipsis join;
+other quote marks and apostrophes; a synonym; negation added or removed. Fabricated quotes
+(hand-written sentences and halves of two different quotes) should be `not_found`. Exact quotes
+are also run at limit=1 and the top match compared with limit=5.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ BUCKETS = ("3", "4-5", "6-8", "9-12", "13+")
 EXPECTED: dict[str, tuple[str, ...]] = {
     "exact": ("verbatim",),
     "lower_nopunct": ("verbatim",),
+    "stripped": ("verbatim",),
     "typo": ("close",),
     # The README lets "trivial word changes" ("the", "very", "just") be close; which words are
     # trivial is the engine's lexicon, so either verdict is right here, verbatim never.
@@ -193,6 +195,15 @@ def match_case(model: str, word: str) -> str:
 def lower_no_punct(text: str) -> str:
     """Lower-case words only: punctuation and quote marks gone, internal ' and - kept."""
     return norm_words(text)
+
+
+_STRIP_RE = re.compile(rf"[^\w\s{re.escape(_MARKS)}]|_")
+
+
+def stripped(text: str) -> str:
+    r"""What `re.sub(r"[^\w\s]", "", text.lower())` does to a quote (combining marks kept): every
+    mark gone, apostrophes and hyphens too ("don't" -> "dont", "8.10am" -> "810am")."""
+    return " ".join(_STRIP_RE.sub("", text.lower()).split())
 
 
 def typo(text: str, word_index: int, op: str, pos: int, letter: str = "") -> str:
@@ -633,6 +644,7 @@ def build_queries(corpus: Corpus, quotes: Sequence[Quote], seed: int) -> tuple[l
         variants: dict[str, str | None] = {
             "exact": q,
             "lower_nopunct": lower_no_punct(q),
+            "stripped": stripped(q),
             "typo": random_typo(q, rng),
             "drop_word": random_drop(q, rng),
             "insert_word": random_insert(q, rng),
@@ -642,6 +654,8 @@ def build_queries(corpus: Corpus, quotes: Sequence[Quote], seed: int) -> tuple[l
             "synonym": random_synonym(q, rng),
             "negation": negate(q),
         }
+        if variants["stripped"] == variants["lower_nopunct"]:
+            variants["stripped"] = None  # no apostrophe, hyphen or separator inside a word
         for variant, text in variants.items():
             if text is None or (text == q and variant != "exact"):
                 skipped[f"{variant}: not applicable"] += 1

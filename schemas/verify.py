@@ -67,7 +67,15 @@ class DifferenceSchema(Schema):
     original = fields.String(required=True, metadata={"description": "Words in the article"})
     flags = fields.List(
         fields.String(),
-        metadata={"description": "Meaning changes: negation, number, name, editorial"},
+        metadata={
+            "description": (
+                "What the change is: negation, number, name (meaning changes: the quote is "
+                "altered); editorial (an [insertion]); spelling (a typo or variant) and "
+                "contraction (close); punctuation (same letters and numbers, other punctuation "
+                "inside words: verbatim); attribution (narration a split quote skipped: "
+                "verbatim); outside_quote (words past the article's quote marks: altered)"
+            )
+        },
     )
 
 

@@ -7,6 +7,8 @@ quote elided with an ellipsis are not differences: an ellipsis declares the cut.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +22,14 @@ from service.models import Difference
 SPELLING = "spelling"  # a typo or spelling variant of the same word (not meaning-changing)
 # "They are" for "They’re": the same words, written out or contracted (not meaning-changing)
 CONTRACTION = "contraction"
+# The same letters and digits, only punctuation inside the words differs ("dont" or "don t" for
+# "don't", "co operation" for "co-operation", "8 10am" for "8.10am"): what stripping punctuation
+# from a quote does, so it leaves the verdict verbatim; reported so the writer sees it.
+PUNCTUATION = "punctuation"
+# A thousands separator: dropping it keeps the number ("1000" for "1,000"); other separators
+# between digits are decimal points or times, and joining the digits changes the number.
+_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_DIGITS_RE = re.compile(r"\d+")
 # A capitalised word up to three characters after one of these starts a sentence (not a name).
 SENTENCE_ENDS = '.!?\n“"'
 # Article words the quote spans that sit outside the article's quote marks (narration, an
@@ -348,6 +358,13 @@ def _difference(
     )
     a_text = text[tokens.starts[cols[0]] : tokens.ends[cols[-1]]] if cols else ""
     op = "replace" if q_text and a_text else "insert" if q_text else "delete"
+    if op == "replace":
+        whole = _whole_words(quote, rows, group, text, tokens, cols)
+        if same_but_punctuation(*whole):
+            return Difference(op, *whole, (PUNCTUATION,))
+        joined = joined_before(text, tokens.starts[cols[0]])
+        if joined and same_but_punctuation(whole[0], joined + whole[1]):
+            return Difference(op, whole[0], joined + whole[1], (PUNCTUATION,))
     if group.contraction_only and op == "replace":
         return Difference(op, q_text, a_text, (CONTRACTION,))
     if op == "replace" and len(group.rows) == 1 == len(group.cols):
@@ -361,6 +378,64 @@ def _difference(
     a_names = _names(text, tokens, cols)
     flags = meaning_flags(q_words, a_words, q_names, a_names, spelling=group.fuzzy_only)
     return Difference(op, q_text, a_text, flags)
+
+
+def _whole_words(
+    quote: str, rows: Sequence[Row], group: _Group, text: str, tokens: Tokens, cols: range
+) -> tuple[str, str]:
+    """Quote and article text of a replace group, the quote's side widened to the word a matched
+    neighbour shares with the group's edge in the article: "they re" for "They’re" aligns "they"
+    to the contraction's first half and only "re" to its second, whose text is the whole word."""
+    first, last = group.rows[0], group.rows[-1]
+    c0, c1 = cols[0], cols[-1]
+    starts, words = tokens.starts, tokens.words
+    before, after = first - 1, last + 1
+    if (
+        c0 > 0
+        and starts[c0] == starts[c0 - 1]
+        and before >= 0
+        and rows[before].kind == "word"
+        and rows[before].word == words[c0 - 1]
+    ):
+        first = before
+    if (
+        c1 + 1 < len(starts)
+        and starts[c1 + 1] == starts[c1]
+        and after < len(rows)
+        and rows[after].kind == "word"
+        and rows[after].word == words[c1 + 1]
+    ):
+        last = after
+    a_text = text[starts[c0] : tokens.ends[c1]]
+    return quote[rows[first].start : rows[last].end], a_text
+
+
+# What may be joined to the front of an article word without a space: an [editorial] letter
+# ("[T]his") or a word and a hyphen ("I-Man"), which a quote stripped of punctuation runs together.
+_JOINED_BEFORE_RE = re.compile(r"(?:\[[^\[\]\s]{1,3}\]|[^\W\d_]+[-‐‑])$")
+
+
+def joined_before(text: str, start: int) -> str:
+    """The [editorial] letter or hyphenated word joined to the front of the word at `start`."""
+    found = _JOINED_BEFORE_RE.search(text, max(0, start - 24), start)
+    return found.group() if found else ""
+
+
+def same_but_punctuation(quote_text: str, article_text: str) -> bool:
+    """Whether two spellings of a passage have the same letters, digits and combining marks in
+    the same order (case and every other character aside), with the same numbers: digits that
+    a separator kept apart stay apart, except across a thousands separator."""
+    if _spelled(quote_text) != _spelled(article_text):
+        return False
+    return _DIGITS_RE.findall(_THOUSANDS_RE.sub("", quote_text)) == _DIGITS_RE.findall(
+        _THOUSANDS_RE.sub("", article_text)
+    )
+
+
+def _spelled(text: str) -> str:
+    return "".join(
+        ch for ch in text.casefold() if ch.isalnum() or unicodedata.category(ch)[0] == "M"
+    )
 
 
 def _other_reading(

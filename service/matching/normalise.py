@@ -160,7 +160,19 @@ def _contractions() -> dict[str, tuple[str, str]]:
         table[aux + "n't"] = (aux, "not")
         if aux not in ("might", "need", "must"):
             table[aux + "nt"] = (aux, "not")  # "dont", "isnt": the apostrophe is often lost
+    # The apostrophe is lost from the others too ("im", "theyre", "weve": a quote typed fast or
+    # stripped of punctuation); those that are words of their own stay as they are.
+    for word, halves in list(table.items()):
+        bare = word.replace("'", "")
+        if bare != word and not word.endswith("n't") and bare not in WORDS_WITHOUT_APOSTROPHE:
+            table.setdefault(bare, halves)
     return table
+
+
+# Contractions whose apostrophe-less spelling is another English word ("its", "were", "well").
+WORDS_WITHOUT_APOSTROPHE = frozenset(
+    "its lets were whore ill hell shell well wed id shed".split()  # noqa: SIM905
+)
 
 
 CONTRACTIONS = _contractions()

@@ -21,9 +21,12 @@ from service.matching.align import (
     Step,
 )
 from service.matching.differences import (
+    PUNCTUATION,
     SENTENCE_ENDS,
     bracket_near,
     compute_differences,
+    joined_before,
+    same_but_punctuation,
 )
 from service.matching.lexicon import is_function_word, is_negation
 from service.matching.normalise import Tokens, fold_marks
@@ -269,6 +272,67 @@ def count_ties(item: AlignedPassage, aligned: Sequence[AlignedPassage], copies: 
     holding the whole quote word for word (the exact-phrase search), most never aligned."""
     aligned_ties = sum(1 for other in aligned if other is not item and other.score >= item.score)
     return max(aligned_ties, copies - 1)
+
+
+# Quote words at an edge that may stand, punctuation stripped, for the article's next words.
+MAX_STRIPPED_EDGE_WORDS = 3
+
+
+def extend_over_punctuation(
+    quote: str, rows: Sequence[Row], alignment: Alignment, tokens: Tokens, text: str
+) -> Alignment:
+    """Carry the passage over the quote's first or last words when they are the article's next
+    words with the punctuation inside them stripped ("its been" for "It’s been", "were going"
+    for "We’re going").
+
+    Why: those spellings are words of their own ("its", "were"), so the aligner, which compares
+    words, leaves them out of the passage and they would read as insertions. Only a whole edge
+    of at most `MAX_STRIPPED_EDGE_WORDS` words is carried over, and only when its letters and
+    numbers are the article's (`same_but_punctuation`); the differences then report it as
+    punctuation."""
+    steps = list(alignment.steps)
+    first_col, last_col = alignment.first_col, alignment.last_col
+    first_row, last_row = alignment.first_row, alignment.last_row
+    starts, ends = tokens.starts, tokens.ends
+    n_rows = len(rows)
+    tail = range(last_row + 1, n_rows)
+    if 0 < len(tail) <= MAX_STRIPPED_EDGE_WORDS and all(rows[i].kind == "word" for i in tail):
+        q_text = quote[rows[tail[0]].start : rows[tail[-1]].end]
+        for end_col in range(last_col + 1, min(len(starts), last_col + 2 * len(tail) + 2)):
+            if end_col + 1 < len(starts) and starts[end_col + 1] == starts[end_col]:
+                continue  # half of a contraction: the word goes on
+            if same_but_punctuation(q_text, text[starts[last_col + 1] : ends[end_col]]):
+                steps += _paired(list(tail), list(range(last_col + 1, end_col + 1)))
+                last_col, last_row = end_col, n_rows - 1
+                break
+    head = range(0, first_row)
+    if 0 < len(head) <= MAX_STRIPPED_EDGE_WORDS and all(rows[i].kind == "word" for i in head):
+        q_text = quote[rows[0].start : rows[first_row - 1].end]
+        for start_col in range(first_col - 1, max(-1, first_col - 2 * len(head) - 3), -1):
+            if start_col > 0 and starts[start_col - 1] == starts[start_col]:
+                continue  # second half of a contraction: the word starts earlier
+            if same_but_punctuation(q_text, text[starts[start_col] : ends[first_col - 1]]):
+                steps[:0] = _paired(list(head), list(range(start_col, first_col)))
+                first_col, first_row = start_col, 0
+                break
+    if (first_col, last_col) == (alignment.first_col, alignment.last_col):
+        return alignment
+    return replace(
+        alignment,
+        steps=tuple(steps),
+        first_col=first_col,
+        last_col=last_col,
+        first_row=first_row,
+        last_row=last_row,
+    )
+
+
+def _paired(rows: list[int], cols: list[int]) -> list[Step]:
+    """Rows against columns in order, as substitutions, then the rest inserted or deleted."""
+    steps = [Step("sub", r, c) for r, c in zip(rows, cols, strict=False)]
+    steps += [Step("insert", r, None) for r in rows[len(cols) :]]
+    steps += [Step("delete", None, c) for c in cols[len(rows) :]]
+    return steps
 
 
 def extend_over_insertions(
@@ -560,6 +624,7 @@ def describe(
     tokens = item.doc.view(view_lo, view_hi, vocabulary)
     alignment = extend_over_insertions(rows, in_view, tokens.words)
     alignment = extend_over_skipped_words(rows, alignment, tokens.words)
+    alignment = extend_over_punctuation(quote, rows, alignment, tokens, text)
     alignment = attach_edge_brackets(quote, rows, alignment, tokens, text)
     alignment = absorb_literal_brackets(quote, rows, alignment, tokens, text)
     # A quote that itself has quote marks between its words is a copy of text with quotations
@@ -576,6 +641,13 @@ def describe(
     )
     features = extract_features(query.stats, alignment, differences, ties)
     start, end = tokens.starts[alignment.first_col], tokens.ends[alignment.last_col]
+    # A first word the quote ran together with what the article joins to its front ("iman" for
+    # "I-Man", "this" for "[T]his") starts the passage there.
+    lead = (
+        joined_before(text, start) if differences and differences[0].flags == (PUNCTUATION,) else ""
+    )
+    if lead and text.startswith(differences[0].original, start - len(lead)):
+        start -= len(lead)
     # An edge bracket copied from the article keeps its own bracket characters in the passage.
     if alignment.steps and alignment.steps[0].kind == "bracket" and text[start - 1 : start] == "[":
         start -= 1

@@ -25,6 +25,8 @@ from service.models import Difference, Verdict
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 MEANING_FLAGS = ("negation", "number", "name")
+# Differences a verbatim quote may have: reported, but the words are the article's.
+VERBATIM_FLAGS = (("attribution",), ("punctuation",))
 # A close quote may swap at most this many trivial words ("the" for "a", a dropped "very").
 MAX_TRIVIAL_EDITS = 2
 
@@ -252,8 +254,9 @@ def source_confidence(p_source: float, features: MatchFeatures) -> float:
 def decide_verdict(differences: Sequence[Difference]) -> Verdict:
     """verbatim / close / altered from the differences alone (never not_found: that is a
     confidence decision made by the matcher)."""
-    if all(d.flags == ("attribution",) for d in differences):
-        return "verbatim"  # (nothing, or only the skipped attribution of a split quote)
+    if all(d.flags in VERBATIM_FLAGS for d in differences):
+        # Nothing, the skipped attribution of a split quote, or punctuation inside words.
+        return "verbatim"
     trivial_edits = 0
     for d in differences:
         # A meaning change is never trivial, inside [editorial] brackets too.
@@ -261,8 +264,8 @@ def decide_verdict(differences: Sequence[Difference]) -> Verdict:
             return "altered"
         if d.flags in (("editorial",), ("spelling",), ("contraction",)):
             continue
-        if d.flags == ("attribution",):
-            continue  # the skipped attribution of a split quote: reported, not a change
+        if d.flags in VERBATIM_FLAGS:
+            continue  # a skipped attribution, or punctuation: reported, not a change
         if "outside_quote" in d.flags:
             return "altered"
         words = [normalise_word(w) for w in (d.quote + " " + d.original).split()]

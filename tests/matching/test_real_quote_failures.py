@@ -469,3 +469,83 @@ def test_a_passage_cut_just_after_or_before_a_not_of_its_clause_is_altered() -> 
     # A quote mark between the "no" and the passage: the passage is a quotation of its own.
     quoted = matcher.find("caps on the whaling fleet this winter", limit=1)
     assert [(m.verdict, m.differences) for m in quoted] == [("verbatim", ())]
+
+
+# Punctuation stripped from a quote: what `re.sub(r"[^\w\s]", "", quote.lower())` leaves.
+STRIPPED_SOURCE = Article(
+    id="harbour",
+    title="Harbour reopens",
+    text=(
+        "The harbour master was upbeat. “It’s been a long, hard winter for the co-operative, "
+        "and we’re ready to sail at 6.30am,” she said. “I’m proud of the crews; they’ve earned "
+        "it,” she added. Fuel rose to 1,250 pounds a tonne, up 2.5 percent."
+    ),
+)
+
+
+def _stripped_matcher() -> Matcher:
+    return Matcher([STRIPPED_SOURCE, *(filler(i) for i in range(30))])
+
+
+def _answer(matcher: Matcher, quote: str) -> tuple[str, str, str, tuple[Difference, ...]]:
+    best = matcher.find(quote, limit=3)[0]
+    span = STRIPPED_SOURCE.text[best.start : best.end]
+    return best.article_id, best.verdict, span, best.differences
+
+
+def test_apostrophes_and_hyphens_stripped_inside_the_quote_are_verbatim() -> None:
+    article, verdict, span, differences = _answer(
+        _stripped_matcher(), "a long hard winter for the cooperative and were ready to sail"
+    )
+    assert (article, verdict) == ("harbour", "verbatim")
+    assert span == "a long, hard winter for the co-operative, and we’re ready to sail"
+    assert differences == (
+        Difference("replace", "cooperative", "co-operative", ("punctuation",)),
+        Difference("replace", "were", "we’re", ("punctuation",)),
+    )
+
+
+def test_a_stripped_word_of_its_own_at_the_quote_edge_is_part_of_the_passage() -> None:
+    """ "its" and "were" are words of their own, so the aligner leaves them out of the passage;
+    their letters are the article's next word, so the passage starts there."""
+    article, verdict, span, differences = _answer(
+        _stripped_matcher(), "its been a long hard winter for the cooperative"
+    )
+    assert (article, verdict) == ("harbour", "verbatim")
+    assert span == "It’s been a long, hard winter for the co-operative"
+    assert differences == (
+        Difference("replace", "its", "It’s", ("punctuation",)),
+        Difference("replace", "cooperative", "co-operative", ("punctuation",)),
+    )
+
+
+def test_apostrophe_less_contractions_read_as_the_contraction() -> None:
+    article, verdict, span, differences = _answer(
+        _stripped_matcher(), "im proud of the crews theyve earned it"
+    )
+    assert (article, verdict, differences) == ("harbour", "verbatim", ())
+    assert span == "I’m proud of the crews; they’ve earned it"
+
+
+def test_digits_joined_across_a_decimal_point_are_another_number() -> None:
+    kept = _answer(_stripped_matcher(), "fuel rose to 1250 pounds a tonne up 2 5 percent")
+    assert (kept[0], kept[1], kept[3]) == ("harbour", "verbatim", ())
+    joined = _answer(_stripped_matcher(), "fuel rose to 1,250 pounds a tonne up 25 percent")
+    assert joined[:2] == ("harbour", "altered")
+    assert "number" in joined[3][0].flags
+
+
+def test_a_word_run_together_with_its_editorial_letter_or_hyphen_is_verbatim() -> None:
+    source = Article(
+        id="court",
+        title="Court rules",
+        text="The judge wrote: “[T]his ruling binds the Re-Build Trust and every trustee.”",
+    )
+    matcher = Matcher([source, *(filler(i) for i in range(30))])
+    best = matcher.find("this ruling binds the rebuild trust", limit=3)[0]
+    assert (best.article_id, best.verdict) == ("court", "verbatim")
+    assert source.text[best.start : best.end] == "[T]his ruling binds the Re-Build Trust"
+    assert best.differences == (
+        Difference("replace", "this", "[T]his", ("punctuation",)),
+        Difference("replace", "rebuild", "Re-Build", ("punctuation",)),
+    )
