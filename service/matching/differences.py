@@ -26,9 +26,13 @@ CONTRACTION = "contraction"
 # "don't", "co operation" for "co-operation", "8 10am" for "8.10am"): what stripping punctuation
 # from a quote does, so it leaves the verdict verbatim; reported so the writer sees it.
 PUNCTUATION = "punctuation"
-# A thousands separator: dropping it keeps the number ("1000" for "1,000"); other separators
-# between digits are decimal points or times, and joining the digits changes the number.
-_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# Separators whose loss keeps the number: thousands ("1000" for "1,000") and a time's ("221 pm"
+# for "2:21 p.m.", "810am" for "8.10am"). Other separators between digits are decimal points
+# or ranges, and joining the digits changes the number ("26" for "2.6").
+_KEPT_NUMBER_RE = re.compile(
+    r"(?<=\d),(?=\d{3}(?!\d))|(?<=\d):(?=\d{2}(?!\d))|(?<=\d)\.(?=\d{2}\s*[ap]\.?m\b)",
+    re.IGNORECASE,
+)
 _DIGITS_RE = re.compile(r"\d+")
 # A capitalised word up to three characters after one of these starts a sentence (not a name).
 SENTENCE_ENDS = '.!?\n“"'
@@ -424,11 +428,11 @@ def joined_before(text: str, start: int) -> str:
 def same_but_punctuation(quote_text: str, article_text: str) -> bool:
     """Whether two spellings of a passage have the same letters, digits and combining marks in
     the same order (case and every other character aside), with the same numbers: digits that
-    a separator kept apart stay apart, except across a thousands separator."""
+    a separator kept apart stay apart, except across a thousands or a time separator."""
     if _spelled(quote_text) != _spelled(article_text):
         return False
-    return _DIGITS_RE.findall(_THOUSANDS_RE.sub("", quote_text)) == _DIGITS_RE.findall(
-        _THOUSANDS_RE.sub("", article_text)
+    return _DIGITS_RE.findall(_KEPT_NUMBER_RE.sub("", quote_text)) == _DIGITS_RE.findall(
+        _KEPT_NUMBER_RE.sub("", article_text)
     )
 
 
