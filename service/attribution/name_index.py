@@ -26,6 +26,7 @@ from service.attribution.cues import (
 )
 from service.attribution.given_names import given_name_gender, is_given_name
 from service.attribution.name_parsing import (
+    PARTICLE_SURNAME,
     POSSESSIVE,
     WORD,
     before_of,
@@ -201,7 +202,8 @@ class NameIndex:
             if contiguous and (w in RUN_PARTICLES or title_of) and len(held) < 2:
                 held.append(m)
                 continue
-            if w[:1].isupper() and (not run or contiguous) and len(run) + len(held) < 8:
+            capital = w[:1].isupper() or PARTICLE_SURNAME.match(w) is not None
+            if capital and (not run or contiguous) and len(run) + len(held) < 8:
                 run.extend(held)
                 held = []
                 run.append(m)
@@ -211,8 +213,8 @@ class NameIndex:
             for p in held:
                 self.lower_words.add(p.group())
             held = []
-            run = [m] if w[:1].isupper() else []
-            if w[:1].islower():
+            run = [m] if capital else []
+            if w[:1].islower() and not capital:
                 self.lower_words.add(w.rstrip("."))
         if run:
             self._add_run(run, offset)

@@ -46,7 +46,8 @@ from service.models import Mention
 
 _NAME_RUN = (
     r"((?:(?:Dr|Mr|Mrs|Ms|Prof|Sir)\.?\s+)?[A-Z](?:\.|[\w’'\-]+)"
-    r"(?:\s+(?:[A-Z](?:\.|[\w’'\-]+)|de|van|von|der|bin|al|da|del|dos|la|le)){0,4})"
+    r"(?:\s+(?:[A-Z](?:\.|[\w’'\-]+)|[a-z]{1,3}-[A-Z][\w’'\-]+|de|van|von|der|bin|al|da|del"
+    r"|dos|la|le)){0,4})"
 )
 _CUE_AFTER = (
     r"(?=\s*(?:[,.;(]|$)|\s+(?:said|says|told|tells|tweeted|added|wrote|writes|has|had|who"
@@ -156,6 +157,41 @@ _VERB_WORDS = words_of(
 )
 
 
+# "el-Sisi", "al-Assad", "bin-Zayed": a lower-case particle joined to a capitalised surname.
+_PARTICLE_NAME = re.compile(r"[a-z]{1,3}[\-‑][A-Z]")
+# What joins a person's name to the place or body they belong to: "Abdel Fattah el-Sisi of
+# Egypt", "Sally Wasef of Australia's Griffith University", "The Aam Aadmi Party in Goa".
+_AFFILIATION_WORDS = words_of("of in at from")
+
+
+def _before_affiliation(words: list[str]) -> list[str]:
+    """The speaker phrase up to the "of"/"in"/"at"/"from" that follows its name: what comes
+    after is the name's place or organisation, not the speaker. A title's own "of" ("Secretary
+    of State Mike Pompeo") and a role's ("the mayor of Paris") are no such joint."""
+    for k in range(1, len(words) - 1):
+        if words[k].lower() not in _AFFILIATION_WORDS:
+            continue
+        prev = words[k - 1]
+        if not (prev[:1].isupper() or _PARTICLE_NAME.match(prev)) or prev.endswith(("’s", "'s")):
+            continue
+        if prev.lower().rstrip(".") in TITLE_WORDS:
+            continue
+        if words[k].lower() == "of" and prev.lower() in ORG_HEADS:
+            continue  # "Bank of England", "Court of Session": one organisation's name
+        return words[:k]
+    return words
+
+
+_AFFILIATED_BEFORE = re.compile(_NAME_RUN + r"[ \t]+(?:of|in)[ \t]+\Z")
+
+
+def _strip_article(run: str) -> str:
+    words = run.split()
+    while len(words) > 1 and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
+
+
 def _is_role_noun(word: str) -> bool:
     """A lower-case noun naming what a person is ("sportswriter", "costumer", "minister")."""
     low = word.lower()
@@ -234,13 +270,19 @@ class ResolutionMixin:
                     run_end = m.end(1)
                     found = Mention(self.text[start:run_end], start, run_end)
                     return _Evidence(person, found, "explicit", "person", pi)
-            name_words = [w for w in words if w.lower() not in {"the", "a", "an", "who", "which"}]
+            name_words = _before_affiliation(
+                [w for w in words if w.lower() not in {"the", "a", "an", "who", "which"}]
+            )
             # "moderator Tom Reyes", "Ohio State professor Paul Beck": the name is what follows
             # the last lower-case role word or possessor ("Marco Rubio of Florida" keeps "of").
             roles = [
                 k
                 for k, w in enumerate(name_words[:-1])
-                if (not w[:1].isupper() and w.lower() not in _NAME_PARTICLES)
+                if (
+                    not w[:1].isupper()
+                    and w.lower() not in _NAME_PARTICLES
+                    and not _PARTICLE_NAME.match(w)
+                )
                 or w.endswith(("’s", "'s"))  # "the Post’s Ann Lee"
             ]
             if roles:
@@ -254,6 +296,11 @@ class ResolutionMixin:
             name = self.names.canonical(" ".join(name_words), start)
             if " " not in name and name_words == words:
                 name = self._relative_named(name, start, pi) or name
+            # "Egypt" after "el-Sisi of": a one-word place, or a run with no given name first.
+            full = len(name_words) >= 2 and is_given_name(fold(name_words[0]))
+            owner = None if full else self._affiliation_owner(start)
+            if owner is not None:
+                return _Evidence(owner, mention, "explicit", "person", pi)
             if not self._names_a_person(name, start):
                 # "Caloundra coach Geoff Ingram said", "The mayor of Paris, Anne Hidalgo,
                 # wrote", "Steve Peers of the University of Essex said": the phrase read is a
@@ -307,6 +354,23 @@ class ResolutionMixin:
             tail -= 1
         described = " ".join(words[lead:tail])
         return _Evidence(described, mention, "unresolved", _descriptor_kind(content), pi)
+
+    def _affiliation_owner(self, start: int) -> str | None:
+        """'President Abdel Fattah el-Sisi of Egypt said', 'The Aam Aadmi Party in Goa said':
+        a place read as the speaker phrase right after a person or organisation joined to it
+        by "of"/"in" names that person or organisation."""
+        m = _AFFILIATED_BEFORE.search(self.text, max(0, start - 100), start)
+        if m is None:
+            return None
+        run = m.group(1)
+        if run.split()[-1].lower() in ORG_HEADS:
+            return self.names.organisation_name(_strip_article(run))
+        titled = run.split()[0].lower().rstrip(".") in TITLE_WORDS and len(run.split()) >= 2
+        return (
+            self.names.canonical(run, m.start(1))
+            if titled
+            else self._person_name_at(run, m.start(1))
+        )
 
     def _relative_named(self, first: str, start: int, pi: int) -> str | None:
         """'His wife Mary said', "Munk's daughter Ana": a relative written by first name only

@@ -458,3 +458,18 @@ def test_a_short_organisation_name_is_the_longer_one_the_article_introduced():
     assert _speakers(text) == [
         ("wholly unacceptable.", "Northern Ireland High Court", "fragment"),
     ]
+
+
+def test_a_place_or_body_after_of_or_in_is_not_the_speaker():
+    # The person (or party) is the name the "of"/"in" follows; "el-Zahir" is one surname.
+    text = (
+        'Forum chairperson President Karim Nabil el-Zahir of Tunisia said, "Trade will grow."\n\n'
+        "Lead author Mira Kowalczyk of Poland's Jagiellonian University said, "
+        '"The bones are older."\n\n'
+        'The Green Unity Party in Tarragona, in its statement, said the mayor was "a careful man".'
+    )
+    assert _speakers(text) == [
+        ("Trade will grow.", "Karim Nabil el-Zahir", "explicit"),
+        ("The bones are older.", "Mira Kowalczyk", "explicit"),
+        ("a careful man", "Green Unity Party", "explicit"),
+    ]
