@@ -423,6 +423,8 @@ class NameIndex:
         Wrestling", "Ford" beside "Ford Motor Company" (the only organisation it begins).
         Anything else is returned as it is."""
         word = name.strip()
+        if word in self.acronyms:
+            return self.acronyms[word]
         if _ACRONYM.fullmatch(word):
             if word in self.acronyms:
                 return self.acronyms[word]
@@ -459,7 +461,8 @@ _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
 MIN_ACRONYM = 3
 _DEFINED_ACRONYM = re.compile(
     r"((?:[A-Z][\w’'&.\-]*|of|for|and|on|the|de|du|des)"
-    r"(?:\s+(?:[A-Z][\w’'&.\-]*|of|for|and|on|the|de|du|des)){1,9})\s*\(([A-Z][A-Z&]{1,7})\)"
+    r"(?:\s+(?:[A-Z][\w’'&.\-]*|of|for|and|on|the|de|du|des)){1,9})\s*"
+    r"\(([A-Z][A-Z&]{1,7}|[A-Z][a-z]?[A-Z][A-Za-z]?)\)"
 )
 _ACRONYM_GLUE = frozenset({"of", "for", "and", "on", "the", "de", "du", "des", "&"})
 
@@ -477,7 +480,9 @@ def _acronym_definitions(text: str) -> dict[str, str]:
             if tail[0].lower() in _ACRONYM_GLUE:
                 continue
             initials = "".join(w[0] for w in tail if w.lower() not in _ACRONYM_GLUE)
-            if initials.upper() == letters:
+            # "Transport for London (TfL)": a mixed-case acronym spells its small words too.
+            spelt = "".join(w[0] for w in tail) if not acronym.isupper() else initials
+            if spelt.upper() == letters.upper():
                 out.setdefault(acronym, " ".join(tail))
                 break
     return out

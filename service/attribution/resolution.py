@@ -185,6 +185,54 @@ def _before_affiliation(words: list[str]) -> list[str]:
 _AFFILIATED_BEFORE = re.compile(_NAME_RUN + r"[ \t]+(?:of|in)[ \t]+\Z")
 
 
+# A document's author: up to eight capitalised words ("the Combined Joint Task Force Operation
+# Inherent Resolve"), with the small words inside organisation names.
+_AUTHOR_RUN = re.compile(
+    r"((?:(?:the|The)[ \t]+)?[A-Z](?:\.|[\w’'\-]+)(?:[ \t]+(?:[A-Z](?:\.|[\w’'\-]+)"
+    r"|of|for|and|on|de|al|[a-z]{1,3}-[A-Z][\w’'\-]*)){0,7})"
+)
+_ACRONYM_WORD = re.compile(r"[A-Z][A-Z&]{1,7}")
+_PUBLISHING_VERBS = (
+    r"(?:sent|released|issued|published|posted|wrote|signed|put[ \t]+out|delivered|filed|made"
+    r"|shared|tweeted|read[ \t]+out)"
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _document_introductions(noun: str) -> tuple[re.Pattern, ...]:
+    """Where an article says who wrote a document before calling it "the statement": 'X
+    (, appositive,) released a statement', 'a letter from/by X', "X's letter"."""
+    who = _AUTHOR_RUN.pattern.replace("(", "(?P<who>", 1)
+    det = r"(?:a|an|the|its|his|her|their)[ \t]+(?:[\w\-]+[ \t]+){0,3}?"
+    noun = re.escape(noun)
+    return (
+        re.compile(
+            who
+            + r"(?:,[^,.;\"“”\n]{1,120}?,)?[ \t]+(?:\w+ly[ \t]+)?"
+            + _PUBLISHING_VERBS
+            + r"[ \t]+"
+            + det
+            + noun
+            + r"\b"
+        ),
+        re.compile(r"\b" + det + noun + r"[ \t]+(?:\w+[ \t]+)?(?:from|by)[ \t]+" + who),
+        re.compile(who + r"(?:’s|'s)[ \t]+(?:[\w\-]+[ \t]+){0,3}?" + noun + r"\b"),
+    )
+
+
+# Unnamed people who speak for a body: "an official from TfL", "the spokesperson".
+_SPEAKS_FOR = words_of(
+    "spokesman spokeswoman spokesperson official representative spokespeople spokesmen "
+    "officials representatives"
+)
+_BODY_AFTER = re.compile(r"[ \t]+(?:from|for|of|at|with)[ \t]+" + _AUTHOR_RUN.pattern)
+_SPOKESPERSON_OF = re.compile(
+    r"(?P<pre>(?:[A-Z][\w’'\-]*[ \t]+){1,4}?)(?:spokesman|spokeswoman|spokesperson)\b"
+    r"|(?:spokesman|spokeswoman|spokesperson)[ \t]+(?:for|of|from|at)[ \t]+"
+    r"(?P<post>(?:the[ \t]+)?[A-Z][\w’'\-]*(?:[ \t]+(?:[A-Z][\w’'\-]*|of|for)){0,5})"
+)
+
+
 def _strip_article(run: str) -> str:
     words = run.split()
     while len(words) > 1 and words[0].lower() in ("the", "a", "an"):
@@ -326,7 +374,12 @@ class ResolutionMixin:
         antecedent = self._definite_antecedent(words, start)
         if antecedent is not None:
             return _Evidence(antecedent[0], mention, "descriptor", antecedent[1], pi)
-        organisation = self._organisation_behind(words, start)
+        author = self._document_author(words, start)
+        if author is not None:
+            return _Evidence(author[0], mention, "descriptor", author[1], pi)
+        organisation = self._spokesperson_body(words, start, end)
+        if organisation is None:
+            organisation = self._organisation_behind(words, start)
         if organisation is not None:
             return _Evidence(organisation, mention, "descriptor", "org", pi)
         content = [w for w in words if w.lower() not in DETERMINERS]
@@ -549,6 +602,77 @@ class ResolutionMixin:
         if found is None and head in _FIRM_NOUNS:
             found = self._latest_firm(start)
         return found
+
+    def _document_author(self, words: list[str], start: int) -> tuple[str, str] | None:
+        """Who wrote a document the speaker phrase names: 'the judge's statement' -> the
+        person introduced as the judge; 'a tweet on Monday by Secretary X' -> X; 'the letter'
+        -> whoever the article said sent, released or issued that letter before ('X sent a
+        letter to ...', 'a statement from X'). (name, kind), or None."""
+        if not _is_document(words) and "by" not in [w.lower() for w in words]:
+            return None
+        lows = [w.lower() for w in words]
+        if "by" in lows[1:]:
+            # The phrase runs past its "by" ("a tweet on Monday by US Secretary of State Mike"):
+            # the name written after it.
+            k = lows.index("by", 1)
+            if not any(w in _DOCUMENT_NOUNS for w in lows[:k]):
+                return None
+            at = self.text.find(" by ", start) + 4
+            m = _AUTHOR_RUN.match(self.text, at)
+            return self._author_name(m.group(1), m.start(1)) if m is not None else None
+        owners = [w for w in words if w.endswith(("’s", "'s"))]
+        if owners:
+            owner = owners[-1][:-2]
+            if owner.islower() and _is_role_noun(owner) and owner not in ORG_HEADS:
+                return self._definite_antecedent(["the", owner], start)
+            return None
+        if lows[0] != "the" or len(words) > 3:
+            return None
+        noun = lows[-1]
+        best = None
+        lo = max(0, start - 4 * ROLE_LOOKBACK)
+        for pattern in _document_introductions(noun):
+            for m in pattern.finditer(self.text, lo, start):
+                if best is None or m.start() > best.start():
+                    best = m
+        if best is None or self._inside_quote(best.start("who")):
+            return None
+        return self._author_name(best.group("who"), best.start("who"))
+
+    def _author_name(self, run: str, pos: int) -> tuple[str, str] | None:
+        """A document's author run as a person (titled, a given name, known) or else an
+        organisation, acronyms by the long form the article defines."""
+        run = _strip_article(run)
+        words = run.split()
+        if words[-1].lower() in ORG_HEADS or _ACRONYM_WORD.fullmatch(run):
+            return self.names.organisation_name(run), "org"
+        person = self._person_name_at(run, pos) if len(words) <= 4 else None
+        if person is not None and not self._names_a_person(person, pos):
+            person = None  # "Operation Inherent Resolve": a surname-like last word, no person
+        if person is None and words[0].lower().rstrip(".") in TITLE_WORDS and len(words) >= 2:
+            person = self.names.canonical(run, pos)
+        if person is not None:
+            return person, "person"
+        return self.names.organisation_name(run), "org"
+
+    def _spokesperson_body(self, words: list[str], start: int, end: int) -> str | None:
+        """The organisation an unnamed spokesperson or official speaks for: 'An official from
+        TfL stated' -> Transport for London (an acronym by the long form the article defines);
+        'the spokesperson added' after 'an Interpol spokesperson' -> Interpol."""
+        content = [w for w in words if w.lower() not in DETERMINERS]
+        if len(content) != 1 or content[0].lower() not in _SPEAKS_FOR:
+            return None
+        m = _BODY_AFTER.match(self.text, end)
+        if m is not None:
+            return self.names.organisation_name(_strip_article(m.group(1)))
+        if words[0].lower() != "the":
+            return None
+        best = None
+        for m in _SPOKESPERSON_OF.finditer(self.text, max(0, start - ROLE_LOOKBACK), start):
+            body = _strip_article(m.group("pre") or m.group("post"))
+            if body.lower() not in DETERMINERS and not self._inside_quote(m.start()):
+                best = body
+        return self.names.organisation_name(best) if best is not None else None
 
     def _latest_firm(self, pos: int) -> str | None:
         """'Hasbro hosted a panel ... the company noted': "the company" with no "... Company"

@@ -473,3 +473,29 @@ def test_a_place_or_body_after_of_or_in_is_not_the_speaker():
         ("The bones are older.", "Mira Kowalczyk", "explicit"),
         ("a careful man", "Green Unity Party", "explicit"),
     ]
+
+
+def test_a_document_or_spokesperson_resolves_to_who_wrote_it_or_whom_they_speak_for():
+    text = (
+        "Judge Ana Ortiz ruled on Monday. Part of the judge's statement reads "
+        '"the law is old."\n\n'
+        "On Friday, the Northern Rail Safety Task Force released a statement saying nobody "
+        'died. "No staff were hurt," read the statement.\n\n'
+        "Mitchell Brand, a lawyer of the Open Data League (ODL), sent a letter to the firm. "
+        '"The code is lawful," the letter read.\n\n'
+        '"The trains are safe," according to a tweet on Monday by Transport Secretary Mark '
+        "Pine. He left.\n\n"
+        "Transport for Lyon (TfL) closed the line. An official from TfL stated: "
+        '"We are working with the police."\n\n'
+        'Rules bar "any political activity," a Pol-Net spokesperson stated. The spokesperson '
+        'added that they "would not act".'
+    )
+    assert [(name, method) for _, name, method in _speakers(text)] == [
+        ("Ana Ortiz", "descriptor"),
+        ("Northern Rail Safety Task Force", "descriptor"),
+        ("Mitchell Brand", "descriptor"),
+        ("Mark Pine", "descriptor"),
+        ("Transport for Lyon", "subject"),
+        ("Pol-Net", "descriptor"),
+        ("Pol-Net", "descriptor"),
+    ]
