@@ -499,3 +499,17 @@ def test_a_document_or_spokesperson_resolves_to_who_wrote_it_or_whom_they_speak_
         ("Pol-Net", "descriptor"),
         ("Pol-Net", "descriptor"),
     ]
+
+
+def test_an_outlet_that_quotes_or_reports_someone_is_not_the_speaker():
+    text = (
+        'On Tuesday Governor Ruth Okafor said — as reported by the Lagos Courier — "The dam '
+        'will hold."\n\n'
+        "The Evening Ledger quoted Tomas Reyes, a former engineer at the port, as saying "
+        '"the cranes are old" and "nobody listened."'
+    )
+    assert [(name, method) for _, name, method in _speakers(text)] == [
+        ("Ruth Okafor", "explicit"),
+        ("Tomas Reyes", "explicit"),
+        ("Tomas Reyes", "explicit"),
+    ]
