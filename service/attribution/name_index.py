@@ -167,6 +167,8 @@ class NameIndex:
         # (IRGC)"), and initials -> capitalised runs that spell them ("All Elite Wrestling").
         self.acronyms: dict[str, str] = _acronym_definitions(text)
         self._run_initials: dict[str, set[str]] = {}
+        # Organisations written at least once as a whole name (not cut at an "and").
+        self._whole_orgs: set[str] = set()
         self._order = 0
         # Folded first name -> the people introduced with it in full: a later "Maria said" is
         # the one Maria the article names in full, if there is only one.
@@ -318,6 +320,11 @@ class NameIndex:
             cluster = self.orgs[key] = PersonCluster(key, kind="org")
         cluster.surnames[name] += 1
         cluster.first_seen.setdefault(name, self._order)
+        last = run[-1]
+        if not _JOINED_NAME.match(last.string, last.end()):
+            # "GitHub Trust and Safety team": a run that goes on past "and" is part of a
+            # longer name, no organisation a short form ("GitHub") may stand for.
+            self._whole_orgs.add(key)
         if offset == 0:
             self.mentions.append((run[0].start(), cluster))
 
@@ -436,8 +443,10 @@ class NameIndex:
             return name
         longer = {
             org.canonical()
-            for org in self.orgs.values()
-            if org.canonical().split()[0] == word and " " in org.canonical()
+            for key, org in self.orgs.items()
+            if org.canonical().split()[0] == word
+            and " " in org.canonical()
+            and key in self._whole_orgs
         }
         return longer.pop() if len(longer) == 1 else name
 
@@ -489,6 +498,7 @@ def _acronym_definitions(text: str) -> dict[str, str]:
 
 
 _WORD_BEFORE = re.compile(r"(\w+)\.?[ \t]+$")
+_JOINED_NAME = re.compile(r"[ \t]+(?:and|&)[ \t]+[A-Z][\w’'\-]*[ \t]+[a-z]")
 
 
 def _honorific_before(m: re.Match) -> str | None:

@@ -233,6 +233,31 @@ _SPOKESPERSON_OF = re.compile(
 )
 
 
+def _organisation_phrase(words: list[str]) -> str | None:
+    """A speaker phrase that is an organisation's own name: capitalised words whose head is an
+    organisation noun, last or before its of/for/on complement ("Ministry of Foreign Affairs",
+    "Department of Health and Human Services", "Commission on Presidential Debates"), with no
+    title or person after the head."""
+    words = [w for w in words if w.lower() not in ("the", "a", "an")]
+    heads = [k for k, w in enumerate(words) if w[:1].isupper() and w.lower() in ORG_HEADS]
+    if not heads or not all(w[:1].isupper() or w in _ORG_GLUE for w in words):
+        return None
+    h = heads[-1]
+    rest = words[h + 1 :]
+    if rest and (rest[0] not in ("of", "for", "on") or rest[-1] in _ORG_GLUE):
+        return None
+    if len(rest) >= 3 and rest[-3].lower() in TITLE_WORDS and is_given_name(fold(rest[-2])):
+        return None  # "Ministry of Defence Minister Jane Doe": a person after the body
+    if h == 0 and not rest:
+        return None  # "Ministry": a bare head is a descriptor's business
+    if words[0].lower() in TITLE_WORDS and len(words) > 1 and words[1] in ("of", "for"):
+        return None  # "Director of Mid Wales Tourism Partnership": a person's title
+    return " ".join(words)
+
+
+_ORG_GLUE = frozenset({"of", "for", "on", "and", "&", "the"})
+
+
 def _strip_article(run: str) -> str:
     words = run.split()
     while len(words) > 1 and words[0].lower() in ("the", "a", "an"):
@@ -258,7 +283,8 @@ def _organisation_run(head: str) -> re.Pattern:
     word = r"[A-Z][\w’'\-]*"
     return re.compile(
         rf"((?:{word}[ \t]+){{0,4}}{re.escape(head)}"
-        rf"(?:[ \t]+(?:of|for)(?:[ \t]+the)?(?:[ \t]+{word}){{1,4}})?)\b"
+        rf"(?:[ \t]+(?:of|for|on)(?:[ \t]+the)?[ \t]+{word}"
+        rf"(?:[ \t]+(?:(?:and|&)[ \t]+)?{word}){{0,4}})?)\b"
     )
 
 
@@ -349,6 +375,16 @@ class ResolutionMixin:
             owner = None if full else self._affiliation_owner(start)
             if owner is not None:
                 return _Evidence(owner, mention, "explicit", "person", pi)
+            body = _organisation_phrase(name_words)
+            if body is not None:
+                # "the Turkish Ministry of Foreign Affairs", "the State Department": the whole
+                # organisation by the fullest form the article writes for it, unless a person
+                # stands beside it ("Steve Peers of the University of Essex").
+                beside = self._named_beside(start, end, words, pi)
+                if beside is not None:
+                    return _Evidence(beside, mention, "explicit", "person", pi)
+                full = self._organisation_full(body, start)
+                return _Evidence(full, mention, "explicit", "org", pi)
             if not self._names_a_person(name, start):
                 # "Caloundra coach Geoff Ingram said", "The mayor of Paris, Anne Hidalgo,
                 # wrote", "Steve Peers of the University of Essex said": the phrase read is a
@@ -673,6 +709,26 @@ class ResolutionMixin:
             if body.lower() not in DETERMINERS and not self._inside_quote(m.start()):
                 best = body
         return self.names.organisation_name(best) if best is not None else None
+
+    def _organisation_full(self, name: str, pos: int) -> str:
+        """An organisation's fullest form: a defined acronym's long form, the longer name the
+        article wrote before that ends in it ("United States Supreme Court"), or for "State
+        Department" the "... Department of State" it wrote ("United States Department of
+        State")."""
+        name = self.names.organisation_name(name)
+        words = name.split()
+        if len(words) == 2 and words[1].lower() in ORG_HEADS and words[0][:1].isupper():
+            inverted = re.compile(
+                r"((?:[A-Z][\w’'\-]*[ \t]+){0,3}"
+                + re.escape(words[1])
+                + r"[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?"
+                + re.escape(words[0])
+                + r")\b"
+            )
+            found = {m.group(1) for m in inverted.finditer(self.text)}
+            if len(found) == 1:
+                return found.pop()
+        return self._fuller_organisation(name, pos)
 
     def _latest_firm(self, pos: int) -> str | None:
         """'Hasbro hosted a panel ... the company noted': "the company" with no "... Company"

@@ -513,3 +513,21 @@ def test_an_outlet_that_quotes_or_reports_someone_is_not_the_speaker():
         ("Tomas Reyes", "explicit"),
         ("Tomas Reyes", "explicit"),
     ]
+
+
+def test_an_organisation_is_named_by_its_fullest_form_in_the_article():
+    text = (
+        "The family acted on advice from the Ruritanian Department of State. The State "
+        'Department said it sent its "warm regards".\n\n'
+        'The Ruritanian Ministry of Inland Waterways called the plan "reckless".\n\n'
+        "The Northland Commission on Fair Elections met on Friday. In a statement, the "
+        'commission said, "The vote will go ahead."\n\n'
+        "Codeforge blocked the page. The post said Codeforge Trust and Safety staff would "
+        'review it. Codeforge said, "We were wrong to remove it."'
+    )
+    assert [(name, method) for _, name, method in _speakers(text)] == [
+        ("Ruritanian Department of State", "explicit"),
+        ("Ruritanian Ministry of Inland Waterways", "explicit"),
+        ("Northland Commission on Fair Elections", "descriptor"),
+        ("Codeforge", "explicit"),
+    ]
