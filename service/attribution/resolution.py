@@ -347,6 +347,7 @@ class ResolutionMixin:
             name_words = _before_affiliation(
                 [w for w in words if w.lower() not in {"the", "a", "an", "who", "which"}]
             )
+            body = _organisation_phrase(name_words)
             # "moderator Tom Reyes", "Ohio State professor Paul Beck": the name is what follows
             # the last lower-case role word or possessor ("Marco Rubio of Florida" keeps "of").
             roles = [
@@ -375,7 +376,6 @@ class ResolutionMixin:
             owner = None if full else self._affiliation_owner(start)
             if owner is not None:
                 return _Evidence(owner, mention, "explicit", "person", pi)
-            body = _organisation_phrase(name_words)
             if body is not None:
                 # "the Turkish Ministry of Foreign Affairs", "the State Department": the whole
                 # organisation by the fullest form the article writes for it, unless a person

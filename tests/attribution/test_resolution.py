@@ -520,6 +520,8 @@ def test_an_organisation_is_named_by_its_fullest_form_in_the_article():
         "The family acted on advice from the Ruritanian Department of State. The State "
         'Department said it sent its "warm regards".\n\n'
         'The Ruritanian Ministry of Inland Waterways called the plan "reckless".\n\n'
+        "The Ruritanian Department of Health and Social Care declared the flu an "
+        '"urgent risk".\n\n'
         "The Northland Commission on Fair Elections met on Friday. In a statement, the "
         'commission said, "The vote will go ahead."\n\n'
         "Codeforge blocked the page. The post said Codeforge Trust and Safety staff would "
@@ -528,6 +530,7 @@ def test_an_organisation_is_named_by_its_fullest_form_in_the_article():
     assert [(name, method) for _, name, method in _speakers(text)] == [
         ("Ruritanian Department of State", "explicit"),
         ("Ruritanian Ministry of Inland Waterways", "explicit"),
+        ("Ruritanian Department of Health and Social Care", "explicit"),
         ("Northland Commission on Fair Elections", "descriptor"),
         ("Codeforge", "explicit"),
     ]
