@@ -145,6 +145,9 @@ _MENTION = re.compile(
 _WORD_BEFORE = re.compile(r"([\w’'\-]+)[ \t]+\Z")
 _GAP_BEFORE = re.compile(r"([^\w\s]?)\s*\Z")
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
+_NEXT_CAPITAL = re.compile(r"[ \t]+(?:the[ \t]+)?[A-Z]")
+_COMMA_THEN_WORD = re.compile(r",[ \t]+([a-z]+)\b")
+_ROLE_COMMA_BEFORE = re.compile(r"([\w’'\-]+),[ \t]+\Z")
 _OF_PLACE = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}")
 _APPOSITIVE_ROLE = re.compile(
     r",\s+(?:a|an|the)\s+((?:[\w\-]+\s+){0,3}?[\w\-]+)(?=\s*[,.;]|\s+(?:of|for|at|from|with|in)\b)"
@@ -882,6 +885,12 @@ class ResolutionMixin:
         if appositive is not None and appositive.group(1).split()[-1].lower() in _PERSON_ROLES:
             return True
         before = _WORD_BEFORE.search(self.text, max(0, start - 40), start)
+        if before is None:
+            # "a department spokesperson, Morgan Ortagus, said": the role in apposition before.
+            before = _ROLE_COMMA_BEFORE.search(self.text, max(0, start - 40), start)
+            if before is not None and before.group(1) in _PERSON_ROLES - DETERMINERS:
+                return True
+            before = None
         return before is not None and before.group(1) in _PERSON_ROLES - DETERMINERS
 
     def _inside_quote(self, pos: int) -> bool:
@@ -911,7 +920,9 @@ class ResolutionMixin:
             if cursor == 0 or "\n" in lead or (mark and mark in '.!?:;\u201d"'):
                 return True
             if mark == ",":
-                return self._verb_follows(start)
+                # "In a livestream, Sanders shared"; "Following the vote, a department
+                # spokesperson, Morgan Ortagus, indicated": a name in apposition to the subject.
+                return self._verb_follows(start) or self._appositive_subject(start)
             word = _WORD_BEFORE.search(text, max(0, cursor - 40), cursor)
             if word is None:
                 return False
@@ -922,18 +933,42 @@ class ResolutionMixin:
             if low in _COORDINATORS:
                 # "..., and X said" opens a clause; "Miller and Smith" is one phrase.
                 return text[max(0, word.start() - 3) : word.start()].rstrip().endswith(",")
-            if low == "to" and text[max(0, word.start() - 10) : word.start()].rstrip().endswith(
-                "according"
-            ):
+            if low == "to" and text[
+                max(0, word.start() - 10) : word.start()
+            ].rstrip().lower().endswith("according"):
                 return True
             skipped += 1
-            if skipped > 4 or low in FUNCTION_WORDS or low in CUE_VERBS:
+            if low in _ORG_GLUE and self._inside_capitalised_name(word.start(1), word.end(1)):
+                # "Florida Department of Transportation official Troy Roberts said": the "of"
+                # of an organisation's name before the role.
+                cursor = word.start(1)
+                continue
+            if skipped > 7 or low in FUNCTION_WORDS or low in CUE_VERBS:
                 return False
             if not (w[:1].isupper() or low in DETERMINERS or _is_role_noun(low)):
                 return False
             if low.endswith(("ing", "ed")) and not w[:1].isupper():
                 return False
             cursor = word.start(1)
+
+    def _inside_capitalised_name(self, lo: int, hi: int) -> bool:
+        """The small word at lo..hi stands between two capitalised words ("Department of
+        Transportation")."""
+        before = _WORD_BEFORE.search(self.text, max(0, lo - 40), lo)
+        after = _NEXT_CAPITAL.match(self.text, hi)
+        return before is not None and before.group(1)[:1].isupper() and after is not None
+
+    def _appositive_subject(self, start: int) -> bool:
+        """The name at `start` is set off by commas and a verb follows its closing comma
+        ("..., Morgan Ortagus, indicated", "Another voice actor, Lauren Landa, would list")."""
+        m = _MENTION.match(self.text, start)
+        if m is None:
+            return False
+        nxt = _COMMA_THEN_WORD.match(self.text, m.end())
+        if nxt is None:
+            return False
+        w = nxt.group(1)
+        return w in CUE_VERBS or w in _VERB_WORDS or (w.endswith("ed") and len(w) > 4)
 
     def _verb_follows(self, start: int) -> bool:
         """A verb comes right after the name at `start` ("Sanders shared", "X has said"),

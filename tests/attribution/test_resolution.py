@@ -534,3 +534,25 @@ def test_an_organisation_is_named_by_its_fullest_form_in_the_article():
         ("Northland Commission on Fair Elections", "descriptor"),
         ("Codeforge", "explicit"),
     ]
+
+
+def test_a_pronoun_finds_subjects_named_by_according_to_apposition_or_an_organisations_role():
+    text = (
+        '"The river is rising," Mayor Oskar Lind said.\n\n'
+        "According to Baptiste Ngoy, few families had left. "
+        '"They will leave when the water comes," he said.\n\n'
+        '"The levee will hold," Oskar Lind said.\n\n'
+        "After the vote, a Department of Rivers spokesperson, Dana Whitlow, indicated the plan "
+        'was ready: "We have pumps on site," he said.\n\n'
+        '"We are grateful," Oskar Lind said.\n\n'
+        "Northern Department of Transportation official Ruben Acosta spoke on Monday. "
+        'He said "Sandbags can only do so much."'
+    )
+    assert [(name, method) for _, name, method in _speakers(text)] == [
+        ("Oskar Lind", "explicit"),
+        ("Baptiste Ngoy", "pronoun"),
+        ("Oskar Lind", "explicit"),
+        ("Dana Whitlow", "pronoun"),
+        ("Oskar Lind", "explicit"),
+        ("Ruben Acosta", "pronoun"),
+    ]
