@@ -34,7 +34,7 @@ from service.attribution.cues import (
 )
 from service.attribution.given_names import is_given_name
 from service.attribution.name_index import credible
-from service.attribution.name_parsing import fold
+from service.attribution.name_parsing import fold, split_person_name
 from service.attribution.speaker_phrases import (
     FUNCTION_WORDS,
     QUANTIFIER_SUBJECTS,
@@ -56,7 +56,7 @@ _CUE_AFTER = (
 # "The Senate Minority Leader, Chuck Schumer, said", "The new governor of the region, Alexander
 # Moor, ...", "One of the study's authors, herpetologist David Blackburn, told".
 _APPOSITIVE_AFTER = re.compile(
-    r"(?:\s+(?:of|in|at|for|from|on)\s+[^,.;:\"“”\n]{1,60}?)?,\s+(?:[a-z][\w\-]*\s+){0,2}"
+    r"(?:\s+(?:of|in|at|for|from|on)\s+[^,.;:\"“”\n]{1,60}?)?,\s+(?:[a-z][\w\-]*\s+){0,5}"
     + _NAME_RUN
     + _CUE_AFTER
 )
@@ -146,6 +146,7 @@ _WORD_BEFORE = re.compile(r"([\w’'\-]+)[ \t]+\Z")
 _GAP_BEFORE = re.compile(r"([^\w\s]?)\s*\Z")
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
 _NEXT_CAPITAL = re.compile(r"[ \t]+(?:the[ \t]+)?[A-Z]")
+_TITLED_NAME_AFTER = re.compile(r"[ \t]+((?:[A-Z][\w’'\-]*\.?[ \t]+){0,3}[A-Z][\w’'\-]+)")
 _COMMA_THEN_WORD = re.compile(r",[ \t]+([a-z]+)\b")
 _ROLE_COMMA_BEFORE = re.compile(r"([\w’'\-]+),[ \t]+\Z")
 _OF_PLACE = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}")
@@ -401,6 +402,9 @@ class ResolutionMixin:
         # Descriptor: a name written beside it ("The Vice President, Mike Pence, said", "said
         # study co-author Karen Alley", "Suman Haripriya of the Hajo assembly said"), else a
         # title met earlier with a name, else an organisation or a role.
+        named = self._name_after_roles(toks, ph)
+        if named is not None:
+            return _Evidence(named, mention, "explicit", "person", pi)
         beside = self._named_beside(start, end, words, pi)
         if beside is not None:
             return _Evidence(beside, mention, "descriptor", "person", pi)
@@ -446,6 +450,38 @@ class ResolutionMixin:
             tail -= 1
         described = " ".join(words[lead:tail])
         return _Evidence(described, mention, "unresolved", _descriptor_kind(content), pi)
+
+    def _name_after_roles(self, toks: list[Token], ph: Phrase) -> str | None:
+        """'According to eyewitness Vinnie DeVita', 'Former First Lady Michelle Obama gave':
+        role words or titles, then a person's name, is that person (the phrase read may stop
+        at the titles; the name then follows in the text)."""
+        items = [t for t in toks[ph.first : ph.last + 1] if t.kind == "w"]
+        k = 0
+        while k < len(items) and (
+            items[k].low in DETERMINERS
+            or (items[k].text.islower() and items[k].low not in _NOT_ROLE_WORDS)
+            or (items[k].text[:1].isupper() and items[k].low.rstrip(".") in TITLE_WORDS)
+        ):
+            k += 1
+        if k == 0 or any(t.text.endswith(("’s", "'s")) for t in items):
+            return None
+        if k == len(items):
+            if not items[-1].text[:1].isupper():
+                return None  # "the minister": no name after it is read here
+            # "Former" + "First Lady Michelle Obama" in the text after the phrase.
+            m = _TITLED_NAME_AFTER.match(self.text, items[-1].end)
+            if m is None:
+                return None
+            run, pos = m.group(1), m.start(1)
+        else:
+            rest = items[k:]
+            if not all(t.text[:1].isupper() or t.low in _NAME_PARTICLES for t in rest):
+                return None
+            run, pos = self.text[rest[0].start : rest[-1].end], rest[0].start
+        _, name = split_person_name(run.split())
+        if len(name) < 2 or not is_given_name(fold(name[0])):
+            return None
+        return self.names.canonical(run, pos)
 
     def _affiliation_owner(self, start: int) -> str | None:
         """'President Abdel Fattah el-Sisi of Egypt said', 'The Aam Aadmi Party in Goa said':

@@ -556,3 +556,18 @@ def test_a_pronoun_finds_subjects_named_by_according_to_apposition_or_an_organis
         ("Oskar Lind", "explicit"),
         ("Ruben Acosta", "pronoun"),
     ]
+
+
+def test_role_words_or_titles_before_a_name_are_not_part_of_the_speaker():
+    text = (
+        'According to eyewitness Delia Marsh, "the bridge shook."\n\n'
+        "Former First Lady Helena Voss gave the address, urging viewers, "
+        '"we have to register."\n\n'
+        "Another co-author, civil and marine engineering professor Tariq Osei, said, "
+        '"The tides are shifting."'
+    )
+    assert [(name, method) for _, name, method in _speakers(text)] == [
+        ("Delia Marsh", "explicit"),
+        ("Helena Voss", "subject"),
+        ("Tariq Osei", "descriptor"),
+    ]
