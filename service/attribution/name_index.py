@@ -241,7 +241,8 @@ class NameIndex:
                 # run, and the name is read past the place (split_person_name).
                 piece.append(m)
                 continue
-            if fold(m.group()) in NON_NAME_WORDS - HONORIFICS and piece:
+            dotted = m.group().endswith(".") and is_initial(m.group())  # "Wayne A. I. Frederick"
+            if fold(m.group()) in NON_NAME_WORDS - HONORIFICS and piece and not dotted:
                 self._add_name(piece, offset)
                 piece = []
             piece.append(m)
@@ -264,7 +265,7 @@ class NameIndex:
             return
         if not name or len(name) > 4:
             return
-        if any(fold(t) in NON_NAME_WORDS for t in name[1:]):
+        if any(fold(t) in NON_NAME_WORDS and not t.endswith(".") for t in name[1:]):
             return
         self._order += 1
         surname = name[-1]
