@@ -186,6 +186,7 @@ def _before_affiliation(words: list[str]) -> list[str]:
     return words
 
 
+_APPOSITIVE_BEFORE = re.compile(_NAME_RUN + r",[ \t]+((?:a|an|the)[ \t]+[^,.;:\"“”\n]{0,120}?)?\Z")
 _AFFILIATED_BEFORE = re.compile(_NAME_RUN + r"[ \t]+(?:of|in)[ \t]+\Z")
 
 
@@ -389,7 +390,11 @@ class ResolutionMixin:
                     return _Evidence(beside, mention, "explicit", "person", pi)
                 full = self._organisation_full(body, start)
                 return _Evidence(full, mention, "explicit", "org", pi)
-            if not self._names_a_person(name, start):
+            person = self._names_a_person(name, start)
+            head = self._appositive_head(words, start, person)
+            if head is not None:
+                return _Evidence(head, mention, "explicit", "person", pi)
+            if not person:
                 # "Caloundra coach Geoff Ingram said", "The mayor of Paris, Anne Hidalgo,
                 # wrote", "Steve Peers of the University of Essex said": the phrase read is a
                 # place or organisation beside the person's name.
@@ -436,6 +441,10 @@ class ResolutionMixin:
         if all(w[:1].isupper() for w in content):
             if all(w.lower().rstrip(".") in TITLE_WORDS for w in content):
                 return _Evidence(" ".join(content), mention, "unresolved", "person", pi)
+            owner = self._affiliation_owner(start)
+            if owner is not None:
+                # "Cardinal Marc Ouellet of the Holy See said": the person the body follows.
+                return _Evidence(owner, mention, "explicit", "person", pi)
             name = self.names.organisation_name(" ".join(content))
             return _Evidence(name, mention, "organisation", "org", pi)
         if words[0].lower() == "the" and _descriptor_kind(content) == "person":
@@ -463,8 +472,10 @@ class ResolutionMixin:
             or (items[k].text[:1].isupper() and items[k].low.rstrip(".") in TITLE_WORDS)
         ):
             k += 1
-        if k == 0 or any(t.text.endswith(("’s", "'s")) for t in items):
-            return None
+        if all(t.low in DETERMINERS for t in items[:k]) or any(
+            t.text.endswith(("’s", "'s")) for t in items
+        ):
+            return None  # "the Holy See": no role word before the capitalised run
         if k == len(items):
             if not items[-1].text[:1].isupper():
                 return None  # "the minister": no name after it is read here
@@ -493,12 +504,31 @@ class ResolutionMixin:
         run = m.group(1)
         if run.split()[-1].lower() in ORG_HEADS:
             return self.names.organisation_name(_strip_article(run))
+        return self._titled_person(run, m.start(1))
+
+    def _appositive_head(self, words: list[str], start: int, person: bool) -> str | None:
+        """'Mark Hay, a marine ecologist at GT, who said', 'Erwin Chemerinsky, Dean of UC
+        Berkeley School of Law called it': a phrase inside the appositive of a person's name
+        (a relative "who" after it, or a title with its "of") stands for that person."""
+        lows = [w.lower() for w in words]
+        relative = lows[-1] == "who" and not person
+        titled = len(lows) > 2 and lows[0] in _PERSON_ROLES and lows[1] in ("of", "for", "at")
+        if not (relative or titled):
+            return None
+        m = _APPOSITIVE_BEFORE.search(self.text, max(0, start - 160), start)
+        if m is None or (titled and m.group(2)):
+            return None
+        return self._person_name_at(m.group(1), m.start(1))
+
+    def _titled_person(self, run: str, pos: int) -> str | None:
+        """The person a capitalised run names: a title then a name ("President Abdel Fattah
+        el-Sisi", "Cardinal Marc Ouellet": a given name after the titles), or what
+        `_person_name_at` accepts."""
+        titles, name = split_person_name(run.split())
         titled = run.split()[0].lower().rstrip(".") in TITLE_WORDS and len(run.split()) >= 2
-        return (
-            self.names.canonical(run, m.start(1))
-            if titled
-            else self._person_name_at(run, m.start(1))
-        )
+        if titled or (titles and len(name) >= 2 and is_given_name(fold(name[0]))):
+            return self.names.canonical(run, pos)
+        return self._person_name_at(run, pos)
 
     def _relative_named(self, first: str, start: int, pi: int) -> str | None:
         """'His wife Mary said', "Munk's daughter Ana": a relative written by first name only

@@ -571,3 +571,18 @@ def test_role_words_or_titles_before_a_name_are_not_part_of_the_speaker():
         ("Helena Voss", "subject"),
         ("Tariq Osei", "descriptor"),
     ]
+
+
+def test_a_phrase_inside_a_persons_appositive_stands_for_that_person():
+    text = (
+        "The survey was led by Hana Sato, a soil chemist and Senior Fellow at NRI, who said "
+        '"The fields are drying."\n\n'
+        "Others disagreed. Olu Bankole, Dean of Kano School of Law called it "
+        '"a weak claim."\n\n'
+        'Bishop Pavel Novak of the Moravian Synod said, "We will help the families."'
+    )
+    assert [(name, method) for _, name, method in _speakers(text)] == [
+        ("Hana Sato", "explicit"),
+        ("Olu Bankole", "explicit"),
+        ("Pavel Novak", "descriptor"),
+    ]
