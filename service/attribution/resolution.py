@@ -209,8 +209,14 @@ def _document_introductions(noun: str) -> tuple[re.Pattern, ...]:
     (, appositive,) released a statement', 'a letter from/by X', "X's letter"."""
     who = _AUTHOR_RUN.pattern.replace("(", "(?P<who>", 1)
     det = r"(?:a|an|the|its|his|her|their)[ \t]+(?:[\w\-]+[ \t]+){0,3}?"
+    verb = _NOUN_VERBS.get(noun)
     noun = re.escape(noun)
+    verbal = (
+        # "GitHub also announced ..." before "The announcement also mentioned".
+        (re.compile(who + r"[ \t]+(?:\w+ly[ \t]+|also[ \t]+)?" + verb + r"\b"),) if verb else ()
+    )
     return (
+        *verbal,
         re.compile(
             who
             + r"(?:,[^,.;\"“”\n]{1,120}?,)?[ \t]+(?:\w+ly[ \t]+)?"
@@ -224,6 +230,10 @@ def _document_introductions(noun: str) -> tuple[re.Pattern, ...]:
         re.compile(who + r"(?:’s|'s)[ \t]+(?:[\w\-]+[ \t]+){0,3}?" + noun + r"\b"),
     )
 
+
+# A document noun and the verb an article introduces it with ("X announced ... the
+# announcement").
+_NOUN_VERBS = {"announcement": "announced", "statement": "stated", "proclamation": "proclaimed"}
 
 # Unnamed people who speak for a body: "an official from TfL", "the spokesperson".
 _SPEAKS_FOR = words_of(
@@ -340,6 +350,9 @@ class ResolutionMixin:
             # "According to him, ...": the object form names whom "he" would.
             return self._resolve_pronoun(_OBJECT_PRONOUNS[words[0].lower()], mention, pi)
         if ph.kind == "name":
+            owner = self._document_owner(words, end)
+            if owner is not None:
+                return _Evidence(owner, mention, "explicit", "org", pi)
             if words[-1].endswith(("’s", "'s")):
                 # "writes Huber's longtime tag team partner Erick Rowan": the possessed role's
                 # name, not the possessor.
@@ -505,6 +518,16 @@ class ResolutionMixin:
         if run.split()[-1].lower() in ORG_HEADS:
             return self.names.organisation_name(_strip_article(run))
         return self._titled_person(run, m.start(1))
+
+    def _document_owner(self, words: list[str], end: int) -> str | None:
+        """ "RIAA's DMCA notice alleged": a possessor, a name, then a document noun after the
+        phrase read; the document is the possessor's (an acronym by its defined long form)."""
+        if len(words) < 2 or not words[0].endswith(("’s", "'s")) or not words[0][:1].isupper():
+            return None
+        m = _NEXT_WORD.match(self.text, end)
+        if m is None or m.group(1) not in _DOCUMENT_NOUNS:
+            return None
+        return self.names.organisation_name(words[0][:-2])
 
     def _appositive_head(self, words: list[str], start: int, person: bool) -> str | None:
         """'Mark Hay, a marine ecologist at GT, who said', 'Erwin Chemerinsky, Dean of UC
@@ -914,10 +937,11 @@ class ResolutionMixin:
             for ev in recent:
                 if ev.kind in wanted:
                     return _Evidence(ev.name, mention, "pronoun", ev.kind, pi)
-            # "The Post reported ... It added": the nearest capitalised name before it.
+            # "The Post reported ... It added": the nearest capitalised name before it (an
+            # acronym by the long form the article defines: "USCIRF ... They released").
             k = bisect.bisect_left(self._name_positions, mention.start)
             if k > 0:
-                name = self.names.mentions[k - 1][1].canonical()
+                name = self.names.organisation_name(self.names.mentions[k - 1][1].canonical())
                 return _Evidence(name, mention, "pronoun", "org", pi)
         return None
 

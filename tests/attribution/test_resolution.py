@@ -586,3 +586,19 @@ def test_a_phrase_inside_a_persons_appositive_stands_for_that_person():
         ("Olu Bankole", "explicit"),
         ("Pavel Novak", "descriptor"),
     ]
+
+
+def test_acronyms_and_announcements_name_the_organisation_behind_them():
+    text = (
+        "The Baltic Council on Fair Fisheries (BCFF) criticised the quota. They released a "
+        'statement which said, "The quota must be cut."\n\n'
+        "The Northern Music Publishers Guild (NMPG) filed a notice. NMPG's DMCA notice alleged "
+        'the tool was made to "copy songs without a licence".\n\n'
+        "Codeforge also announced that notices will be reviewed. The announcement said the "
+        'team would treat tickets as a "top priority".'
+    )
+    assert [(name, method) for _, name, method in _speakers(text)] == [
+        ("Baltic Council on Fair Fisheries", "pronoun"),
+        ("Northern Music Publishers Guild", "explicit"),
+        ("Codeforge", "descriptor"),
+    ]
