@@ -76,6 +76,9 @@ _DOCUMENT_BY = re.compile(
 )
 # "the company said": a business, named in news by its one-word brand ("Hasbro").
 _FIRM_NOUNS = words_of("company firm manufacturer retailer startup brand")
+_FIRM_POSSESSORS = frozenset({"company's", "company’s", "firm's", "firm’s"})
+
+
 _FIRM_SUBJECT = re.compile(
     r"[A-Z][\w’'\-]*\s(?:[a-z]+ed|has|had|is|was|says|said|told|announced|hosted|launched)\b"
 )
@@ -710,6 +713,9 @@ class ResolutionMixin:
         head, mods = content[-1].lower(), content[:-1]
         if head.endswith(("’s", "'s")) and content[-1].islower():
             return self._latest_organisation(head[:-2], start)  # "the court's (summary)"
+        if words[0].lower() == "the" and len(words) > 2 and words[1].lower() in _FIRM_POSSESSORS:
+            # "The company's upcoming replica helmet is ...": the firm's thing speaks for it.
+            return self._latest_firm(start)
         if head in _DOCUMENT_NOUNS or head in _SPOKESPEOPLE:
             owners = [w for w in mods if w.endswith(("’s", "'s"))]
             if owners:

@@ -602,3 +602,13 @@ def test_acronyms_and_announcements_name_the_organisation_behind_them():
         ("Northern Music Publishers Guild", "explicit"),
         ("Codeforge", "descriptor"),
     ]
+
+
+def test_the_companys_thing_speaks_for_the_latest_firm():
+    text = (
+        "Lumora hosted a panel about its lamps. The company's newest desk lamp is their "
+        '"brightest model yet".'
+    )
+    assert [(name, method) for _, name, method in _speakers(text)] == [
+        ("Lumora", "fragment"),
+    ]
