@@ -222,7 +222,7 @@ def _document_introductions(noun: str) -> tuple[re.Pattern, ...]:
         *verbal,
         re.compile(
             who
-            + r"(?:,[^,.;\"“”\n]{1,120}?,)?[ \t]+(?:\w+ly[ \t]+)?"
+            + r"(?:[ \t]+\([A-Z][\w&]{1,8}\))?(?:,[^,.;\"“”\n]{1,120}?,)?[ \t]+(?:\w+ly[ \t]+)?"
             + _PUBLISHING_VERBS
             + r"[ \t]+"
             + det
@@ -237,6 +237,11 @@ def _document_introductions(noun: str) -> tuple[re.Pattern, ...]:
 # A document noun and the verb an article introduces it with ("X announced ... the
 # announcement").
 _NOUN_VERBS = {"announcement": "announced", "statement": "stated", "proclamation": "proclaimed"}
+
+# "It read": "it" as a document just introduced, looked for this many characters back.
+_DOCUMENT_VERB_AFTER = re.compile(r"[ \t]+(?:read|reads|stated|states)\b")
+_DOCUMENT_IT_NOUNS = ("statement", "letter", "release", "message", "post", "notice", "memo")
+DOCUMENT_IT_LOOKBACK = 400
 
 # Unnamed people who speak for a body: "an official from TfL", "the spokesperson".
 _SPEAKS_FOR = words_of(
@@ -773,6 +778,22 @@ class ResolutionMixin:
             return None
         return self._author_name(best.group("who"), best.start("who"))
 
+    def _document_it(self, pronoun: str, mention: Mention) -> tuple[str, str] | None:
+        """'The federation released a statement ... It read, "Q"': "it" reading or saying
+        words right after a document was introduced is that document, by its author."""
+        if pronoun != "it" or _DOCUMENT_VERB_AFTER.match(self.text, mention.end) is None:
+            return None
+        lo = max(0, mention.start - DOCUMENT_IT_LOOKBACK)
+        best = None
+        for noun in _DOCUMENT_IT_NOUNS:
+            for pattern in _document_introductions(noun):
+                for m in pattern.finditer(self.text, lo, mention.start):
+                    if best is None or m.start() > best.start():
+                        best = m
+        if best is None or self._inside_quote(best.start("who")):
+            return None
+        return self._author_name(best.group("who"), best.start("who"))
+
     def _author_name(self, run: str, pos: int) -> tuple[str, str] | None:
         """A document's author run as a person (titled, a given name, known) or else an
         organisation, acronyms by the long form the article defines."""
@@ -939,6 +960,9 @@ class ResolutionMixin:
             if name is not None:
                 return _Evidence(name, mention, "pronoun", "person", pi)
         elif pronoun in PLURAL_PRONOUNS or pronoun in NEUTER_PRONOUNS:
+            author = self._document_it(pronoun, mention)
+            if author is not None:
+                return _Evidence(author[0], mention, "pronoun", author[1], pi)
             wanted = {"plural", "org"} if pronoun in PLURAL_PRONOUNS else {"org"}
             for ev in recent:
                 if ev.kind in wanted:

@@ -612,3 +612,14 @@ def test_the_companys_thing_speaks_for_the_latest_firm():
     assert [(name, method) for _, name, method in _speakers(text)] == [
         ("Lumora", "fragment"),
     ]
+
+
+def test_it_reading_a_statement_just_released_is_the_statements_author():
+    text = (
+        "Striker Lev Andrus was arrested on Monday. The Baltic Football Union (BFU) released "
+        "a statement about the arrest of Lev Andrus. "
+        'It read, "We condemn any form of violence."'
+    )
+    assert [(name, method) for _, name, method in _speakers(text)] == [
+        ("Baltic Football Union", "subject"),
+    ]
