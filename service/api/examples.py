@@ -33,7 +33,7 @@ SEED_MATCH: dict[str, Any] = {
 SEED_SPEAKER: dict[str, Any] = {
     "name": "Donald Trump",
     "mention": {"text": "Trump", "start": 687, "end": 692},
-    "confidence": 0.89,
+    "confidence": 0.97,
     "method": "explicit",
 }
 
@@ -89,7 +89,7 @@ EXTRACT_RESPONSE: dict[str, Any] = {
             "speaker": {
                 "name": "Keir Starmer",
                 "mention": {"text": "Keir Starmer", "start": 30, "end": 42},
-                "confidence": 0.89,
+                "confidence": 0.97,
                 "method": "explicit",
             },
         },
@@ -101,7 +101,7 @@ EXTRACT_RESPONSE: dict[str, Any] = {
             "speaker": {
                 "name": "Keir Starmer",
                 "mention": {"text": "he", "start": 83, "end": 85},
-                "confidence": 0.76,
+                "confidence": 0.88,
                 "method": "pronoun",
             },
         },
@@ -135,7 +135,7 @@ ARTICLE_RESPONSE: dict[str, Any] = {
             "speaker": {
                 "name": "Keir Starmer",
                 "mention": {"text": "Keir Starmer", "start": 30, "end": 42},
-                "confidence": 0.89,
+                "confidence": 0.97,
                 "method": "explicit",
             },
         }

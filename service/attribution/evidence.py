@@ -190,6 +190,11 @@ class BesideQuoteMixin:
                 break
             if tok.low == "according" and i + 1 <= end and toks[i + 1].low == "to":
                 return self._resolve(toks, _according_source(toks, i + 2, end + 1), pi)
+            if _as_reported_by(toks, i):
+                continue
+            quoted = _quoted_as_saying(toks, i, lo)
+            if quoted is not None:
+                return self._resolve(toks, quoted, pi)
             if is_cue(toks, i):
                 if i + 2 <= end and toks[i + 1].low == "by":  # "Sanders was asked by Bill Maher"
                     ph = phrase_after(toks, i + 2, end + 1)
@@ -235,6 +240,11 @@ class SentenceEvidenceMixin:
             tok = toks[i]
             if tok.sentence != sid:
                 break
+            if _as_reported_by(toks, i):
+                continue
+            quoted = _quoted_as_saying(toks, i, stop)
+            if quoted is not None:
+                return self._resolve(toks, quoted, pi)
             fresh = self._fresh_clause_subject(toks, i, t, pi) if tok.low != "according" else None
             if fresh is not None:
                 # 'While X proclaims "Q1," Clinton fixates on the "Q2"': a new clause with its
@@ -438,3 +448,37 @@ def _introduces_quote(toks, cue: int) -> bool:
     if k < len(toks) and toks[k].text in {",", ":"}:
         k += 1
     return k < len(toks) and toks[k].kind == "q"
+
+
+# "Politico quoted X as saying", "The paper cited X as saying": the outlet reports; X speaks.
+_QUOTING_VERBS = frozenset({"quoted", "quotes", "quote", "cited", "cites", "cite"})
+
+
+def _quoted_as_saying(toks, i: int, lo: int) -> Phrase | None:
+    """At a participle "saying" after "as": the object of an earlier "quoted"/"cited" in the
+    sentence ('Politico quoted Tim Manning, a former official, as saying "Q"'), else None."""
+    if toks[i].low != "saying" or i < 2 or toks[i - 1].low != "as":
+        return None
+    sid = toks[i].sentence
+    for k in range(i - 2, max(lo, i - MAX_QUOTED_AS) - 1, -1):
+        if toks[k].sentence != sid or toks[k].kind == "q":
+            return None
+        if toks[k].low in _QUOTING_VERBS:
+            return phrase_after(toks, k + 1, i - 1)
+    return None
+
+
+# Tokens looked back over from "as saying" for the quoting verb.
+MAX_QUOTED_AS = 30
+
+
+def _as_reported_by(toks, i: int) -> bool:
+    """'X said — as reported by Hurriyet Daily News — "Q"': the outlet that reported the words,
+    not their speaker (the cue before it names who spoke)."""
+    return (
+        toks[i].low in {"reported", "quoted", "cited", "carried"}
+        and i > 0
+        and toks[i - 1].low == "as"
+        and i + 1 < len(toks)
+        and toks[i + 1].low == "by"
+    )

@@ -26,6 +26,7 @@ from service.attribution.cues import (
 )
 from service.attribution.given_names import given_name_gender, is_given_name
 from service.attribution.name_parsing import (
+    PARTICLE_SURNAME,
     POSSESSIVE,
     WORD,
     before_of,
@@ -166,6 +167,8 @@ class NameIndex:
         # (IRGC)"), and initials -> capitalised runs that spell them ("All Elite Wrestling").
         self.acronyms: dict[str, str] = _acronym_definitions(text)
         self._run_initials: dict[str, set[str]] = {}
+        # Organisations written at least once as a whole name (not cut at an "and").
+        self._whole_orgs: set[str] = set()
         self._order = 0
         # Folded first name -> the people introduced with it in full: a later "Maria said" is
         # the one Maria the article names in full, if there is only one.
@@ -201,7 +204,8 @@ class NameIndex:
             if contiguous and (w in RUN_PARTICLES or title_of) and len(held) < 2:
                 held.append(m)
                 continue
-            if w[:1].isupper() and (not run or contiguous) and len(run) + len(held) < 8:
+            capital = w[:1].isupper() or PARTICLE_SURNAME.match(w) is not None
+            if capital and (not run or contiguous) and len(run) + len(held) < 8:
                 run.extend(held)
                 held = []
                 run.append(m)
@@ -211,8 +215,8 @@ class NameIndex:
             for p in held:
                 self.lower_words.add(p.group())
             held = []
-            run = [m] if w[:1].isupper() else []
-            if w[:1].islower():
+            run = [m] if capital else []
+            if w[:1].islower() and not capital:
                 self.lower_words.add(w.rstrip("."))
         if run:
             self._add_run(run, offset)
@@ -237,7 +241,8 @@ class NameIndex:
                 # run, and the name is read past the place (split_person_name).
                 piece.append(m)
                 continue
-            if fold(m.group()) in NON_NAME_WORDS - HONORIFICS and piece:
+            dotted = m.group().endswith(".") and is_initial(m.group())  # "Wayne A. I. Frederick"
+            if fold(m.group()) in NON_NAME_WORDS - HONORIFICS and piece and not dotted:
                 self._add_name(piece, offset)
                 piece = []
             piece.append(m)
@@ -260,7 +265,7 @@ class NameIndex:
             return
         if not name or len(name) > 4:
             return
-        if any(fold(t) in NON_NAME_WORDS for t in name[1:]):
+        if any(fold(t) in NON_NAME_WORDS and not t.endswith(".") for t in name[1:]):
             return
         self._order += 1
         surname = name[-1]
@@ -316,6 +321,11 @@ class NameIndex:
             cluster = self.orgs[key] = PersonCluster(key, kind="org")
         cluster.surnames[name] += 1
         cluster.first_seen.setdefault(name, self._order)
+        last = run[-1]
+        if not _JOINED_NAME.match(last.string, last.end()):
+            # "GitHub Trust and Safety team": a run that goes on past "and" is part of a
+            # longer name, no organisation a short form ("GitHub") may stand for.
+            self._whole_orgs.add(key)
         if offset == 0:
             self.mentions.append((run[0].start(), cluster))
 
@@ -421,6 +431,8 @@ class NameIndex:
         Wrestling", "Ford" beside "Ford Motor Company" (the only organisation it begins).
         Anything else is returned as it is."""
         word = name.strip()
+        if word in self.acronyms:
+            return self.acronyms[word]
         if _ACRONYM.fullmatch(word):
             if word in self.acronyms:
                 return self.acronyms[word]
@@ -432,8 +444,10 @@ class NameIndex:
             return name
         longer = {
             org.canonical()
-            for org in self.orgs.values()
-            if org.canonical().split()[0] == word and " " in org.canonical()
+            for key, org in self.orgs.items()
+            if org.canonical().split()[0] == word
+            and " " in org.canonical()
+            and key in self._whole_orgs
         }
         return longer.pop() if len(longer) == 1 else name
 
@@ -457,7 +471,8 @@ _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
 MIN_ACRONYM = 3
 _DEFINED_ACRONYM = re.compile(
     r"((?:[A-Z][\w’'&.\-]*|of|for|and|on|the|de|du|des)"
-    r"(?:\s+(?:[A-Z][\w’'&.\-]*|of|for|and|on|the|de|du|des)){1,9})\s*\(([A-Z][A-Z&]{1,7})\)"
+    r"(?:\s+(?:[A-Z][\w’'&.\-]*|of|for|and|on|the|de|du|des)){1,9})\s*"
+    r"\(([A-Z][A-Z&]{1,7}|[A-Z][a-z]?[A-Z][A-Za-z]?)\)"
 )
 _ACRONYM_GLUE = frozenset({"of", "for", "and", "on", "the", "de", "du", "des", "&"})
 
@@ -475,13 +490,16 @@ def _acronym_definitions(text: str) -> dict[str, str]:
             if tail[0].lower() in _ACRONYM_GLUE:
                 continue
             initials = "".join(w[0] for w in tail if w.lower() not in _ACRONYM_GLUE)
-            if initials.upper() == letters:
+            # "Transport for London (TfL)": a mixed-case acronym spells its small words too.
+            spelt = "".join(w[0] for w in tail) if not acronym.isupper() else initials
+            if spelt.upper() == letters.upper():
                 out.setdefault(acronym, " ".join(tail))
                 break
     return out
 
 
 _WORD_BEFORE = re.compile(r"(\w+)\.?[ \t]+$")
+_JOINED_NAME = re.compile(r"[ \t]+(?:and|&)[ \t]+[A-Z][\w’'\-]*[ \t]+[a-z]")
 
 
 def _honorific_before(m: re.Match) -> str | None:

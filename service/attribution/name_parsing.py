@@ -49,6 +49,8 @@ def fold(word: str) -> str:
     return POSSESSIVE.sub("", word.lower().rstrip("."))
 
 
+# "el-Sisi", "al-Assad", "bin-Zayed": a surname opened by a lower-case particle and a hyphen.
+PARTICLE_SURNAME = re.compile(r"(?:al|el|ul|ad|as|ash|bin|ibn|abu|ben|d)[\-‑][A-Z]")
 _AGE = re.compile(r"^(?:\w+-)+old$", re.IGNORECASE)  # "Fourteen-year-old", "34-year-old"
 _LOWER_PARTICLES = words_of("de da del della di van von der den al el bin ibn bint le la du dos y")
 
@@ -63,7 +65,7 @@ def _barrier(word: str) -> bool:
         or f in HONORIFICS
         or f in ORG_HEADS
         or bool(_AGE.match(f))
-        or (word[:1].islower() and f not in _LOWER_PARTICLES)
+        or (word[:1].islower() and f not in _LOWER_PARTICLES and not PARTICLE_SURNAME.match(word))
     )
 
 

@@ -34,7 +34,7 @@ from service.attribution.cues import (
 )
 from service.attribution.given_names import is_given_name
 from service.attribution.name_index import credible
-from service.attribution.name_parsing import fold
+from service.attribution.name_parsing import fold, split_person_name
 from service.attribution.speaker_phrases import (
     FUNCTION_WORDS,
     QUANTIFIER_SUBJECTS,
@@ -46,7 +46,8 @@ from service.models import Mention
 
 _NAME_RUN = (
     r"((?:(?:Dr|Mr|Mrs|Ms|Prof|Sir)\.?\s+)?[A-Z](?:\.|[\w’'\-]+)"
-    r"(?:\s+(?:[A-Z](?:\.|[\w’'\-]+)|de|van|von|der|bin|al|da|del|dos|la|le)){0,4})"
+    r"(?:\s+(?:[A-Z](?:\.|[\w’'\-]+)|[a-z]{1,3}-[A-Z][\w’'\-]+|de|van|von|der|bin|al|da|del"
+    r"|dos|la|le)){0,4})"
 )
 _CUE_AFTER = (
     r"(?=\s*(?:[,.;(]|$)|\s+(?:said|says|told|tells|tweeted|added|wrote|writes|has|had|who"
@@ -55,7 +56,7 @@ _CUE_AFTER = (
 # "The Senate Minority Leader, Chuck Schumer, said", "The new governor of the region, Alexander
 # Moor, ...", "One of the study's authors, herpetologist David Blackburn, told".
 _APPOSITIVE_AFTER = re.compile(
-    r"(?:\s+(?:of|in|at|for|from|on)\s+[^,.;:\"“”\n]{1,60}?)?,\s+(?:[a-z][\w\-]*\s+){0,2}"
+    r"(?:\s+(?:of|in|at|for|from|on)\s+[^,.;:\"“”\n]{1,60}?)?,\s+(?:[a-z][\w\-]*\s+){0,5}"
     + _NAME_RUN
     + _CUE_AFTER
 )
@@ -75,6 +76,9 @@ _DOCUMENT_BY = re.compile(
 )
 # "the company said": a business, named in news by its one-word brand ("Hasbro").
 _FIRM_NOUNS = words_of("company firm manufacturer retailer startup brand")
+_FIRM_POSSESSORS = frozenset({"company's", "company’s", "firm's", "firm’s"})
+
+
 _FIRM_SUBJECT = re.compile(
     r"[A-Z][\w’'\-]*\s(?:[a-z]+ed|has|had|is|was|says|said|told|announced|hosted|launched)\b"
 )
@@ -144,6 +148,10 @@ _MENTION = re.compile(
 _WORD_BEFORE = re.compile(r"([\w’'\-]+)[ \t]+\Z")
 _GAP_BEFORE = re.compile(r"([^\w\s]?)\s*\Z")
 _NEXT_WORD = re.compile(r"\s+([a-z]+)\b")
+_NEXT_CAPITAL = re.compile(r"[ \t]+(?:the[ \t]+)?[A-Z]")
+_TITLED_NAME_AFTER = re.compile(r"[ \t]+((?:[A-Z][\w’'\-]*\.?[ \t]+){0,3}[A-Z][\w’'\-]+)")
+_COMMA_THEN_WORD = re.compile(r",[ \t]+([a-z]+)\b")
+_ROLE_COMMA_BEFORE = re.compile(r"([\w’'\-]+),[ \t]+\Z")
 _OF_PLACE = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}")
 _APPOSITIVE_ROLE = re.compile(
     r",\s+(?:a|an|the)\s+((?:[\w\-]+\s+){0,3}?[\w\-]+)(?=\s*[,.;]|\s+(?:of|for|at|from|with|in)\b)"
@@ -154,6 +162,130 @@ _COORDINATORS = words_of("and but")
 _VERB_WORDS = words_of(
     "was is has had have will would could should can did does may might must also then later"
 )
+
+
+# "el-Sisi", "al-Assad", "bin-Zayed": a lower-case particle joined to a capitalised surname.
+_PARTICLE_NAME = re.compile(r"[a-z]{1,3}[\-‑][A-Z]")
+# What joins a person's name to the place or body they belong to: "Abdel Fattah el-Sisi of
+# Egypt", "Sally Wasef of Australia's Griffith University", "The Aam Aadmi Party in Goa".
+_AFFILIATION_WORDS = words_of("of in at from")
+
+
+def _before_affiliation(words: list[str]) -> list[str]:
+    """The speaker phrase up to the "of"/"in"/"at"/"from" that follows its name: what comes
+    after is the name's place or organisation, not the speaker. A title's own "of" ("Secretary
+    of State Mike Pompeo") and a role's ("the mayor of Paris") are no such joint."""
+    for k in range(1, len(words) - 1):
+        if words[k].lower() not in _AFFILIATION_WORDS:
+            continue
+        prev = words[k - 1]
+        if not (prev[:1].isupper() or _PARTICLE_NAME.match(prev)) or prev.endswith(("’s", "'s")):
+            continue
+        if prev.lower().rstrip(".") in TITLE_WORDS:
+            continue
+        if words[k].lower() == "of" and prev.lower() in ORG_HEADS:
+            continue  # "Bank of England", "Court of Session": one organisation's name
+        return words[:k]
+    return words
+
+
+_APPOSITIVE_BEFORE = re.compile(_NAME_RUN + r",[ \t]+((?:a|an|the)[ \t]+[^,.;:\"“”\n]{0,120}?)?\Z")
+_AFFILIATED_BEFORE = re.compile(_NAME_RUN + r"[ \t]+(?:of|in)[ \t]+\Z")
+
+
+# A document's author: up to eight capitalised words ("the Combined Joint Task Force Operation
+# Inherent Resolve"), with the small words inside organisation names.
+_AUTHOR_RUN = re.compile(
+    r"((?:(?:the|The)[ \t]+)?[A-Z](?:\.|[\w’'\-]+)(?:[ \t]+(?:[A-Z](?:\.|[\w’'\-]+)"
+    r"|of|for|and|on|de|al|[a-z]{1,3}-[A-Z][\w’'\-]*)){0,7})"
+)
+_ACRONYM_WORD = re.compile(r"[A-Z][A-Z&]{1,7}")
+_PUBLISHING_VERBS = (
+    r"(?:sent|released|issued|published|posted|wrote|signed|put[ \t]+out|delivered|filed|made"
+    r"|shared|tweeted|read[ \t]+out)"
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _document_introductions(noun: str) -> tuple[re.Pattern, ...]:
+    """Where an article says who wrote a document before calling it "the statement": 'X
+    (, appositive,) released a statement', 'a letter from/by X', "X's letter"."""
+    who = _AUTHOR_RUN.pattern.replace("(", "(?P<who>", 1)
+    det = r"(?:a|an|the|its|his|her|their)[ \t]+(?:[\w\-]+[ \t]+){0,3}?"
+    verb = _NOUN_VERBS.get(noun)
+    noun = re.escape(noun)
+    verbal = (
+        # "GitHub also announced ..." before "The announcement also mentioned".
+        (re.compile(who + r"[ \t]+(?:\w+ly[ \t]+|also[ \t]+)?" + verb + r"\b"),) if verb else ()
+    )
+    return (
+        *verbal,
+        re.compile(
+            who
+            + r"(?:[ \t]+\([A-Z][\w&]{1,8}\))?(?:,[^,.;\"“”\n]{1,120}?,)?[ \t]+(?:\w+ly[ \t]+)?"
+            + _PUBLISHING_VERBS
+            + r"[ \t]+"
+            + det
+            + noun
+            + r"\b"
+        ),
+        re.compile(r"\b" + det + noun + r"[ \t]+(?:\w+[ \t]+)?(?:from|by)[ \t]+" + who),
+        re.compile(who + r"(?:’s|'s)[ \t]+(?:[\w\-]+[ \t]+){0,3}?" + noun + r"\b"),
+    )
+
+
+# A document noun and the verb an article introduces it with ("X announced ... the
+# announcement").
+_NOUN_VERBS = {"announcement": "announced", "statement": "stated", "proclamation": "proclaimed"}
+
+# "It read": "it" as a document just introduced, looked for this many characters back.
+_DOCUMENT_VERB_AFTER = re.compile(r"[ \t]+(?:read|reads|stated|states)\b")
+_DOCUMENT_IT_NOUNS = ("statement", "letter", "release", "message", "post", "notice", "memo")
+DOCUMENT_IT_LOOKBACK = 400
+
+# Unnamed people who speak for a body: "an official from TfL", "the spokesperson".
+_SPEAKS_FOR = words_of(
+    "spokesman spokeswoman spokesperson official representative spokespeople spokesmen "
+    "officials representatives"
+)
+_BODY_AFTER = re.compile(r"[ \t]+(?:from|for|of|at|with)[ \t]+" + _AUTHOR_RUN.pattern)
+_SPOKESPERSON_OF = re.compile(
+    r"(?P<pre>(?:[A-Z][\w’'\-]*[ \t]+){1,4}?)(?:spokesman|spokeswoman|spokesperson)\b"
+    r"|(?:spokesman|spokeswoman|spokesperson)[ \t]+(?:for|of|from|at)[ \t]+"
+    r"(?P<post>(?:the[ \t]+)?[A-Z][\w’'\-]*(?:[ \t]+(?:[A-Z][\w’'\-]*|of|for)){0,5})"
+)
+
+
+def _organisation_phrase(words: list[str]) -> str | None:
+    """A speaker phrase that is an organisation's own name: capitalised words whose head is an
+    organisation noun, last or before its of/for/on complement ("Ministry of Foreign Affairs",
+    "Department of Health and Human Services", "Commission on Presidential Debates"), with no
+    title or person after the head."""
+    words = [w for w in words if w.lower() not in ("the", "a", "an")]
+    heads = [k for k, w in enumerate(words) if w[:1].isupper() and w.lower() in ORG_HEADS]
+    if not heads or not all(w[:1].isupper() or w in _ORG_GLUE for w in words):
+        return None
+    h = heads[-1]
+    rest = words[h + 1 :]
+    if rest and (rest[0] not in ("of", "for", "on") or rest[-1] in _ORG_GLUE):
+        return None
+    if len(rest) >= 3 and rest[-3].lower() in TITLE_WORDS and is_given_name(fold(rest[-2])):
+        return None  # "Ministry of Defence Minister Jane Doe": a person after the body
+    if h == 0 and not rest:
+        return None  # "Ministry": a bare head is a descriptor's business
+    if words[0].lower() in TITLE_WORDS and len(words) > 1 and words[1] in ("of", "for"):
+        return None  # "Director of Mid Wales Tourism Partnership": a person's title
+    return " ".join(words)
+
+
+_ORG_GLUE = frozenset({"of", "for", "on", "and", "&", "the"})
+
+
+def _strip_article(run: str) -> str:
+    words = run.split()
+    while len(words) > 1 and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
 
 
 def _is_role_noun(word: str) -> bool:
@@ -174,7 +306,8 @@ def _organisation_run(head: str) -> re.Pattern:
     word = r"[A-Z][\w’'\-]*"
     return re.compile(
         rf"((?:{word}[ \t]+){{0,4}}{re.escape(head)}"
-        rf"(?:[ \t]+(?:of|for)(?:[ \t]+the)?(?:[ \t]+{word}){{1,4}})?)\b"
+        rf"(?:[ \t]+(?:of|for|on)(?:[ \t]+the)?[ \t]+{word}"
+        rf"(?:[ \t]+(?:(?:and|&)[ \t]+)?{word}){{0,4}})?)\b"
     )
 
 
@@ -225,6 +358,9 @@ class ResolutionMixin:
             # "According to him, ...": the object form names whom "he" would.
             return self._resolve_pronoun(_OBJECT_PRONOUNS[words[0].lower()], mention, pi)
         if ph.kind == "name":
+            owner = self._document_owner(words, end)
+            if owner is not None:
+                return _Evidence(owner, mention, "explicit", "org", pi)
             if words[-1].endswith(("’s", "'s")):
                 # "writes Huber's longtime tag team partner Erick Rowan": the possessed role's
                 # name, not the possessor.
@@ -234,13 +370,20 @@ class ResolutionMixin:
                     run_end = m.end(1)
                     found = Mention(self.text[start:run_end], start, run_end)
                     return _Evidence(person, found, "explicit", "person", pi)
-            name_words = [w for w in words if w.lower() not in {"the", "a", "an", "who", "which"}]
+            name_words = _before_affiliation(
+                [w for w in words if w.lower() not in {"the", "a", "an", "who", "which"}]
+            )
+            body = _organisation_phrase(name_words)
             # "moderator Tom Reyes", "Ohio State professor Paul Beck": the name is what follows
             # the last lower-case role word or possessor ("Marco Rubio of Florida" keeps "of").
             roles = [
                 k
                 for k, w in enumerate(name_words[:-1])
-                if (not w[:1].isupper() and w.lower() not in _NAME_PARTICLES)
+                if (
+                    not w[:1].isupper()
+                    and w.lower() not in _NAME_PARTICLES
+                    and not _PARTICLE_NAME.match(w)
+                )
                 or w.endswith(("’s", "'s"))  # "the Post’s Ann Lee"
             ]
             if roles:
@@ -254,7 +397,25 @@ class ResolutionMixin:
             name = self.names.canonical(" ".join(name_words), start)
             if " " not in name and name_words == words:
                 name = self._relative_named(name, start, pi) or name
-            if not self._names_a_person(name, start):
+            # "Egypt" after "el-Sisi of": a one-word place, or a run with no given name first.
+            full = len(name_words) >= 2 and is_given_name(fold(name_words[0]))
+            owner = None if full else self._affiliation_owner(start)
+            if owner is not None:
+                return _Evidence(owner, mention, "explicit", "person", pi)
+            if body is not None:
+                # "the Turkish Ministry of Foreign Affairs", "the State Department": the whole
+                # organisation by the fullest form the article writes for it, unless a person
+                # stands beside it ("Steve Peers of the University of Essex").
+                beside = self._named_beside(start, end, words, pi)
+                if beside is not None:
+                    return _Evidence(beside, mention, "explicit", "person", pi)
+                full = self._organisation_full(body, start)
+                return _Evidence(full, mention, "explicit", "org", pi)
+            person = self._names_a_person(name, start)
+            head = self._appositive_head(words, start, person)
+            if head is not None:
+                return _Evidence(head, mention, "explicit", "person", pi)
+            if not person:
                 # "Caloundra coach Geoff Ingram said", "The mayor of Paris, Anne Hidalgo,
                 # wrote", "Steve Peers of the University of Essex said": the phrase read is a
                 # place or organisation beside the person's name.
@@ -267,6 +428,9 @@ class ResolutionMixin:
         # Descriptor: a name written beside it ("The Vice President, Mike Pence, said", "said
         # study co-author Karen Alley", "Suman Haripriya of the Hajo assembly said"), else a
         # title met earlier with a name, else an organisation or a role.
+        named = self._name_after_roles(toks, ph)
+        if named is not None:
+            return _Evidence(named, mention, "explicit", "person", pi)
         beside = self._named_beside(start, end, words, pi)
         if beside is not None:
             return _Evidence(beside, mention, "descriptor", "person", pi)
@@ -279,7 +443,12 @@ class ResolutionMixin:
         antecedent = self._definite_antecedent(words, start)
         if antecedent is not None:
             return _Evidence(antecedent[0], mention, "descriptor", antecedent[1], pi)
-        organisation = self._organisation_behind(words, start)
+        author = self._document_author(words, start)
+        if author is not None:
+            return _Evidence(author[0], mention, "descriptor", author[1], pi)
+        organisation = self._spokesperson_body(words, start, end)
+        if organisation is None:
+            organisation = self._organisation_behind(words, start)
         if organisation is not None:
             return _Evidence(organisation, mention, "descriptor", "org", pi)
         content = [w for w in words if w.lower() not in DETERMINERS]
@@ -293,6 +462,10 @@ class ResolutionMixin:
         if all(w[:1].isupper() for w in content):
             if all(w.lower().rstrip(".") in TITLE_WORDS for w in content):
                 return _Evidence(" ".join(content), mention, "unresolved", "person", pi)
+            owner = self._affiliation_owner(start)
+            if owner is not None:
+                # "Cardinal Marc Ouellet of the Holy See said": the person the body follows.
+                return _Evidence(owner, mention, "explicit", "person", pi)
             name = self.names.organisation_name(" ".join(content))
             return _Evidence(name, mention, "organisation", "org", pi)
         if words[0].lower() == "the" and _descriptor_kind(content) == "person":
@@ -307,6 +480,86 @@ class ResolutionMixin:
             tail -= 1
         described = " ".join(words[lead:tail])
         return _Evidence(described, mention, "unresolved", _descriptor_kind(content), pi)
+
+    def _name_after_roles(self, toks: list[Token], ph: Phrase) -> str | None:
+        """'According to eyewitness Vinnie DeVita', 'Former First Lady Michelle Obama gave':
+        role words or titles, then a person's name, is that person (the phrase read may stop
+        at the titles; the name then follows in the text)."""
+        items = [t for t in toks[ph.first : ph.last + 1] if t.kind == "w"]
+        k = 0
+        while k < len(items) and (
+            items[k].low in DETERMINERS
+            or (items[k].text.islower() and items[k].low not in _NOT_ROLE_WORDS)
+            or (items[k].text[:1].isupper() and items[k].low.rstrip(".") in TITLE_WORDS)
+        ):
+            k += 1
+        if all(t.low in DETERMINERS for t in items[:k]) or any(
+            t.text.endswith(("’s", "'s")) for t in items
+        ):
+            return None  # "the Holy See": no role word before the capitalised run
+        if k == len(items):
+            if not items[-1].text[:1].isupper():
+                return None  # "the minister": no name after it is read here
+            # "Former" + "First Lady Michelle Obama" in the text after the phrase.
+            m = _TITLED_NAME_AFTER.match(self.text, items[-1].end)
+            if m is None:
+                return None
+            run, pos = m.group(1), m.start(1)
+        else:
+            rest = items[k:]
+            if not all(t.text[:1].isupper() or t.low in _NAME_PARTICLES for t in rest):
+                return None
+            run, pos = self.text[rest[0].start : rest[-1].end], rest[0].start
+        _, name = split_person_name(run.split())
+        if len(name) < 2 or not is_given_name(fold(name[0])):
+            return None
+        return self.names.canonical(run, pos)
+
+    def _affiliation_owner(self, start: int) -> str | None:
+        """'President Abdel Fattah el-Sisi of Egypt said', 'The Aam Aadmi Party in Goa said':
+        a place read as the speaker phrase right after a person or organisation joined to it
+        by "of"/"in" names that person or organisation."""
+        m = _AFFILIATED_BEFORE.search(self.text, max(0, start - 100), start)
+        if m is None:
+            return None
+        run = m.group(1)
+        if run.split()[-1].lower() in ORG_HEADS:
+            return self.names.organisation_name(_strip_article(run))
+        return self._titled_person(run, m.start(1))
+
+    def _document_owner(self, words: list[str], end: int) -> str | None:
+        """ "RIAA's DMCA notice alleged": a possessor, a name, then a document noun after the
+        phrase read; the document is the possessor's (an acronym by its defined long form)."""
+        if len(words) < 2 or not words[0].endswith(("’s", "'s")) or not words[0][:1].isupper():
+            return None
+        m = _NEXT_WORD.match(self.text, end)
+        if m is None or m.group(1) not in _DOCUMENT_NOUNS:
+            return None
+        return self.names.organisation_name(words[0][:-2])
+
+    def _appositive_head(self, words: list[str], start: int, person: bool) -> str | None:
+        """'Mark Hay, a marine ecologist at GT, who said', 'Erwin Chemerinsky, Dean of UC
+        Berkeley School of Law called it': a phrase inside the appositive of a person's name
+        (a relative "who" after it, or a title with its "of") stands for that person."""
+        lows = [w.lower() for w in words]
+        relative = lows[-1] == "who" and not person
+        titled = len(lows) > 2 and lows[0] in _PERSON_ROLES and lows[1] in ("of", "for", "at")
+        if not (relative or titled):
+            return None
+        m = _APPOSITIVE_BEFORE.search(self.text, max(0, start - 160), start)
+        if m is None or (titled and m.group(2)):
+            return None
+        return self._person_name_at(m.group(1), m.start(1))
+
+    def _titled_person(self, run: str, pos: int) -> str | None:
+        """The person a capitalised run names: a title then a name ("President Abdel Fattah
+        el-Sisi", "Cardinal Marc Ouellet": a given name after the titles), or what
+        `_person_name_at` accepts."""
+        titles, name = split_person_name(run.split())
+        titled = run.split()[0].lower().rstrip(".") in TITLE_WORDS and len(run.split()) >= 2
+        if titled or (titles and len(name) >= 2 and is_given_name(fold(name[0]))):
+            return self.names.canonical(run, pos)
+        return self._person_name_at(run, pos)
 
     def _relative_named(self, first: str, start: int, pi: int) -> str | None:
         """'His wife Mary said', "Munk's daughter Ana": a relative written by first name only
@@ -465,6 +718,9 @@ class ResolutionMixin:
         head, mods = content[-1].lower(), content[:-1]
         if head.endswith(("’s", "'s")) and content[-1].islower():
             return self._latest_organisation(head[:-2], start)  # "the court's (summary)"
+        if words[0].lower() == "the" and len(words) > 2 and words[1].lower() in _FIRM_POSSESSORS:
+            # "The company's upcoming replica helmet is ...": the firm's thing speaks for it.
+            return self._latest_firm(start)
         if head in _DOCUMENT_NOUNS or head in _SPOKESPEOPLE:
             owners = [w for w in mods if w.endswith(("’s", "'s"))]
             if owners:
@@ -485,6 +741,113 @@ class ResolutionMixin:
         if found is None and head in _FIRM_NOUNS:
             found = self._latest_firm(start)
         return found
+
+    def _document_author(self, words: list[str], start: int) -> tuple[str, str] | None:
+        """Who wrote a document the speaker phrase names: 'the judge's statement' -> the
+        person introduced as the judge; 'a tweet on Monday by Secretary X' -> X; 'the letter'
+        -> whoever the article said sent, released or issued that letter before ('X sent a
+        letter to ...', 'a statement from X'). (name, kind), or None."""
+        if not _is_document(words) and "by" not in [w.lower() for w in words]:
+            return None
+        lows = [w.lower() for w in words]
+        if "by" in lows[1:]:
+            # The phrase runs past its "by" ("a tweet on Monday by US Secretary of State Mike"):
+            # the name written after it.
+            k = lows.index("by", 1)
+            if not any(w in _DOCUMENT_NOUNS for w in lows[:k]):
+                return None
+            at = self.text.find(" by ", start) + 4
+            m = _AUTHOR_RUN.match(self.text, at)
+            return self._author_name(m.group(1), m.start(1)) if m is not None else None
+        owners = [w for w in words if w.endswith(("’s", "'s"))]
+        if owners:
+            owner = owners[-1][:-2]
+            if owner.islower() and _is_role_noun(owner) and owner not in ORG_HEADS:
+                return self._definite_antecedent(["the", owner], start)
+            return None
+        if lows[0] != "the" or len(words) > 3:
+            return None
+        noun = lows[-1]
+        best = None
+        lo = max(0, start - 4 * ROLE_LOOKBACK)
+        for pattern in _document_introductions(noun):
+            for m in pattern.finditer(self.text, lo, start):
+                if best is None or m.start() > best.start():
+                    best = m
+        if best is None or self._inside_quote(best.start("who")):
+            return None
+        return self._author_name(best.group("who"), best.start("who"))
+
+    def _document_it(self, pronoun: str, mention: Mention) -> tuple[str, str] | None:
+        """'The federation released a statement ... It read, "Q"': "it" reading or saying
+        words right after a document was introduced is that document, by its author."""
+        if pronoun != "it" or _DOCUMENT_VERB_AFTER.match(self.text, mention.end) is None:
+            return None
+        lo = max(0, mention.start - DOCUMENT_IT_LOOKBACK)
+        best = None
+        for noun in _DOCUMENT_IT_NOUNS:
+            for pattern in _document_introductions(noun):
+                for m in pattern.finditer(self.text, lo, mention.start):
+                    if best is None or m.start() > best.start():
+                        best = m
+        if best is None or self._inside_quote(best.start("who")):
+            return None
+        return self._author_name(best.group("who"), best.start("who"))
+
+    def _author_name(self, run: str, pos: int) -> tuple[str, str] | None:
+        """A document's author run as a person (titled, a given name, known) or else an
+        organisation, acronyms by the long form the article defines."""
+        run = _strip_article(run)
+        words = run.split()
+        if words[-1].lower() in ORG_HEADS or _ACRONYM_WORD.fullmatch(run):
+            return self.names.organisation_name(run), "org"
+        person = self._person_name_at(run, pos) if len(words) <= 4 else None
+        if person is not None and not self._names_a_person(person, pos):
+            person = None  # "Operation Inherent Resolve": a surname-like last word, no person
+        if person is None and words[0].lower().rstrip(".") in TITLE_WORDS and len(words) >= 2:
+            person = self.names.canonical(run, pos)
+        if person is not None:
+            return person, "person"
+        return self.names.organisation_name(run), "org"
+
+    def _spokesperson_body(self, words: list[str], start: int, end: int) -> str | None:
+        """The organisation an unnamed spokesperson or official speaks for: 'An official from
+        TfL stated' -> Transport for London (an acronym by the long form the article defines);
+        'the spokesperson added' after 'an Interpol spokesperson' -> Interpol."""
+        content = [w for w in words if w.lower() not in DETERMINERS]
+        if len(content) != 1 or content[0].lower() not in _SPEAKS_FOR:
+            return None
+        m = _BODY_AFTER.match(self.text, end)
+        if m is not None:
+            return self.names.organisation_name(_strip_article(m.group(1)))
+        if words[0].lower() != "the":
+            return None
+        best = None
+        for m in _SPOKESPERSON_OF.finditer(self.text, max(0, start - ROLE_LOOKBACK), start):
+            body = _strip_article(m.group("pre") or m.group("post"))
+            if body.lower() not in DETERMINERS and not self._inside_quote(m.start()):
+                best = body
+        return self.names.organisation_name(best) if best is not None else None
+
+    def _organisation_full(self, name: str, pos: int) -> str:
+        """An organisation's fullest form: a defined acronym's long form, the longer name the
+        article wrote before that ends in it ("United States Supreme Court"), or for "State
+        Department" the "... Department of State" it wrote ("United States Department of
+        State")."""
+        name = self.names.organisation_name(name)
+        words = name.split()
+        if len(words) == 2 and words[1].lower() in ORG_HEADS and words[0][:1].isupper():
+            inverted = re.compile(
+                r"((?:[A-Z][\w’'\-]*[ \t]+){0,3}"
+                + re.escape(words[1])
+                + r"[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?"
+                + re.escape(words[0])
+                + r")\b"
+            )
+            found = {m.group(1) for m in inverted.finditer(self.text)}
+            if len(found) == 1:
+                return found.pop()
+        return self._fuller_organisation(name, pos)
 
     def _latest_firm(self, pos: int) -> str | None:
         """'Hasbro hosted a panel ... the company noted': "the company" with no "... Company"
@@ -597,14 +960,18 @@ class ResolutionMixin:
             if name is not None:
                 return _Evidence(name, mention, "pronoun", "person", pi)
         elif pronoun in PLURAL_PRONOUNS or pronoun in NEUTER_PRONOUNS:
+            author = self._document_it(pronoun, mention)
+            if author is not None:
+                return _Evidence(author[0], mention, "pronoun", author[1], pi)
             wanted = {"plural", "org"} if pronoun in PLURAL_PRONOUNS else {"org"}
             for ev in recent:
                 if ev.kind in wanted:
                     return _Evidence(ev.name, mention, "pronoun", ev.kind, pi)
-            # "The Post reported ... It added": the nearest capitalised name before it.
+            # "The Post reported ... It added": the nearest capitalised name before it (an
+            # acronym by the long form the article defines: "USCIRF ... They released").
             k = bisect.bisect_left(self._name_positions, mention.start)
             if k > 0:
-                name = self.names.mentions[k - 1][1].canonical()
+                name = self.names.organisation_name(self.names.mentions[k - 1][1].canonical())
                 return _Evidence(name, mention, "pronoun", "org", pi)
         return None
 
@@ -638,6 +1005,12 @@ class ResolutionMixin:
         if appositive is not None and appositive.group(1).split()[-1].lower() in _PERSON_ROLES:
             return True
         before = _WORD_BEFORE.search(self.text, max(0, start - 40), start)
+        if before is None:
+            # "a department spokesperson, Morgan Ortagus, said": the role in apposition before.
+            before = _ROLE_COMMA_BEFORE.search(self.text, max(0, start - 40), start)
+            if before is not None and before.group(1) in _PERSON_ROLES - DETERMINERS:
+                return True
+            before = None
         return before is not None and before.group(1) in _PERSON_ROLES - DETERMINERS
 
     def _inside_quote(self, pos: int) -> bool:
@@ -667,7 +1040,9 @@ class ResolutionMixin:
             if cursor == 0 or "\n" in lead or (mark and mark in '.!?:;\u201d"'):
                 return True
             if mark == ",":
-                return self._verb_follows(start)
+                # "In a livestream, Sanders shared"; "Following the vote, a department
+                # spokesperson, Morgan Ortagus, indicated": a name in apposition to the subject.
+                return self._verb_follows(start) or self._appositive_subject(start)
             word = _WORD_BEFORE.search(text, max(0, cursor - 40), cursor)
             if word is None:
                 return False
@@ -678,18 +1053,42 @@ class ResolutionMixin:
             if low in _COORDINATORS:
                 # "..., and X said" opens a clause; "Miller and Smith" is one phrase.
                 return text[max(0, word.start() - 3) : word.start()].rstrip().endswith(",")
-            if low == "to" and text[max(0, word.start() - 10) : word.start()].rstrip().endswith(
-                "according"
-            ):
+            if low == "to" and text[
+                max(0, word.start() - 10) : word.start()
+            ].rstrip().lower().endswith("according"):
                 return True
             skipped += 1
-            if skipped > 4 or low in FUNCTION_WORDS or low in CUE_VERBS:
+            if low in _ORG_GLUE and self._inside_capitalised_name(word.start(1), word.end(1)):
+                # "Florida Department of Transportation official Troy Roberts said": the "of"
+                # of an organisation's name before the role.
+                cursor = word.start(1)
+                continue
+            if skipped > 7 or low in FUNCTION_WORDS or low in CUE_VERBS:
                 return False
             if not (w[:1].isupper() or low in DETERMINERS or _is_role_noun(low)):
                 return False
             if low.endswith(("ing", "ed")) and not w[:1].isupper():
                 return False
             cursor = word.start(1)
+
+    def _inside_capitalised_name(self, lo: int, hi: int) -> bool:
+        """The small word at lo..hi stands between two capitalised words ("Department of
+        Transportation")."""
+        before = _WORD_BEFORE.search(self.text, max(0, lo - 40), lo)
+        after = _NEXT_CAPITAL.match(self.text, hi)
+        return before is not None and before.group(1)[:1].isupper() and after is not None
+
+    def _appositive_subject(self, start: int) -> bool:
+        """The name at `start` is set off by commas and a verb follows its closing comma
+        ("..., Morgan Ortagus, indicated", "Another voice actor, Lauren Landa, would list")."""
+        m = _MENTION.match(self.text, start)
+        if m is None:
+            return False
+        nxt = _COMMA_THEN_WORD.match(self.text, m.end())
+        if nxt is None:
+            return False
+        w = nxt.group(1)
+        return w in CUE_VERBS or w in _VERB_WORDS or (w.endswith("ed") and len(w) > 4)
 
     def _verb_follows(self, start: int) -> bool:
         """A verb comes right after the name at `start` ("Sanders shared", "X has said"),

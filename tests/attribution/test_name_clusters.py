@@ -53,3 +53,16 @@ def test_a_surname_spelt_with_other_vowels_is_the_same_person():
 def test_surnames_with_other_consonants_stay_apart():
     names = NameIndex("Lena Morton spoke. Then Morgan spoke.")
     assert names.canonical("Morgan") == "Morgan"
+
+
+def test_a_middle_initial_i_is_no_pronoun_inside_a_name():
+    # "I." between a given name and a surname is an initial: the run stays one person.
+    text = (
+        'Coach Ruth Amadi said "We trained hard."\n\n'
+        "Samuel A. I. Okonkwo, president of Lagos Polytechnic, wrote "
+        '"We mourn a great teacher."'
+    )
+    assert [q.speaker.name for q in extract_quotes(text)] == [
+        "Ruth Amadi",
+        "Samuel A. I. Okonkwo",
+    ]
