@@ -16,20 +16,30 @@ from __future__ import annotations
 
 from service.attribution.common import _Evidence
 from service.attribution.cues import (
+    CUE_PARTICIPLES,
+    CUE_VERBS,
     DASHES,
     SCARE_QUOTE_MARKERS,
     words_of,
 )
 from service.attribution.name_index import credible
 from service.attribution.speech_frame import Token
+from service.models import Mention
 
 # Nouns that name the quoted words as a term ('the term "family"', 'his nickname "Spike"').
 TERM_NOUNS = words_of(
-    "term word phrase label slogan hashtag nickname motto catchphrase moniker name title brand"
-    " trademark headline caption banner sign"
+    "term terms word words phrase label slogan hashtag nickname motto catchphrase moniker name"
+    " title brand trademark headline caption banner sign designation description qualifier"
+    " acronym abbreviation expression"
 )
-# Term nouns that name a thing, not words a speaker used ("phrase", "slogan" are spoken).
-_NAMING_NOUNS = words_of("nickname moniker name title trademark brand headline caption banner")
+# Term nouns that name a thing or a term, not words a speaker used ("phrase", "slogan", "word"
+# are spoken: 'used the phrase "Q"' reports the user's words).
+_NAMING_NOUNS = words_of(
+    "nickname moniker name title trademark brand headline caption banner term terms designation"
+    " description qualifier acronym abbreviation"
+)
+# Determiners that may open a sentence before a term noun ('The term "X"', 'This phrase').
+_CAP_DETERMINERS = words_of("the this that these its their his her")
 # Words before "called" / "named" that make it a naming participle or a passive ('a process
 # called "X"', 'is called "X"'), not a speaker's verb ('Smith called "X" a lie').
 _NAMING_HOSTS_EXCLUDED = words_of("he she they we i you who it")
@@ -124,6 +134,69 @@ class ClassifyMixin:
         return not (prev.low in ("a", "an") and t > 1 and toks[t - 2].low == "as")
 
 
+# Things whose words are displayed, not said: 'signs which read "Q"', 'a banner saying "Q"'.
+INSCRIPTION_NOUNS = words_of(
+    "sign signs banner banners placard placards poster posters writing inscription t-shirt"
+    " t-shirts shirt shirts sticker stickers billboard billboards graffiti plaque"
+)
+# Texts of law: their words are a document's, quoted as it stands ('The 14th Amendment
+# states: "Q"', 'Republic Act No. 9 states "Q"').
+STATUTE_NOUNS = words_of(
+    "amendment amendments act constitution code statute statutes clause charter treaty"
+    " article section law"
+)
+# Verbs that hand over displayed or written words ('a banner saying', 'signs which read').
+_DISPLAY_VERBS = words_of("read reads reading saying says said stating states stated")
+# Paragraph labels that make it a caption: "... Image: Jane Doe." names a photographer.
+_CAPTION_LABELS = words_of("image photo picture credit")
+
+
+def displayed_or_statute(toks: list[Token], t: int, mention: Mention) -> bool:
+    """Words quoted from a sign, a banner or a numbered text of law keep no speaker: the
+    speaker phrase is such a thing ('The 14th Amendment states', 'the writing says',
+    'Republic Act No. 9 states'), the verb before the marks follows one ('holding signs which
+    read "Q"'), or the paragraph is a photo caption ('"Q" poster at the march. Image: J.
+    Doe.')."""
+    words = mention.text.split()
+    if words:
+        head = words[-1].lower()
+        if head in INSCRIPTION_NOUNS:
+            return True
+        if "of" not in words and head in STATUTE_NOUNS and _numbered(toks, mention):
+            return True
+    if _caption(toks):
+        return True
+    prev = toks[t - 1] if t > 0 else None
+    if prev is None or prev.low not in _DISPLAY_VERBS:
+        return False
+    for j in range(t - 2, max(-1, t - 8), -1):
+        tok = toks[j]
+        if tok.kind == "q" or tok.sentence != toks[t].sentence or tok.low in CUE_VERBS:
+            return False
+        if tok.low in INSCRIPTION_NOUNS:
+            return True
+    return False
+
+
+def _numbered(toks: list[Token], mention: Mention) -> bool:
+    """A number within two words of the mention's head ("the 14th Amendment", "Article 2",
+    "Act No. 3846"): the phrase names a numbered text of law, not "the bill" or "Steven Law"."""
+    k = next((i for i, tok in enumerate(toks) if tok.end == mention.end), None)
+    if k is None:
+        return False
+    near = toks[max(0, k - 2) : k] + toks[k + 1 : k + 4]
+    return any(tok.kind == "w" and tok.low[:1].isdigit() for tok in near)
+
+
+def _caption(toks: list[Token]) -> bool:
+    """'"Q" poster at the march. Image: J. Doe.': a paragraph signed by a photo credit."""
+    for i in range(len(toks) - 2, 0, -1):
+        tok = toks[i]
+        if toks[i + 1].text == ":" and tok.is_cap and tok.low in _CAPTION_LABELS:
+            return toks[i - 1].text in {".", "!", "?"} or toks[i - 1].kind == "q"
+    return False
+
+
 def _named_not_said(toks: list[Token], t: int, guess: bool) -> bool:
     """A naming word before the marks; `guess`: the speaker found is only a guess (or none),
     so the naming words that can follow a speaker's verb count too."""
@@ -138,15 +211,33 @@ def _named_not_said(toks: list[Token], t: int, guess: bool) -> bool:
     if not guess:
         # A cue beside the quote: 'Smith called it "Q"' is Smith's, unless the marks are a
         # name given to something ('is called "X"', 'known as "X"', 'his nickname "X"').
-        if prev.low in ("called", "named") and before is not None:
-            return before.low in _PASSIVE_OR_ADVERB
-        if prev.low in _NAMING_NOUNS and before is not None:
-            return before.kind == "w" and not before.is_cap
+        if (
+            prev.low in ("called", "named")
+            and before is not None
+            and before.low in _PASSIVE_OR_ADVERB
+        ):
+            return True
+        if prev.low in _NAMING_NOUNS and _term_noun_host(before):
+            return True  # 'the term "X"', 'the WHO's temporary designation "X"'
+        if prev.low in ("called", "named") and _naming_participle(toks, t - 1):
+            return True  # 'introduced a plan called "X"'
+        if _glossed(toks, t) or _coordinated_term(toks, t, guess):
+            return True
         return prev.low == "as" and _naming_as(toks, t)
     if prev.low in SCARE_QUOTE_MARKERS:
         return True
-    if prev.low in TERM_NOUNS and before is not None and before.kind == "w" and not before.is_cap:
-        return True  # 'the term "family"', 'his nickname "Spike"'
+    if prev.low in _ARTICLES and before is not None:
+        # 'nicknamed the "king of coal"', 'a pattern called a "glider"'
+        if before.low in _NAMING_BEFORE_ARTICLE:
+            return True
+        if before.low in ("called", "named") and (
+            _naming_participle(toks, t - 2) or (t > 2 and toks[t - 3].low in _PASSIVE_OR_ADVERB)
+        ):
+            return True
+    if prev.low in TERM_NOUNS and _term_noun_host(before):
+        return True  # 'the term "family"', 'his nickname "Spike"', 'The hashtag "#X#"'
+    if _glossed(toks, t) or _coordinated_term(toks, t, guess) or _parenthesised(toks, t):
+        return True
     if prev.low in ("called", "named") and before is not None and before.kind == "w":
         if before.low in _PASSIVE_OR_ADVERB:
             return True  # 'is called "X"'
@@ -157,10 +248,106 @@ def _named_not_said(toks: list[Token], t: int, guess: bool) -> bool:
             and host.low in _DETERMINERS
             and not before.is_cap
             and before.low not in _NAMING_HOSTS_EXCLUDED
-        )
+        ) or _naming_participle(toks, t - 1)
     if prev.low == "as":
         return _naming_as(toks, t)
     return False
+
+
+_ARTICLES = words_of("a an the")
+# Naming words that may stand before an article and the marks ('nicknamed the "X"').
+_NAMING_BEFORE_ARTICLE = words_of("dubbed termed nicknamed titled entitled")
+# Hosts that open the noun phrase a naming participle modifies ('a plan called "X"'); not
+# "that"/"what", which open a clause whose subject speaks ('what lawmakers called "X"').
+_PHRASE_OPENERS = words_of("a an the this its his her their our")
+# Words after a quoted term that define it: '"X" is the name of', '"X" stands for'.
+_DEFINING_VERBS = words_of("represents represent stands means refers")
+_COPULAS = words_of("is was are were")
+# Words a gloss follows: 'which means "smoother"', '"D" is for "disease"'.
+_GLOSS_BEFORE = words_of("means meaning meant")
+# Longest quote (words) read as a glossed or parenthesised term.
+GLOSS_WORDS = 4
+
+
+def _term_noun_host(before: Token | None) -> bool:
+    """The word before a term noun opens a noun phrase: a lower-case word ('the term',
+    'temporary designation') or a capitalised determiner or possessive ('The term', "WHO's
+    designation"); not a name ('Trump Title')."""
+    if before is None or before.kind != "w":
+        return False
+    return not before.is_cap or before.low in _CAP_DETERMINERS
+
+
+def _naming_participle(toks: list[Token], k: int) -> bool:
+    """'an economic plan called "X"', 'a pattern named "X"': "called" at k follows a
+    lower-case common noun whose phrase opens with a determiner, so it names the thing; not
+    'Smith called', 'what lawmakers called', 'he called'."""
+    noun = toks[k - 1] if k > 0 else None
+    if noun is None or noun.kind != "w" or noun.is_cap or noun.low in _NAMING_HOSTS_EXCLUDED:
+        return False
+    if noun.low in _PASSIVE_OR_ADVERB or is_cue_word(noun.low):
+        return False
+    for j in range(k - 2, max(-1, k - 5), -1):
+        tok = toks[j]
+        if tok.kind != "w" or (tok.is_cap and tok.low not in _CAP_DETERMINERS):
+            return False
+        if tok.low in _PHRASE_OPENERS:
+            return True
+        if tok.low in _NAMING_HOSTS_EXCLUDED or is_cue_word(tok.low):
+            return False
+    return False
+
+
+def is_cue_word(low: str) -> bool:
+    return low in CUE_VERBS or low in CUE_PARTICIPLES
+
+
+def _glossed(toks: list[Token], t: int) -> bool:
+    """A short quoted term being defined or defining one: '"COVID-19" is the name of',
+    '"COVI" represents the virus', 'which means "smoother"', '"D" is for "disease"'."""
+    words = toks[t].text.split()
+    if not words or len(words) > GLOSS_WORDS:
+        return False
+    prev = toks[t - 1] if t > 0 else None
+    before = toks[t - 2] if t > 1 else None
+    if prev is not None and prev.low in _GLOSS_BEFORE:
+        return True
+    if prev is not None and prev.low == "for" and before is not None and before.low in _COPULAS:
+        return True
+    nxt = toks[t + 1] if t + 1 < len(toks) else None
+    if nxt is None or nxt.kind != "w":
+        return False
+    if nxt.low in _DEFINING_VERBS:
+        return True
+    after = toks[t + 2 : t + 4]
+    return (
+        nxt.low in _COPULAS
+        and len(after) == 2
+        and after[0].low in _ARTICLES
+        and after[1].low in _NAMING_NOUNS
+    )
+
+
+def _coordinated_term(toks: list[Token], t: int, guess: bool) -> bool:
+    """'the terms "X" and "Y"', '"X", "Y" or "Z"': a short quote listed after a term."""
+    j = t - 1
+    while j >= 0 and j >= t - 3 and toks[j].kind != "q":
+        if toks[j].low not in {",", "and", "or"}:
+            return False
+        j -= 1
+    if j < 0 or j == t - 1 or toks[j].kind != "q":
+        return False
+    if len(toks[t].text.split()) > TERM_MODIFIER_WORDS:
+        return False
+    return _named_not_said(toks, j, guess)
+
+
+def _parenthesised(toks: list[Token], t: int) -> bool:
+    """'an anti-Brexit ("British exit") march': a short quote alone in brackets glosses the
+    word before it."""
+    if t == 0 or t + 1 >= len(toks) or toks[t - 1].text != "(" or toks[t + 1].text != ")":
+        return False
+    return 0 < len(toks[t].text.split()) <= GLOSS_WORDS
 
 
 def _naming_as(toks: list[Token], t: int) -> bool:
