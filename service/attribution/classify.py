@@ -154,9 +154,8 @@ _CAPTION_LABELS = words_of("image photo picture credit")
 def displayed_or_statute(toks: list[Token], t: int, mention: Mention) -> bool:
     """Words quoted from a sign, a banner or a numbered text of law keep no speaker: the
     speaker phrase is such a thing ('The 14th Amendment states', 'the writing says',
-    'Republic Act No. 9 states'), the verb before the marks follows one ('holding signs which
-    read "Q"'), or the paragraph is a photo caption ('"Q" poster at the march. Image: J.
-    Doe.')."""
+    'Republic Act No. 9 states'), or the verb before the marks follows one ('holding signs
+    which read "Q"')."""
     words = mention.text.split()
     if words:
         head = words[-1].lower()
@@ -164,8 +163,6 @@ def displayed_or_statute(toks: list[Token], t: int, mention: Mention) -> bool:
             return True
         if "of" not in words and head in STATUTE_NOUNS and _numbered(toks, mention):
             return True
-    if _caption(toks):
-        return True
     prev = toks[t - 1] if t > 0 else None
     if prev is None or prev.low not in _DISPLAY_VERBS:
         return False
@@ -200,7 +197,7 @@ def _caption(toks: list[Token]) -> bool:
 def _named_not_said(toks: list[Token], t: int, guess: bool) -> bool:
     """A naming word before the marks; `guess`: the speaker found is only a guess (or none),
     so the naming words that can follow a speaker's verb count too."""
-    if _in_link_line(toks):
+    if _in_link_line(toks) or _caption(toks):
         return True
     prev = toks[t - 1] if t > 0 else None
     if prev is None or prev.kind == "q":
