@@ -113,6 +113,14 @@ class ClassifyMixin:
         A person's evaluative words in that slot ('her "passion"', 'as a "strong leader"')
         stay theirs."""
         quoted = toks[t].text
+        prev = toks[t - 1] if t > 0 else None
+        if (
+            _title_case(quoted)
+            and prev is not None
+            and prev.kind == "w"
+            and (prev.low in _NOUN_SLOT_BEFORE or prev.low.endswith(("'s", "’s")))
+        ):
+            return True  # 'hosted a program on "Learning Together"', "the NHC's "Daily Advisory""
         if ev.method != "fragment":
             return False
         if ev.kind == "person":
