@@ -201,8 +201,15 @@ def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
             if toks[j].kind == "q":
                 break
             if toks[j].text == ",":
-                if _age_or_hometown(toks, j - 1, lo):
-                    continue  # "Cory Lund, 22, of Flint, Mich., said": read on to the name
+                if _age_or_hometown(toks, j - 1, lo) or _prepositional_aside(toks, j, lo):
+                    # "Cory Lund, 22, of Flint, Mich., said", "Clinton, during a town hall in
+                    # Columbus, Ohio, said": read on to the name
+                    continue
+                if j - 1 > lo and toks[j - 1].text == ")" and toks[j + 1].low in {"who", "which"}:
+                    # "Sen. Ann Lee (D-Mo.), who backs Smith, said": past the bracketed aside
+                    for b in range(j - 2, max(lo - 1, j - 12), -1):
+                        if toks[b].text == "(":
+                            return _phrase_ending_at(toks, b - 1, lo)
                 return _phrase_ending_at(toks, j - 1, lo)
             if toks[j].sentence != toks[k].sentence:
                 break
@@ -235,6 +242,29 @@ def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
 
 # Prepositions whose object is never the subject of the verb after it ("with X saying" is).
 _OBJECT_PREPOSITIONS = words_of("on in at from into onto via through during")
+
+
+_ASIDE_OPENERS = words_of("during in at on after before speaking")
+
+
+def _prepositional_aside(toks: list[Token], j: int, lo: int) -> bool:
+    """The words before the comma at j are an aside of time or place opened by a preposition
+    after an earlier comma ('Clinton, during a town hall in Columbus, Ohio, said'): the name
+    they end with is a place, and the speaker comes before the aside."""
+    for m in range(j - 1, max(lo, j - MAX_APPOSITIVE) - 1, -1):
+        tok = toks[m]
+        if tok.kind == "q" or tok.sentence != toks[j].sentence:
+            return False
+        if tok.text == ",":
+            first = toks[m + 1]
+            if first.kind != "w" or first.is_cap or first.low not in _ASIDE_OPENERS:
+                return False
+            # The aside follows its speaker ('Clinton, during ...'), not a clause ('... in
+            # 1976, in what X called').
+            return _phrase_ending_at(toks, m - 1, lo) is not None
+        if tok.low in {"what", "who", "which", "that"}:
+            return False
+    return False
 
 
 def _age_or_hometown(toks: list[Token], k: int, lo: int) -> bool:

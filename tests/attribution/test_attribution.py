@@ -760,6 +760,21 @@ def test_age_and_hometown_after_a_name_are_skipped():
     assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
 
 
+def test_an_aside_of_time_or_place_between_a_speaker_and_the_cue_is_skipped():
+    text = "Ann Lee, during a visit to Dayton, Ohio, said the plan would “fix the roads.”"
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+
+
+def test_a_clause_opened_by_a_preposition_is_no_aside():
+    text = "The team won the cup in 1990, in what Ann Lee, the coach, called “a long dream.”"
+    assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
+
+
+def test_a_relative_clause_after_a_bracketed_party_reaches_the_name():
+    text = "Sen. Ann Lee (D-Ohio), who has endorsed Tom Reyes, said he was a “steady hand.”"
+    assert _one(text)[2:] == ("Ann Lee", "Sen. Ann Lee")
+
+
 def test_sentence_opening_quote_closed_by_an_attribution_is_not_the_previous_cues():
     text = "“This is not fair,” Ann Lee said. “You raised the fares” to pay for the hall, she said."
     assert [q[2:] for q in _quoted(extract_quotes(text))] == [
