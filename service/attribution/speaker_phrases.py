@@ -160,6 +160,25 @@ def _np_word(tok: Token, sentence_initial: bool) -> bool:
     return low in DESCRIPTOR_NOUNS or low in DESCRIPTOR_MODIFIERS or low in DETERMINERS
 
 
+def _inner_role(toks: list[Token], i: int, lo: int, hi: int) -> bool:
+    """'Bristol coach Anna Kowalski', 'Harbour Watch chief Lena Varga': a lower-case role
+    word between a capitalised place or organisation and a capitalised name is part of the
+    speaker phrase, which runs on to the name."""
+    tok = toks[i]
+    if tok.kind != "w" or tok.is_cap or tok.low not in ROLE_WORDS or not lo < i < hi - 1:
+        return False
+    prev, nxt = toks[i - 1], toks[i + 1]
+    return (
+        prev.kind == "w"
+        and prev.is_cap
+        and prev.low not in NON_NAME_WORDS
+        and nxt.kind == "w"
+        and nxt.is_cap
+        and nxt.low not in NON_NAME_WORDS
+        and nxt.sentence == tok.sentence == prev.sentence
+    )
+
+
 def classify(toks: list[Token], first: int, last: int) -> str | None:
     words = [t for t in toks[first : last + 1] if t.kind == "w"]
     if not words:
@@ -354,7 +373,7 @@ def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
             j -= 1
             continue
         sentence_initial = j == lo or toks[j - 1].sentence != t.sentence
-        if not _np_word(t, sentence_initial):
+        if not _np_word(t, sentence_initial) and not _inner_role(toks, j, lo, len(toks)):
             break
         first = j
         if t.low in DETERMINERS:
@@ -428,7 +447,7 @@ def phrase_after(toks: list[Token], j: int, hi: int) -> Phrase | None:
         if t.kind == "p" and t.text in {"-", "’", "'"}:
             i += 1
             continue
-        if not _np_word(t, False):
+        if not _np_word(t, False) and not _inner_role(toks, i, j, hi):
             break
         # A lower-case "of"/"for" only continues a phrase that goes on ("secretary of state").
         last = i

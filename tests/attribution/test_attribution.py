@@ -760,6 +760,17 @@ def test_age_and_hometown_after_a_name_are_skipped():
     assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We played well,” Bristol coach Anna Kowalski said.",
+        "“We played well,” said Bristol coach Anna Kowalski.",
+    ],
+)
+def test_a_role_between_a_place_and_a_name_stays_in_the_speaker_mention(text):
+    assert _one(text)[2:] == ("Anna Kowalski", "Bristol coach Anna Kowalski")
+
+
 def test_an_aside_of_time_or_place_between_a_speaker_and_the_cue_is_skipped():
     text = "Ann Lee, during a visit to Dayton, Ohio, said the plan would “fix the roads.”"
     assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
