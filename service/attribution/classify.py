@@ -226,7 +226,7 @@ def _named_not_said(toks: list[Token], t: int, guess: bool) -> bool:
             return True  # 'the term "X"', 'the WHO's temporary designation "X"'
         if prev.low in ("called", "named") and _naming_participle(toks, t - 1):
             return True  # 'introduced a plan called "X"'
-        if _glossed(toks, t) or _coordinated_term(toks, t, guess):
+        if _glossed(toks, t) or _coordinated_term(toks, t, guess) or _passive_naming(toks, t):
             return True
         return prev.low == "as" and _naming_as(toks, t)
     if prev.low in SCARE_QUOTE_MARKERS:
@@ -272,6 +272,17 @@ _COPULAS = words_of("is was are were")
 _GLOSS_BEFORE = words_of("means meaning meant")
 # Longest quote (words) read as a glossed or parenthesised term.
 GLOSS_WORDS = 4
+
+
+def _passive_naming(toks: list[Token], t: int) -> bool:
+    """'was called the "breadbasket"', 'is often dubbed a "X"': a passive naming verb and an
+    article before the marks give a name to its subject, whoever reports it."""
+    if t < 3 or toks[t - 1].low not in _ARTICLES:
+        return False
+    verb = toks[t - 2]
+    return (verb.low in _NAMING_BEFORE_ARTICLE or verb.low in ("called", "named")) and toks[
+        t - 3
+    ].low in _PASSIVE_OR_ADVERB
 
 
 def _term_noun_host(before: Token | None) -> bool:

@@ -127,6 +127,12 @@ def test_marks_around_punctuation_only_quote_no_one():
             'Mayor Ilse Brandt said the council used the terms "civic partner" and "town friend".',
             [("civic partner", None, True), ("town friend", None, True)],
         ),
+        # A passive naming verb and an article: a name given to the subject, whoever
+        # reports it.
+        (
+            'The valley, according to Lena Varga, was called the "green bowl" of the north.',
+            [("green bowl", None, True)],
+        ),
         # A short quote alone in brackets glosses the word before it.
         (
             'Thousands joined a pro-union ("stay together") rally on Sunday.',
