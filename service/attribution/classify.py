@@ -19,7 +19,9 @@ from service.attribution.cues import (
     CUE_PARTICIPLES,
     CUE_VERBS,
     DASHES,
+    DESCRIPTOR_NOUNS,
     SCARE_QUOTE_MARKERS,
+    SPEECH_NOUNS,
     words_of,
 )
 from service.attribution.name_index import credible
@@ -228,6 +230,8 @@ def _named_not_said(toks: list[Token], t: int, guess: bool) -> bool:
             return True  # 'introduced a plan called "X"'
         if _glossed(toks, t) or _coordinated_term(toks, t, guess) or _passive_naming(toks, t):
             return True
+        if _title_appositive(toks, t):
+            return True
         return prev.low == "as" and _naming_as(toks, t)
     if prev.low in SCARE_QUOTE_MARKERS:
         return True
@@ -242,6 +246,8 @@ def _named_not_said(toks: list[Token], t: int, guess: bool) -> bool:
     if prev.low in TERM_NOUNS and _term_noun_host(before):
         return True  # 'the term "family"', 'his nickname "Spike"', 'The hashtag "#X#"'
     if _glossed(toks, t) or _coordinated_term(toks, t, guess) or _parenthesised(toks, t):
+        return True
+    if _title_appositive(toks, t):
         return True
     if prev.low in ("called", "named") and before is not None and before.kind == "w":
         if before.low in _PASSIVE_OR_ADVERB:
@@ -272,6 +278,35 @@ _COPULAS = words_of("is was are were")
 _GLOSS_BEFORE = words_of("means meaning meant")
 # Longest quote (words) read as a glossed or parenthesised term.
 GLOSS_WORDS = 4
+
+
+def _title_appositive(toks: list[Token], t: int) -> bool:
+    """'his event, "Storm the Gates", was posted as a joke': marks set off by commas right
+    after a common noun that a determiner opens name that thing (a title); not the words of
+    a statement or a speaker ('the statement, "Q", was')."""
+    if t < 3 or t + 2 >= len(toks) or toks[t - 1].text != "," or toks[t + 1].text != ",":
+        return False
+    noun, after = toks[t - 2], toks[t + 2]
+    if noun.kind != "w" or noun.is_cap or after.kind != "w" or after.is_cap:
+        return False
+    if noun.low in SPEECH_NOUNS or noun.low in DESCRIPTOR_NOUNS or is_cue_word(noun.low):
+        return False
+    for j in range(t - 3, max(-1, t - 6), -1):
+        tok = toks[j]
+        if tok.kind != "w" or (tok.is_cap and tok.low not in _CAP_DETERMINERS):
+            return False
+        if tok.low in _PHRASE_OPENERS:
+            # 'in his live stream, "Q", calling it ...' is speech in a medium, not a title.
+            host = toks[j - 1] if j > 0 else None
+            return (host is None or host.low not in _MEDIUM_PREPOSITIONS) and (
+                after.low not in CUE_PARTICIPLES
+            )
+        if is_cue_word(tok.low):
+            return False
+    return False
+
+
+_MEDIUM_PREPOSITIONS = words_of("in on at during via through")
 
 
 def _passive_naming(toks: list[Token], t: int) -> bool:

@@ -133,6 +133,15 @@ def test_marks_around_punctuation_only_quote_no_one():
             'The valley, according to Lena Varga, was called the "green bowl" of the north.',
             [("green bowl", None, True)],
         ),
+        # A title set off by commas after the thing it names; speech in a medium is not one.
+        (
+            'Lena Varga says her festival, "Tides of Home", was planned as a joke.',
+            [("Tides of Home", None, True)],
+        ),
+        (
+            'Lena Varga said in her video, "We will be back", thanking the crowd.',
+            [("We will be back", "Lena Varga", False)],
+        ),
         # A short quote alone in brackets glosses the word before it.
         (
             'Thousands joined a pro-union ("stay together") rally on Sunday.',
