@@ -390,7 +390,8 @@ def _coordinated_term(toks: list[Token], t: int, guess: bool) -> bool:
         return False
     if len(toks[t].text.split()) > TERM_MODIFIER_WORDS:
         return False
-    return _named_not_said(toks, j, guess)
+    # 'songs such as "Dark Star", "Uncle John's Band" and "Truckin'"': a list of titles too.
+    return _named_not_said(toks, j, guess) or (guess and _title_case(toks[j].text))
 
 
 def _parenthesised(toks: list[Token], t: int) -> bool:
