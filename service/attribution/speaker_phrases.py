@@ -5,6 +5,7 @@ Daily Caller". Works on the frame tokens of one paragraph, a bounded number of t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from service.attribution.cues import (
@@ -143,10 +144,21 @@ def _abbreviated(tok: Token) -> bool:
     return tok.low in ABBREVIATIONS or (tok.is_cap and len(tok.text) == 1)
 
 
+# A surname opened by a lower-case particle and a hyphen ("al-Assad", "el-Sisi", "bin-Laden").
+_PARTICLE_SURNAME = re.compile(r"[a-z]{1,3}-[A-Z]")
+
+
+def particle_surname(tok: Token) -> bool:
+    """'al-Assad', 'el-Sisi': a name word though it opens in lower case."""
+    return tok.kind == "w" and _PARTICLE_SURNAME.match(tok.text) is not None
+
+
 def _np_word(tok: Token, sentence_initial: bool) -> bool:
     """Can this token be part of a speaker phrase?"""
     if tok.kind != "w":
         return False
+    if particle_surname(tok):
+        return True
     low = tok.low
     if (low in CUE_VERBS or low in CUE_PARTICIPLES) and (sentence_initial or not tok.is_cap):
         # A capitalised cue word within a sentence is a name's ("the United States"); is_cue
@@ -189,8 +201,13 @@ def classify(toks: list[Token], first: int, last: int) -> str | None:
     content = [w for w in words if w.low not in DETERMINERS]
     if not content:
         return None
-    caps = [w for w in content if w.is_cap and w.low.rstrip(".") not in TITLE_WORDS]
-    if caps and head.is_cap and head.low.rstrip(".") not in TITLE_WORDS:
+    caps = [
+        w
+        for w in content
+        if (w.is_cap or particle_surname(w)) and w.low.rstrip(".") not in TITLE_WORDS
+    ]
+    head_cap = head.is_cap or particle_surname(head)
+    if caps and head_cap and head.low.rstrip(".") not in TITLE_WORDS:
         if words[0].low in {"the", "a", "an"} and len(content) == len(caps):
             return "descriptor"  # "The Kremlin", "the Daily Caller": an organisation
         return "name"

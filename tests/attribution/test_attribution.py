@@ -771,6 +771,13 @@ def test_a_role_between_a_place_and_a_name_stays_in_the_speaker_mention(text):
     assert _one(text)[2:] == ("Anna Kowalski", "Bristol coach Anna Kowalski")
 
 
+@pytest.mark.parametrize(
+    "text", ["“We will stay,” said Omar al-Rashid.", "Omar al-Rashid said: “We will stay.”"]
+)
+def test_a_surname_opened_by_a_particle_and_a_hyphen_stays_in_the_name(text):
+    assert _one(text)[2:] == ("Omar al-Rashid", "Omar al-Rashid")
+
+
 def test_an_aside_of_time_or_place_between_a_speaker_and_the_cue_is_skipped():
     text = "Ann Lee, during a visit to Dayton, Ohio, said the plan would “fix the roads.”"
     assert _one(text)[2:] == ("Ann Lee", "Ann Lee")
