@@ -14,6 +14,8 @@ in a link line, inside a name ('Jeremy "Spike" Cohen') or after a naming phrase 
 
 from __future__ import annotations
 
+import bisect
+
 from service.attribution.common import _Evidence
 from service.attribution.cues import (
     CUE_PARTICIPLES,
@@ -159,6 +161,8 @@ STATUTE_NOUNS = words_of(
 _DISPLAY_VERBS = words_of("read reads reading saying says said stating states stated")
 # Paragraph labels that make it a caption: "... Image: Jane Doe." names a photographer.
 _CAPTION_LABELS = words_of("image photo picture credit")
+# Tokens at a paragraph's end searched for the caption label (a credit is a few words long).
+CAPTION_TAIL = 16
 
 
 def displayed_or_statute(toks: list[Token], t: int, mention: Mention) -> bool:
@@ -188,8 +192,8 @@ def displayed_or_statute(toks: list[Token], t: int, mention: Mention) -> bool:
 def _numbered(toks: list[Token], mention: Mention) -> bool:
     """A number within two words of the mention's head ("the 14th Amendment", "Article 2",
     "Act No. 3846"): the phrase names a numbered text of law, not "the bill" or "Steven Law"."""
-    k = next((i for i, tok in enumerate(toks) if tok.end == mention.end), None)
-    if k is None:
+    k = bisect.bisect_left(toks, mention.end, key=lambda tok: tok.end)
+    if k >= len(toks) or toks[k].end != mention.end:
         return False
     near = toks[max(0, k - 2) : k] + toks[k + 1 : k + 4]
     return any(tok.kind == "w" and tok.low[:1].isdigit() for tok in near)
@@ -197,16 +201,17 @@ def _numbered(toks: list[Token], mention: Mention) -> bool:
 
 def _caption(toks: list[Token]) -> bool:
     """'"Q" poster at the march. Image: J. Doe.': a paragraph signed by a photo credit."""
-    for i in range(len(toks) - 2, 0, -1):
+    for i in range(len(toks) - 2, max(0, len(toks) - CAPTION_TAIL), -1):
         tok = toks[i]
         if toks[i + 1].text == ":" and tok.is_cap and tok.low in _CAPTION_LABELS:
             return toks[i - 1].text in {".", "!", "?"} or toks[i - 1].kind == "q"
     return False
 
 
-def _named_not_said(toks: list[Token], t: int, guess: bool) -> bool:
+def _named_not_said(toks: list[Token], t: int, guess: bool, in_list: bool = True) -> bool:
     """A naming word before the marks; `guess`: the speaker found is only a guess (or none),
-    so the naming words that can follow a speaker's verb count too."""
+    so the naming words that can follow a speaker's verb count too; `in_list`: a quote listed
+    after a term counts too."""
     if _in_link_line(toks) or _caption(toks):
         return True
     prev = toks[t - 1] if t > 0 else None
@@ -228,7 +233,11 @@ def _named_not_said(toks: list[Token], t: int, guess: bool) -> bool:
             return True  # 'the term "X"', 'the WHO's temporary designation "X"'
         if prev.low in ("called", "named") and _naming_participle(toks, t - 1):
             return True  # 'introduced a plan called "X"'
-        if _glossed(toks, t) or _coordinated_term(toks, t, guess) or _passive_naming(toks, t):
+        if (
+            _glossed(toks, t)
+            or (in_list and _coordinated_term(toks, t, guess))
+            or _passive_naming(toks, t)
+        ):
             return True
         if _title_appositive(toks, t):
             return True
@@ -245,7 +254,11 @@ def _named_not_said(toks: list[Token], t: int, guess: bool) -> bool:
             return True
     if prev.low in TERM_NOUNS and _term_noun_host(before):
         return True  # 'the term "family"', 'his nickname "Spike"', 'The hashtag "#X#"'
-    if _glossed(toks, t) or _coordinated_term(toks, t, guess) or _parenthesised(toks, t):
+    if (
+        _glossed(toks, t)
+        or (in_list and _coordinated_term(toks, t, guess))
+        or _parenthesised(toks, t)
+    ):
         return True
     if _title_appositive(toks, t):
         return True
@@ -380,18 +393,33 @@ def _glossed(toks: list[Token], t: int) -> bool:
 
 
 def _coordinated_term(toks: list[Token], t: int, guess: bool) -> bool:
-    """'the terms "X" and "Y"', '"X", "Y" or "Z"': a short quote listed after a term."""
-    j = t - 1
-    while j >= 0 and j >= t - 3 and toks[j].kind != "q":
-        if toks[j].low not in {",", "and", "or"}:
-            return False
-        j -= 1
-    if j < 0 or j == t - 1 or toks[j].kind != "q":
-        return False
+    """'the terms "X" and "Y"', '"X", "Y" or "Z"': a short quote listed after a term or a
+    title. The list is walked back at most `LIST_QUOTES` quotes to its first quote, which alone
+    is tested for a naming word (bounded work however long the list)."""
     if len(toks[t].text.split()) > TERM_MODIFIER_WORDS:
         return False
-    # 'songs such as "Dark Star", "Uncle John's Band" and "Truckin'"': a list of titles too.
-    return _named_not_said(toks, j, guess) or (guess and _title_case(toks[j].text))
+    first = t
+    for _ in range(LIST_QUOTES):
+        j = first - 1
+        while j >= 0 and j >= first - 3 and toks[j].kind != "q":
+            if toks[j].low not in {",", "and", "or"}:
+                break
+            j -= 1
+        if j < 0 or j == first - 1 or toks[j].kind != "q" or toks[j + 1].kind == "q":
+            break
+        if toks[j + 1].low not in {",", "and", "or"}:
+            break
+        first = j
+    if first == t:
+        return False
+    # 'songs such as "Dark Star", "Uncle John's Band" and "Truckin'"': titles too.
+    if guess and _title_case(toks[first].text):
+        return True
+    return _named_not_said(toks, first, guess, in_list=False)
+
+
+# Quotes of a list walked back from a listed quote to the term or title that opens it.
+LIST_QUOTES = 6
 
 
 def _parenthesised(toks: list[Token], t: int) -> bool:
