@@ -182,11 +182,18 @@ def displayed_or_statute(toks: list[Token], t: int, mention: Mention) -> bool:
         return False
     for j in range(t - 2, max(-1, t - 8), -1):
         tok = toks[j]
-        if tok.kind == "q" or tok.sentence != toks[t].sentence or tok.low in CUE_VERBS:
+        if tok.kind == "q" or tok.sentence != toks[t].sentence or tok.text == ",":
             return False
+        if is_cue_word(tok.low):
+            return False  # 'Ann Lee, writing in a blog post, said "Q"'
         if tok.low in INSCRIPTION_NOUNS:
-            return True
+            # A noun, not a verb: 'held up signs saying', not 'Ann Lee signs the bill saying'.
+            host = toks[j - 1] if j > 0 else None
+            return host is not None and not host.is_cap and host.low not in _SUBJECT_WORDS
     return False
+
+
+_SUBJECT_WORDS = words_of("he she they we i you who it that which")
 
 
 def _numbered(toks: list[Token], mention: Mention) -> bool:

@@ -198,3 +198,15 @@ def test_unnumbered_law_words_and_a_surname_law_keep_their_speaker():
         ("We will win,", "Steven Law", False),
         ("every town", "bill", False),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Ann Lee, writing in a blog post, said "We will stay."',
+        'Ann Lee signs the bill saying "We will stay."',
+    ],
+)
+def test_a_sign_word_that_is_no_displaying_thing_keeps_the_speaker(text):
+    # "writing" as a participle and "signs" as a verb display nothing.
+    assert _speakers(text) == [("We will stay.", "Ann Lee", False)]
