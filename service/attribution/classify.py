@@ -309,7 +309,9 @@ def _title_appositive(toks: list[Token], t: int) -> bool:
     noun, after = toks[t - 2], toks[t + 2]
     if noun.kind != "w" or noun.is_cap or after.kind != "w" or after.is_cap:
         return False
-    if noun.low in SPEECH_NOUNS or noun.low in DESCRIPTOR_NOUNS or is_cue_word(noun.low):
+    if noun.low in SPEECH_NOUNS or noun.low in DESCRIPTOR_NOUNS or noun.low in _SAID_NOUNS:
+        return False
+    if is_cue_word(noun.low):
         return False
     for j in range(t - 3, max(-1, t - 6), -1):
         tok = toks[j]
@@ -327,6 +329,11 @@ def _title_appositive(toks: list[Token], t: int) -> bool:
 
 
 _MEDIUM_PREPOSITIONS = words_of("in on at during via through")
+# Nouns for something said, beyond SPEECH_NOUNS: 'her reply, "Q", was'.
+_SAID_NOUNS = words_of(
+    "reply replies joke jokes quip retort plea advice line lines vow"
+    " answer explanation verdict greeting toast apology"
+)
 
 
 def _passive_naming(toks: list[Token], t: int) -> bool:

@@ -142,6 +142,10 @@ def test_marks_around_punctuation_only_quote_no_one():
             'Lena Varga said in her video, "We will be back", thanking the crowd.',
             [("We will be back", "Lena Varga", False)],
         ),
+        (
+            'Lena Varga gave her reply, "We will be back", to the crowd.',
+            [("We will be back", "Lena Varga", False)],
+        ),
         # A list of titles: the last one is a title too.
         (
             'Tom Reed played songs such as "Blue Harbour", "Salt Road" and "Drifting".',
