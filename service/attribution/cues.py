@@ -203,6 +203,8 @@ NON_NAME_WORDS: frozenset[str] = words_of(
     indeed actually clearly obviously certainly sadly fortunately unfortunately
     like unlike within between among amid amidst without against through across toward towards
     upon via beyond unless whether ask well oh okay ok hey wow alas
+    given nor good it's it’s there's there’s that's that’s what's what’s here's here’s
+    let's let’s
     """
 )
 

@@ -29,7 +29,7 @@ import logging
 import re
 
 from service.attribution.carry_over import CarryOverMixin
-from service.attribution.classify import GUESSED_METHODS, ClassifyMixin
+from service.attribution.classify import GUESSED_METHODS, ClassifyMixin, displayed_or_statute
 from service.attribution.common import (
     METHOD_CONFIDENCE,
     SCARE_QUOTE_WORDS,
@@ -275,6 +275,9 @@ class _Extractor(
                 # quotation that completes a clause with no cue belongs to that clause's subject.
                 ev = self._clause_subject(toks, t, pi)
                 ev = _carry(ev, pi, "subject") if ev is not None else None
+            if ev is not None and displayed_or_statute(toks, t, ev.mention):
+                ev = None  # a sign's or a law's words: 'signs which read "Q"'
+                scare.add(t)
             if ev is not None and ev.method in GUESSED_METHODS and self._is_weak_term(toks, t, ev):
                 # A guessed speaker yields to a term's cues: 'a "no deal" Brexit'.
                 ev = None

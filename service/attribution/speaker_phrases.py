@@ -5,6 +5,7 @@ Daily Caller". Works on the frame tokens of one paragraph, a bounded number of t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from service.attribution.cues import (
@@ -143,10 +144,21 @@ def _abbreviated(tok: Token) -> bool:
     return tok.low in ABBREVIATIONS or (tok.is_cap and len(tok.text) == 1)
 
 
+# A surname opened by a lower-case particle and a hyphen ("al-Assad", "el-Sisi", "bin-Laden").
+_PARTICLE_SURNAME = re.compile(r"[a-z]{1,3}-[A-Z]")
+
+
+def particle_surname(tok: Token) -> bool:
+    """'al-Assad', 'el-Sisi': a name word though it opens in lower case."""
+    return tok.kind == "w" and _PARTICLE_SURNAME.match(tok.text) is not None
+
+
 def _np_word(tok: Token, sentence_initial: bool) -> bool:
     """Can this token be part of a speaker phrase?"""
     if tok.kind != "w":
         return False
+    if particle_surname(tok):
+        return True
     low = tok.low
     if (low in CUE_VERBS or low in CUE_PARTICIPLES) and (sentence_initial or not tok.is_cap):
         # A capitalised cue word within a sentence is a name's ("the United States"); is_cue
@@ -160,6 +172,25 @@ def _np_word(tok: Token, sentence_initial: bool) -> bool:
     return low in DESCRIPTOR_NOUNS or low in DESCRIPTOR_MODIFIERS or low in DETERMINERS
 
 
+def _inner_role(toks: list[Token], i: int, lo: int, hi: int) -> bool:
+    """'Bristol coach Anna Kowalski', 'Harbour Watch chief Lena Varga': a lower-case role
+    word between a capitalised place or organisation and a capitalised name is part of the
+    speaker phrase, which runs on to the name."""
+    tok = toks[i]
+    if tok.kind != "w" or tok.is_cap or tok.low not in ROLE_WORDS or not lo < i < hi - 1:
+        return False
+    prev, nxt = toks[i - 1], toks[i + 1]
+    return (
+        prev.kind == "w"
+        and prev.is_cap
+        and prev.low not in NON_NAME_WORDS
+        and nxt.kind == "w"
+        and nxt.is_cap
+        and nxt.low not in NON_NAME_WORDS
+        and nxt.sentence == tok.sentence == prev.sentence
+    )
+
+
 def classify(toks: list[Token], first: int, last: int) -> str | None:
     words = [t for t in toks[first : last + 1] if t.kind == "w"]
     if not words:
@@ -170,8 +201,13 @@ def classify(toks: list[Token], first: int, last: int) -> str | None:
     content = [w for w in words if w.low not in DETERMINERS]
     if not content:
         return None
-    caps = [w for w in content if w.is_cap and w.low.rstrip(".") not in TITLE_WORDS]
-    if caps and head.is_cap and head.low.rstrip(".") not in TITLE_WORDS:
+    caps = [
+        w
+        for w in content
+        if (w.is_cap or particle_surname(w)) and w.low.rstrip(".") not in TITLE_WORDS
+    ]
+    head_cap = head.is_cap or particle_surname(head)
+    if caps and head_cap and head.low.rstrip(".") not in TITLE_WORDS:
         if words[0].low in {"the", "a", "an"} and len(content) == len(caps):
             return "descriptor"  # "The Kremlin", "the Daily Caller": an organisation
         return "name"
@@ -201,8 +237,15 @@ def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
             if toks[j].kind == "q":
                 break
             if toks[j].text == ",":
-                if _age_or_hometown(toks, j - 1, lo):
-                    continue  # "Cory Lund, 22, of Flint, Mich., said": read on to the name
+                if _age_or_hometown(toks, j - 1, lo) or _prepositional_aside(toks, j, lo):
+                    # "Cory Lund, 22, of Flint, Mich., said", "Clinton, during a town hall in
+                    # Columbus, Ohio, said": read on to the name
+                    continue
+                if j - 1 > lo and toks[j - 1].text == ")" and toks[j + 1].low in {"who", "which"}:
+                    # "Sen. Ann Lee (D-Mo.), who backs Smith, said": past the bracketed aside
+                    for b in range(j - 2, max(lo - 1, j - 12), -1):
+                        if toks[b].text == "(":
+                            return _phrase_ending_at(toks, b - 1, lo)
                 return _phrase_ending_at(toks, j - 1, lo)
             if toks[j].sentence != toks[k].sentence:
                 break
@@ -235,6 +278,29 @@ def phrase_before(toks: list[Token], k: int, lo: int) -> Phrase | None:
 
 # Prepositions whose object is never the subject of the verb after it ("with X saying" is).
 _OBJECT_PREPOSITIONS = words_of("on in at from into onto via through during")
+
+
+_ASIDE_OPENERS = words_of("during in at on after before speaking")
+
+
+def _prepositional_aside(toks: list[Token], j: int, lo: int) -> bool:
+    """The words before the comma at j are an aside of time or place opened by a preposition
+    after an earlier comma ('Clinton, during a town hall in Columbus, Ohio, said'): the name
+    they end with is a place, and the speaker comes before the aside."""
+    for m in range(j - 1, max(lo, j - MAX_APPOSITIVE) - 1, -1):
+        tok = toks[m]
+        if tok.kind == "q" or tok.sentence != toks[j].sentence:
+            return False
+        if tok.text == ",":
+            first = toks[m + 1]
+            if first.kind != "w" or first.is_cap or first.low not in _ASIDE_OPENERS:
+                return False
+            # The aside follows its speaker ('Clinton, during ...'), not a clause ('... in
+            # 1976, in what X called').
+            return _phrase_ending_at(toks, m - 1, lo) is not None
+        if tok.low in {"what", "who", "which", "that"}:
+            return False
+    return False
 
 
 def _age_or_hometown(toks: list[Token], k: int, lo: int) -> bool:
@@ -324,7 +390,7 @@ def _phrase_ending_at(toks: list[Token], k: int, lo: int) -> Phrase | None:
             j -= 1
             continue
         sentence_initial = j == lo or toks[j - 1].sentence != t.sentence
-        if not _np_word(t, sentence_initial):
+        if not _np_word(t, sentence_initial) and not _inner_role(toks, j, lo, len(toks)):
             break
         first = j
         if t.low in DETERMINERS:
@@ -398,7 +464,7 @@ def phrase_after(toks: list[Token], j: int, hi: int) -> Phrase | None:
         if t.kind == "p" and t.text in {"-", "’", "'"}:
             i += 1
             continue
-        if not _np_word(t, False):
+        if not _np_word(t, False) and not _inner_role(toks, i, j, hi):
             break
         # A lower-case "of"/"for" only continues a phrase that goes on ("secretary of state").
         last = i
