@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -101,7 +102,7 @@ class StringTable(Sequence[str]):
         text = str(self._bytes, "utf-8") if len(self._blob) else ""
         if text.isascii():  # (character offsets are byte offsets)
             starts = self._offsets.tolist()
-            return (text[a:b] for a, b in zip(starts, starts[1:], strict=False))
+            return (text[a:b] for a, b in pairwise(starts))
         return (self[i] for i in range(len(self)))
 
     def find(self, string: str) -> int:

@@ -1,5 +1,7 @@
 """Articles tokenised once keep exact offsets in compact arrays."""
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -110,3 +112,33 @@ def test_compaction_is_wanted_only_once_a_share_of_words_is_unused() -> None:
     store.add("gone", " ".join(f"more{n}" for n in range(1001)))
     store.remove("gone")
     assert (store.unused_words, store.wants_compaction()) == (2000, True)  # 2000 of 5000
+
+
+def test_words_added_after_a_saved_vocabulary_get_what_a_fresh_one_gives() -> None:
+    # Saved, the words are a shared table; words met after opening go to a private overlay.
+    # Ids, per-word arrays and typo look-up must be what one vocabulary built in one go gives.
+    texts = ["Peace talks resume today", "The talks collapsed again", "Peace returns to Gaza"]
+    late = ["Talks on peace resumed in Geneva", "Genevan peacemakers returned"]
+    saved = TokenStore()
+    for n, text in enumerate(texts):
+        saved.add(f"a{n}", text)
+    opened = pickle.loads(pickle.dumps(saved, protocol=5))
+    fresh = TokenStore()
+    for n, text in enumerate(texts):
+        fresh.add(f"a{n}", text)
+    for n, text in enumerate(late):
+        opened.add(f"b{n}", text)
+        fresh.add(f"b{n}", text)
+    mine, want = opened.vocabulary, fresh.vocabulary
+    assert list(mine.words) == list(want.words)
+    assert mine.as_dict() == want.as_dict()
+    assert mine.fuzzable.tolist() == want.fuzzable.tolist()
+    assert mine.letters.table().tolist() == want.letters.table().tolist()
+    n = len(want)
+    assert mine.function[:n].tolist() == want.function[:n].tolist()
+    for typo in ("genva", "peacs", "retuned", "talsk"):
+        assert mine.near(typo, 60, 5) == want.near(typo, 60, 5)
+    assert mine.get("geneva") == want.get("geneva")
+    assert mine.get("nowhere") == -1
+    for article in ("a0", "b1"):
+        assert opened.get(article).ids.tolist() == fresh.get(article).ids.tolist()
