@@ -263,13 +263,16 @@ class DocTokens:
 
 
 class PackedDocs:
-    """The `DocTokens` of many articles in flat arrays; `doc(row)` is a view, built on demand."""
+    """The `DocTokens` of many articles in flat arrays; `doc(row)` is built on demand (views of
+    the arrays, but for word ids stored in two bytes, which are widened)."""
 
     def __init__(self, docs: list[DocTokens]) -> None:
         self.id_offsets = offsets_of(len(d) for d in docs)
-        self.ids = (
-            np.concatenate([d.ids for d in docs]) if docs else np.zeros(0, dtype=np.int32)
-        ).astype(np.int32, copy=False)
+        ids = np.concatenate([d.ids for d in docs]) if docs else np.zeros(0, dtype=np.int32)
+        # Two bytes a word while the vocabulary has fewer than 65,536 words (ids only grow
+        # past that with it; `doc` widens an article's ids to int32 for the kernels).
+        narrow = not len(ids) or int(ids.max()) < 1 << 16
+        self.ids = ids.astype(np.uint16 if narrow else np.int32, copy=False)
         self.origins = np.fromiter((d.origin for d in docs), dtype=np.int64, count=len(docs))
         self.step_kind, self.step_start, self.steps = pooled_by_kind([d.steps for d in docs])
         self.extent_kind, self.extent_start, self.extents = pooled_by_kind([d.extent for d in docs])
@@ -282,8 +285,9 @@ class PackedDocs:
         lo, hi = int(self.id_offsets[row]), int(self.id_offsets[row + 1])
         n = hi - lo
         s, e = int(self.step_start[row]), int(self.extent_start[row])
+        ids = self.ids[lo:hi]
         return DocTokens(
-            self.ids[lo:hi],
+            ids if ids.dtype == np.int32 else ids.astype(np.int32),
             int(self.origins[row]),
             self.steps[self.step_kind[row]][s : s + n],
             self.extents[self.extent_kind[row]][e : e + n],

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from service.matching.normalise import tokenize
-from service.matching.token_store import MARK_EVERY, TokenStore
+from service.matching.token_store import MARK_EVERY, DocTokens, PackedDocs, TokenStore
 
 TEXT = "“They’re willing to put people on the ground,” Trump said. Café 1,000"
 
@@ -142,3 +142,17 @@ def test_words_added_after_a_saved_vocabulary_get_what_a_fresh_one_gives() -> No
     assert mine.get("nowhere") == -1
     for article in ("a0", "b1"):
         assert opened.get(article).ids.tolist() == fresh.get(article).ids.tolist()
+
+
+def test_packed_ids_take_two_bytes_only_while_every_id_fits() -> None:
+    starts = np.array([0, 6], dtype=np.int32)
+    ends = np.array([5, 11], dtype=np.int32)
+    small = DocTokens.build(np.array([7, 65535], dtype=np.int32), starts, ends)
+    large = DocTokens.build(np.array([7, 65536], dtype=np.int32), starts, ends)
+    assert PackedDocs([small]).ids.dtype == np.uint16
+    assert PackedDocs([small, large]).ids.dtype == np.int32
+    for packed in (PackedDocs([small]), PackedDocs([small, large])):
+        for row, doc in enumerate([small, large][: len(packed.origins)]):
+            ids = packed.doc(row).ids
+            assert ids.dtype == np.int32
+            assert ids.tolist() == doc.ids.tolist()
