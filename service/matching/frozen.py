@@ -163,11 +163,20 @@ class GrowingTable:
         return default
 
     def __getitem__(self, string: str) -> int:
-        found = self.get(string)
-        if found is None:
-            found = self._added[string] = self._base_n + len(self._order)
-            self._order.append(string)
-        return found
+        found = self._added.get(string)
+        if found is not None:
+            return found
+        if self._base_n:
+            i = self._base.find(string)
+            if i >= 0:
+                return i
+        return self.append(string)
+
+    def append(self, string: str) -> int:
+        """Number a string known to be absent."""
+        number = self._added[string] = self._base_n + len(self._order)
+        self._order.append(string)
+        return number
 
     def __contains__(self, string: object) -> bool:
         return isinstance(string, str) and self.get(string) is not None

@@ -79,7 +79,7 @@ class Vocabulary:
         return found if found is not None else self._add(word)
 
     def _add(self, word: str) -> int:
-        new_id = self._ids[word]
+        new_id = self._ids.append(word)
         if new_id >= len(self._function):
             self._function = _grown(self._function)
             self._fuzzable = _grown(self._fuzzable)
