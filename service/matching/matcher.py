@@ -10,6 +10,7 @@ candidates and a budget of aligner cells, not by the corpus size.
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -82,6 +83,8 @@ class Matcher:
         self._tokens = TokenStore()
         self.add_many(articles)
         self._index.flush()
+        if len(self):
+            self.pack()
 
     def __len__(self) -> int:
         return len(self._articles)
@@ -129,6 +132,15 @@ class Matcher:
             if self._compact_vocabulary():
                 codes = WordCodes(tokens.vocabulary)  # (the words were renumbered)
                 term_of = np.zeros(0, dtype=np.int32)
+
+    def pack(self) -> None:
+        """Hold the tokens and the word index as a saved index holds them: flat arrays and
+        string tables, not the dicts and per-article arrays indexing grows (a third of the
+        memory at 10,000 articles). The articles are left as they are (their texts are the
+        caller's strings; packing would copy them)."""
+        self._tokens = _packed(self._tokens)
+        self._index = _packed(self._index)
+        release_free_heap()
 
     def remove(self, article_id: str) -> None:
         """Forget an article; unknown ids are ignored."""
@@ -528,6 +540,14 @@ class Matcher:
             elif (alignment := batch.alignment(i)) is not None:
                 found.append(AlignedPassage(article, doc, lo, hi, best, alignment))
         return found
+
+
+def _packed(part: object) -> object:
+    """`part` through the saved index's pickling (protocol 5, the arrays handed over, not
+    copied), as `index_snapshot.load_snapshot` would open it."""
+    buffers: list[pickle.PickleBuffer] = []
+    stream = pickle.dumps(part, protocol=5, buffer_callback=buffers.append)
+    return pickle.loads(stream, buffers=buffers)
 
 
 def forget_dropped_words() -> None:
