@@ -23,6 +23,8 @@ import numpy as np
 from service.matching.compiled import kernel
 
 _EMPTY = -1
+# Look-ups of saved strings remembered per table (see `GrowingTable`).
+SEEN_STRINGS = 4096
 
 
 def string_hash(encoded: bytes) -> int:
@@ -140,13 +142,17 @@ class GrowingTable:
     private dict of the strings added since, numbered after it. Used as a dict would be:
     `table[s]` numbers a new string, `table.get(s)` does not."""
 
-    __slots__ = ("_added", "_base", "_base_n", "_order")
+    __slots__ = ("_added", "_base", "_base_n", "_order", "_seen")
 
     def __init__(self, base: StringTable = EMPTY_TABLE) -> None:
         self._base = base
         self._base_n = len(base)
         self._added: dict[str, int] = {}
         self._order: list[str] = []
+        # Saved strings looked up lately: a query asks for each of its words several times
+        # (ids, document frequency, postings), and a dict hit costs a fifth of a table probe.
+        # Bounded (emptied when full), so the private memory stays small.
+        self._seen: dict[str, int] = {}
 
     @classmethod
     def of(cls, strings: Iterable[str]) -> GrowingTable:
@@ -154,23 +160,27 @@ class GrowingTable:
 
     def get(self, string: str, default: int | None = None) -> int | None:
         found = self._added.get(string)
-        if found is not None:
-            return found
-        if self._base_n:
-            i = self._base.find(string)
-            if i >= 0:
-                return i
-        return default
+        if found is None and self._base_n:
+            found = self._saved(string)
+        return default if found is None else found
 
     def __getitem__(self, string: str) -> int:
         found = self._added.get(string)
-        if found is not None:
-            return found
-        if self._base_n:
+        if found is None and self._base_n:
+            found = self._saved(string)
+        return self.append(string) if found is None else found
+
+    def _saved(self, string: str) -> int | None:
+        """The number of a saved string, or None."""
+        found = self._seen.get(string)
+        if found is None:
             i = self._base.find(string)
-            if i >= 0:
-                return i
-        return self.append(string)
+            if i < 0:
+                return None
+            if len(self._seen) >= SEEN_STRINGS:
+                self._seen.clear()
+            found = self._seen[string] = i
+        return found
 
     def append(self, string: str) -> int:
         """Number a string known to be absent."""
@@ -217,9 +227,12 @@ class NumberedStrings(Sequence[str]):
         self._table = table
 
     def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        # (`StringTable.__getitem__` inlined: this is read per word of every passage described)
         table = self._table
-        if i < table._base_n:
-            return table._base[i]
+        if 0 <= i < table._base_n:
+            base = table._base
+            starts = base._starts
+            return str(base._bytes[starts[i] : starts[i + 1]], "utf-8")
         return table._order[i - table._base_n]
 
     def __len__(self) -> int:
@@ -315,7 +328,9 @@ class StringList:
             return self._changed[i]
         if len(self._nulls) and self._nulls[i]:
             return None
-        return self._base[i]
+        base = self._base  # (`StringTable.__getitem__` inlined: read per candidate document)
+        starts = base._starts
+        return str(base._bytes[starts[i] : starts[i + 1]], "utf-8")
 
     def __setitem__(self, i: int, value: str | None) -> None:
         if i >= self._base_n:

@@ -83,8 +83,6 @@ class Matcher:
         self._tokens = TokenStore()
         self.add_many(articles)
         self._index.flush()
-        if len(self):
-            self.pack()
 
     def __len__(self) -> int:
         return len(self._articles)
@@ -135,9 +133,10 @@ class Matcher:
 
     def pack(self) -> None:
         """Hold the tokens and the word index as a saved index holds them: flat arrays and
-        string tables, not the dicts and per-article arrays indexing grows (a third of the
-        memory at 10,000 articles). The articles are left as they are (their texts are the
-        caller's strings; packing would copy them)."""
+        string tables, not the dicts and per-article arrays indexing grows. The articles are
+        left as they are (their texts are the caller's strings; packing would copy them).
+        Not done after a build: look-ups in the tables cost more than in dicts, and the
+        memory that matters is the saved index's, shared by every worker."""
         self._tokens = _packed(self._tokens)
         self._index = _packed(self._index)
         release_free_heap()

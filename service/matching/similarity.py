@@ -252,11 +252,13 @@ class QuerySimilarity:
             # numbers), so of `fuzzy_equal` only the negation and ratio tests are left: asked
             # directly, since nearly every pair is new and a cache miss costs more than the test.
             quote_words, words = self._fuzzy_words, self._words
+            pairs = pairs.tolist()
+            text = {k: words[k] for k in {k for _, k in pairs}}  # (each word decoded once)
             hits = [
                 (q, k)
-                for q, k in pairs.tolist()
-                if fuzz.ratio(quote_words[q], words[k], score_cutoff=FUZZY_MIN_RATIO)
-                and is_negation(words[k]) == is_negation(quote_words[q])
+                for q, k in pairs
+                if fuzz.ratio(quote_words[q], text[k], score_cutoff=FUZZY_MIN_RATIO)
+                and is_negation(text[k]) == is_negation(quote_words[q])
             ]
         if not hits:
             return np.zeros(0, dtype=np.int64), np.zeros((0, len(self.q_ids)), dtype=np.bool_)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.matching.frozen import (
+    SEEN_STRINGS,
     GrowingTable,
     RowMap,
     StringList,
@@ -119,3 +120,13 @@ def test_a_row_map_behaves_as_the_dict_it_replaces() -> None:
     assert rows["article-9"] == 1000
     assert len(rows) == len(plain)
     assert dict(_round_trip(rows).items()) == plain
+
+
+def test_a_growing_table_answers_the_same_past_its_look_up_memory() -> None:
+    words = [f"w{n}" for n in range(3 * SEEN_STRINGS)]
+    opened = _round_trip(GrowingTable.of(words))
+    for _ in range(2):
+        assert [opened.get(w) for w in words] == list(range(len(words)))
+        assert [opened[w] for w in reversed(words)] == list(reversed(range(len(words))))
+    assert opened.get("w-none") is None
+    assert opened.added == 0
