@@ -10,7 +10,6 @@ candidates and a budget of aligner cells, not by the corpus size.
 
 from __future__ import annotations
 
-import pickle
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -130,16 +129,6 @@ class Matcher:
             if self._compact_vocabulary():
                 codes = WordCodes(tokens.vocabulary)  # (the words were renumbered)
                 term_of = np.zeros(0, dtype=np.int32)
-
-    def pack(self) -> None:
-        """Hold the tokens and the word index as a saved index holds them: flat arrays and
-        string tables, not the dicts and per-article arrays indexing grows. The articles are
-        left as they are (their texts are the caller's strings; packing would copy them).
-        Not done after a build: look-ups in the tables cost more than in dicts, and the
-        memory that matters is the saved index's, shared by every worker."""
-        self._tokens = _packed(self._tokens)
-        self._index = _packed(self._index)
-        release_free_heap()
 
     def remove(self, article_id: str) -> None:
         """Forget an article; unknown ids are ignored."""
@@ -539,14 +528,6 @@ class Matcher:
             elif (alignment := batch.alignment(i)) is not None:
                 found.append(AlignedPassage(article, doc, lo, hi, best, alignment))
         return found
-
-
-def _packed(part: object) -> object:
-    """`part` through the saved index's pickling (protocol 5, the arrays handed over, not
-    copied), as `index_snapshot.load_snapshot` would open it."""
-    buffers: list[pickle.PickleBuffer] = []
-    stream = pickle.dumps(part, protocol=5, buffer_callback=buffers.append)
-    return pickle.loads(stream, buffers=buffers)
 
 
 def forget_dropped_words() -> None:
