@@ -37,7 +37,7 @@ from service.matching.matcher import Matcher
 log = logging.getLogger(__name__)
 
 SNAPSHOT_FILENAME = "index.snapshot"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _MAGIC = b"VERBATIM-INDEX\n"
 _LENGTH = struct.Struct("<Q")
 

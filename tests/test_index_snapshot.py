@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from service import index_snapshot
 from service.api.context import engine_of
 from service.corpus.store import ArticleStore, store_path
 from service.index_snapshot import (
@@ -107,6 +108,25 @@ def test_a_snapshot_from_other_matching_code_is_not_used(first: Flask) -> None:
     assert load_snapshot(path) is None
 
 
+def test_a_snapshot_of_the_previous_format_is_rebuilt_not_misread(
+    first: Flask, make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    # Format 2 pickled the vocabulary and term dictionaries as dicts; written as the old code
+    # would have (same layout, its version number), it must be rebuilt rather than read.
+    path = Path(first.config["VERBATIM_DATA_DIR"]) / SNAPSHOT_FILENAME
+    monkeypatch.setattr(index_snapshot, "FORMAT_VERSION", 2)
+    index_snapshot.save_snapshot(path, engine_of(first).matcher, engine_of(first).generation)
+    monkeypatch.undo()
+    assert index_snapshot.saved_generation(path) is None
+    with caplog.at_level(logging.WARNING, logger="service.index_snapshot"):
+        assert load_snapshot(path) is None
+    assert "written by another version of the matching code" in caplog.text
+    rebuilt = engine_of(make_app())
+    assert rebuilt.index_source == "built"
+    assert _answers(make_app()) == _answers(first)
+    assert load_snapshot(path) is not None
+
+
 def test_a_snapshot_ahead_of_the_store_is_not_used(
     first: Flask, make_app: Callable[..., Flask], tmp_path: Path
 ) -> None:
@@ -138,7 +158,7 @@ def test_the_header_is_a_plain_dict(first: Flask) -> None:
         size = int.from_bytes(fh.read(8), "little")
         header = pickle.loads(fh.read(size))
     assert sorted(header) == ["buffers", "code", "format", "generation", "stream"]
-    assert header["format"] == 2
+    assert header["format"] == 3
     assert header["generation"] == engine_of(first).generation
     # The packed arrays are out of band, each page-aligned so that it can be mapped.
     assert len(header["buffers"]) > 10

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, MutableMapping
 
 import numpy as np
 
+from service.matching.frozen import RowMap, StringList
 from service.models import Article
 
 _KINDS = (np.dtype(np.uint8), np.dtype(np.uint16), np.dtype(np.int32))
@@ -66,8 +67,8 @@ class ArticleMap(MutableMapping[str, Article]):
 
     def __init__(self) -> None:
         self._added: dict[str, Article] = {}
-        self._rows: dict[str, int] = {}  # packed articles still present -> row
-        self._columns: dict[str, list] = {}
+        self._rows: dict[str, int] | RowMap = {}  # packed articles still present -> row
+        self._columns: dict[str, StringList] = {}
         self._text = np.zeros(0, dtype=np.uint8)
         self._text_offsets = np.zeros(1, dtype=np.int64)
 
@@ -104,15 +105,17 @@ class ArticleMap(MutableMapping[str, Article]):
         articles = [self[i] for i in ids]
         texts = [a.text.encode("utf-8") for a in articles]
         return {
-            "ids": ids,
-            "columns": {name: [getattr(a, name) for a in articles] for name in _FIELDS},
+            "rows": RowMap.of(zip(ids, range(len(ids)), strict=True)),
+            "columns": {
+                name: StringList.of(getattr(a, name) for a in articles) for name in _FIELDS
+            },
             "text": np.frombuffer(b"".join(texts), dtype=np.uint8),
             "text_offsets": offsets_of(map(len, texts)),
         }
 
     def __setstate__(self, state: dict) -> None:
         self._added = {}
-        self._rows = dict(zip(state["ids"], range(len(state["ids"])), strict=True))
+        self._rows = state["rows"]
         self._columns = state["columns"]
         self._text = state["text"]
         self._text_offsets = state["text_offsets"]

@@ -18,25 +18,19 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from service.matching.frozen import GrowingTable
 from service.matching.shingles import MERGE_MIN, MERGE_SHARE
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int32)
-
-
-class _TermIds(dict[str, int]):
-    """Word -> term id, giving the next id to a word seen for the first time (so a batch of
-    words maps to ids with `map(ids.__getitem__, words)`, in C but for new words)."""
-
-    def __missing__(self, word: str) -> int:
-        term = self[word] = len(self)
-        return term
 
 
 class WordPostings:
     """The ascending document numbers holding each word (removed ones included until `remap`)."""
 
     def __init__(self) -> None:
-        self._terms = _TermIds()
+        # Word -> term id (a new id for a word seen for the first time); saved as a shared
+        # table, with a private overlay for words first met since (`frozen.GrowingTable`).
+        self._terms = GrowingTable()
         self._offsets = np.zeros(1, dtype=np.int64)  # merged postings of terms below len - 1
         self._docs = _EMPTY_DOCS
         self._df = np.zeros(1024, dtype=np.int32)  # postings per term, pending included
@@ -78,12 +72,12 @@ class WordPostings:
 
     def frequency(self, word: str) -> int:
         """Postings of `word` (0 for a word never seen)."""
-        term = dict.get(self._terms, word)
+        term = self._terms.get(word)
         return 0 if term is None else int(self._df[term])
 
     def docs(self, word: str) -> np.ndarray:
         """The documents holding `word`, ascending (int32)."""
-        term = dict.get(self._terms, word)
+        term = self._terms.get(word)
         if term is None:
             return _EMPTY_DOCS
         if self._pending_n > MERGE_MIN:
@@ -124,7 +118,7 @@ class WordPostings:
         held = np.bincount(terms, minlength=len(self._terms)) > 0
         words = np.array(list(self._terms), dtype=object)[held]
         term_remap = np.cumsum(held) - 1
-        self._terms = _TermIds(zip(words.tolist(), range(len(words)), strict=True))
+        self._terms = GrowingTable.of(words.tolist())
         self._set_merged(term_remap[terms].astype(np.int32), docs)
         self._clear_pending()
 
@@ -135,7 +129,7 @@ class WordPostings:
     def __getstate__(self) -> dict:
         self.flush()
         return {
-            "terms": dict(self._terms),
+            "terms": self._terms,
             "offsets": self._offsets,
             "docs": self._docs,
             "df": self._df,
@@ -143,7 +137,7 @@ class WordPostings:
 
     def __setstate__(self, state: dict) -> None:
         self.__init__()
-        self._terms = _TermIds(state["terms"])
+        self._terms = state["terms"]
         self._offsets, self._docs, self._df = state["offsets"], state["docs"], state["df"]
 
     def _recent_sorted(self) -> tuple[np.ndarray, np.ndarray]:

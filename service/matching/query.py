@@ -84,8 +84,8 @@ class Query:
             for w in tokenize(quote[r.start + 1 : r.end - 1]).words
         ]
         vocabulary = tokens.vocabulary
-        get = dict.get  # (TokenStore.word_id, without a Python call per row)
-        self.row_ids = [get(vocabulary, r.word, -1) if r.kind == "word" else -1 for r in rows]
+        get = vocabulary.get
+        self.row_ids = [get(r.word, -1) if r.kind == "word" else -1 for r in rows]
         # Adjacent known quote words: (first row, pair key), the phrase evidence retrieval uses.
         # Only pairs with a function word or negation are indexed (`shingles.pair_keys`).
         indexed = [

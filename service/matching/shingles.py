@@ -68,6 +68,18 @@ class _Segment:
         self.offsets = np.append(starts, len(keys)).astype(np.int64)
         self.docs = np.ascontiguousarray(docs, dtype=np.int32)
 
+    def __getstate__(self) -> dict:
+        # Saved offsets take four bytes while the postings number fewer than 2**32.
+        narrow = len(self.docs) < 1 << 32
+        return {
+            "keys": self.keys,
+            "offsets": self.offsets.astype(np.uint32 if narrow else np.int64, copy=False),
+            "docs": self.docs,
+        }
+
+    def __setstate__(self, state: dict) -> None:
+        self.keys, self.offsets, self.docs = state["keys"], state["offsets"], state["docs"]
+
     def pairs(self) -> tuple[np.ndarray, np.ndarray]:
         counts = np.diff(self.offsets)
         return np.repeat(self.keys, counts), self.docs
@@ -203,12 +215,12 @@ class ShingleIndex:
         known = at < len(main.keys)
         known[known] = main.keys[at[known]] == recent.keys[known]
         keys = np.insert(main.keys, at[~known], recent.keys[~known])
-        counts = np.insert(np.diff(main.offsets), at[~known], 0)
+        counts = np.insert(np.diff(main.offsets).astype(np.int64), at[~known], 0)
         counts[np.searchsorted(keys, recent.keys)] += np.diff(recent.offsets)
         offsets = np.zeros(len(keys) + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
         # A known pair's postings go after its main ones, a new pair's before the next key's.
-        before = np.repeat(main.offsets[at + known], np.diff(recent.offsets))
+        before = np.repeat(main.offsets[at + known].astype(np.int64), np.diff(recent.offsets))
         merged = _Segment(_EMPTY_KEYS, _EMPTY_DOCS)
         merged.keys, merged.offsets = keys, offsets
         merged.docs = np.ascontiguousarray(np.insert(main.docs, before, recent.docs))

@@ -8,7 +8,6 @@ pairs by letter counts (an upper bound on `fuzz.ratio`) before asking rapidfuzz.
 
 from __future__ import annotations
 
-from array import array
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -73,20 +72,39 @@ class LetterCounts:
     one in 200 passes the bound, so rapidfuzz only sees those (the exact test stays its own).
     """
 
-    def __init__(self) -> None:
-        self._rows = array("I")
+    def __init__(self, rows: np.ndarray | None = None, n: int = 0) -> None:
+        """Empty, or the first `n` of `rows` (uint32, five a word; rows beyond `n` are spare
+        room that appends fill in place, so a table mapped from a saved index stays shared
+        but for the pages a new word touches)."""
+        self._rows = np.zeros((1024, 5), dtype=np.uint32) if rows is None else rows
+        self._n = n
 
     def append(self, word: str) -> None:
-        self._rows.extend(letter_counts(word))
+        if self._n == len(self._rows):
+            grown = np.zeros((max(1024, 2 * len(self._rows)), 5), dtype=np.uint32)
+            grown[: self._n] = self._rows
+            self._rows = grown
+        self._rows[self._n] = letter_counts(word)
+        self._n += 1
 
     def table(self) -> np.ndarray:
-        return np.frombuffer(self._rows, dtype=np.uint32).reshape(-1, 5)
+        return self._rows[: self._n]
 
     def kept(self, keep: np.ndarray) -> LetterCounts:
         """The rows of only these word ids, in this order."""
-        kept = LetterCounts()
-        kept._rows = array("I", self.table()[keep].tobytes())
-        return kept
+        return LetterCounts(np.ascontiguousarray(self.table()[keep]), len(keep))
+
+    def with_room(self, spare: int) -> LetterCounts:
+        """The same rows with `spare` free rows after them (for a saved index)."""
+        rows = np.zeros((self._n + spare, 5), dtype=np.uint32)
+        rows[: self._n] = self.table()
+        return LetterCounts(rows, self._n)
+
+    def __getstate__(self) -> dict:
+        return {"rows": self._rows, "n": self._n}
+
+    def __setstate__(self, state: dict) -> None:
+        self._rows, self._n = state["rows"], state["n"]
 
 
 @kernel("int64[:, :](int32[::1], uint8[::1], uint32[:, ::1], int64[:, ::1], int64[::1])")
@@ -234,11 +252,13 @@ class QuerySimilarity:
             # numbers), so of `fuzzy_equal` only the negation and ratio tests are left: asked
             # directly, since nearly every pair is new and a cache miss costs more than the test.
             quote_words, words = self._fuzzy_words, self._words
+            pairs = pairs.tolist()
+            text = {k: words[k] for k in {k for _, k in pairs}}  # (each word decoded once)
             hits = [
                 (q, k)
-                for q, k in pairs.tolist()
-                if fuzz.ratio(quote_words[q], words[k], score_cutoff=FUZZY_MIN_RATIO)
-                and is_negation(words[k]) == is_negation(quote_words[q])
+                for q, k in pairs
+                if fuzz.ratio(quote_words[q], text[k], score_cutoff=FUZZY_MIN_RATIO)
+                and is_negation(text[k]) == is_negation(quote_words[q])
             ]
         if not hits:
             return np.zeros(0, dtype=np.int64), np.zeros((0, len(self.q_ids)), dtype=np.bool_)

@@ -14,6 +14,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from service.matching.compiled import kernel
+from service.matching.frozen import GrowingTable, NumberedStrings, RowMap, WordBuckets
 from service.matching.lexicon import is_function_word, is_negation
 from service.matching.normalise import (
     CONTRACTIONS,
@@ -35,50 +36,84 @@ VOCABULARY_COMPACT_SHARE = 0.25
 VOCABULARY_COMPACT_MIN = 1024
 
 
-class Vocabulary(dict[str, int]):
+# Spare room left after the per-word arrays of a saved vocabulary, so a process adding words to
+# the index it opened fills pages of its own copy-on-write mapping in place instead of copying
+# the arrays (an eighth of the words, at least this many).
+SPARE_WORDS = 4096
+
+
+class Vocabulary:
     """Normalised word -> id, assigning the next id to a word seen for the first time.
 
-    Words are also bucketed by first letter and length, so the known words a mistyped word may
-    stand for can be found among a few thousand rather than the whole vocabulary (typos rarely
-    change the first letter).
+    The words are a `GrowingTable`: as saved, flat arrays shared by every process that opens the
+    index; words met since, a small private dict. Words are also bucketed by first letter and
+    length, so the known words a mistyped word may stand for can be found among a few thousand
+    rather than the whole vocabulary (typos rarely change the first letter): saved words as one
+    text per bucket, in id order, words added since in a dict of lists.
     """
 
     def __init__(self) -> None:
-        super().__init__()
-        self.words: list[str] = []
+        self._ids = GrowingTable()
+        self.words = NumberedStrings(self._ids)
         # 1 where the word may be a near miss of another (aligned by id: one byte per word).
-        self.fuzzable = bytearray()
+        self._fuzzable = np.zeros(1024, dtype=np.uint8)
         # True for function words and negations (word pairs with one are indexed: `shingles`).
         self._function = np.zeros(1024, dtype=np.bool_)
         self.letters = LetterCounts()
+        self._saved_buckets = WordBuckets.of(())
         self._buckets: dict[tuple[str, int], list[str]] = {}
 
-    def __missing__(self, word: str) -> int:
-        new_id = len(self.words)
-        self[word] = new_id
-        self.words.append(word)
-        self.fuzzable.append(may_be_near_miss(word))
+    def get(self, word: str, default: int = -1) -> int:
+        """The id of a known word, else `default` (the word is not added)."""
+        found = self._ids.get(word)
+        return default if found is None else found
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, word: str) -> int:
+        found = self._ids.get(word)
+        return found if found is not None else self._add(word)
+
+    def _add(self, word: str) -> int:
+        new_id = self._ids.append(word)
         if new_id >= len(self._function):
-            self._function = np.concatenate((self._function, np.zeros_like(self._function)))
+            self._function = _grown(self._function)
+            self._fuzzable = _grown(self._fuzzable)
+        self._fuzzable[new_id] = may_be_near_miss(word)
         self._function[new_id] = is_function_word(word) or is_negation(word)
         self.letters.append(word)
         self._buckets.setdefault((word[:1], len(word)), []).append(word)
         return new_id
 
+    def as_dict(self) -> dict[str, int]:
+        """Every word and its id (for tests and checks)."""
+        return {word: i for i, word in enumerate(self._ids)}
+
     def kept(self, keep: np.ndarray) -> Vocabulary:
         """A vocabulary of only the words with these ids (ascending), numbered in the same order,
-        so every order between word ids (pair keys, buckets) is what it was."""
-        kept = Vocabulary()
+        so every order between word ids (pair keys, buckets) is what it was. Its words are in
+        one table (compact, though private until the next snapshot is saved and opened)."""
         words = [self.words[i] for i in keep.tolist()]
-        kept.words = words
-        dict.update(kept, zip(words, range(len(words)), strict=True))
-        kept.fuzzable = bytearray(np.frombuffer(self.fuzzable, dtype=np.uint8)[keep].tobytes())
-        kept._function = np.zeros(max(1024, 2 * len(words)), dtype=np.bool_)
-        kept._function[: len(words)] = self._function[keep]
+        n = len(words)
+        kept = Vocabulary()
+        kept._ids = GrowingTable.of(words)
+        kept.words = NumberedStrings(kept._ids)
+        kept._fuzzable = np.zeros(max(1024, 2 * n), dtype=np.uint8)
+        kept._fuzzable[:n] = self.fuzzable[keep]
+        kept._function = np.zeros(max(1024, 2 * n), dtype=np.bool_)
+        kept._function[:n] = self._function[keep]
         kept.letters = self.letters.kept(keep)
-        for word in words:
-            kept._buckets.setdefault((word[:1], len(word)), []).append(word)
+        kept._saved_buckets = WordBuckets.of(words)
         return kept
+
+    @property
+    def fuzzable(self) -> np.ndarray:
+        """One uint8 per word id: 1 when the word may be a near miss of another."""
+        return self._fuzzable[: len(self._ids)]
 
     @property
     def function(self) -> np.ndarray:
@@ -89,9 +124,40 @@ class Vocabulary(dict[str, int]):
         """Up to `limit` known words of similar length and the same first letter, best first."""
         pool: list[str] = []
         for length in (len(word) - 1, len(word), len(word) + 1):
+            pool += self._saved_buckets.words(word[:1], length)
             pool += self._buckets.get((word[:1], length), ())
         found = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=min_ratio, limit=limit)
         return [w for w, _, _ in found]
+
+    def __getstate__(self) -> dict:
+        n = len(self._ids)
+        spare = max(SPARE_WORDS, n // 8)
+        fuzzable = np.zeros(n + spare, dtype=np.uint8)
+        fuzzable[:n] = self.fuzzable
+        function = np.zeros(n + spare, dtype=np.bool_)
+        function[:n] = self._function[:n]
+        table = self._ids.frozen()
+        return {
+            "words": table,
+            "fuzzable": fuzzable,
+            "function": function,
+            "letters": self.letters.with_room(spare),
+            "buckets": self._saved_buckets if not self._ids.added else WordBuckets.of(table),
+        }
+
+    def __setstate__(self, state: dict) -> None:
+        self._ids = GrowingTable(state["words"])
+        self.words = NumberedStrings(self._ids)
+        self._fuzzable, self._function = state["fuzzable"], state["function"]
+        self.letters = state["letters"]
+        self._saved_buckets = state["buckets"]
+        self._buckets = {}
+
+
+def _grown(values: np.ndarray) -> np.ndarray:
+    grown = np.zeros(max(1024, 2 * len(values)), dtype=values.dtype)
+    grown[: len(values)] = values
+    return grown
 
 
 @kernel(
@@ -197,13 +263,16 @@ class DocTokens:
 
 
 class PackedDocs:
-    """The `DocTokens` of many articles in flat arrays; `doc(row)` is a view, built on demand."""
+    """The `DocTokens` of many articles in flat arrays; `doc(row)` is built on demand (views of
+    the arrays, but for word ids stored in two bytes, which are widened)."""
 
     def __init__(self, docs: list[DocTokens]) -> None:
         self.id_offsets = offsets_of(len(d) for d in docs)
-        self.ids = (
-            np.concatenate([d.ids for d in docs]) if docs else np.zeros(0, dtype=np.int32)
-        ).astype(np.int32, copy=False)
+        ids = np.concatenate([d.ids for d in docs]) if docs else np.zeros(0, dtype=np.int32)
+        # Two bytes a word while the vocabulary has fewer than 65,536 words (ids only grow
+        # past that with it; `doc` widens an article's ids to int32 for the kernels).
+        narrow = not len(ids) or int(ids.max()) < 1 << 16
+        self.ids = ids.astype(np.uint16 if narrow else np.int32, copy=False)
         self.origins = np.fromiter((d.origin for d in docs), dtype=np.int64, count=len(docs))
         self.step_kind, self.step_start, self.steps = pooled_by_kind([d.steps for d in docs])
         self.extent_kind, self.extent_start, self.extents = pooled_by_kind([d.extent for d in docs])
@@ -216,8 +285,9 @@ class PackedDocs:
         lo, hi = int(self.id_offsets[row]), int(self.id_offsets[row + 1])
         n = hi - lo
         s, e = int(self.step_start[row]), int(self.extent_start[row])
+        ids = self.ids[lo:hi]
         return DocTokens(
-            self.ids[lo:hi],
+            ids if ids.dtype == np.int32 else ids.astype(np.int32),
             int(self.origins[row]),
             self.steps[self.step_kind[row]][s : s + n],
             self.extents[self.extent_kind[row]][e : e + n],
@@ -297,7 +367,7 @@ class TokenStore:
         self.vocabulary = Vocabulary()
         self._docs: dict[str, DocTokens] = {}
         self._packed = PackedDocs([])
-        self._rows: dict[str, int] = {}  # packed articles still present -> row
+        self._rows: dict[str, int] | RowMap = {}  # packed articles still present -> row
         self._uses = np.zeros(1024, dtype=np.int32)  # articles holding each word id
         self._unused = 0  # word ids no article holds
 
@@ -382,7 +452,7 @@ class TokenStore:
         state = dict(self.__dict__)
         ids = [*self._rows, *self._docs]
         state["_packed"] = PackedDocs([self.get(i) for i in ids])
-        state["_rows"] = dict(zip(ids, range(len(ids)), strict=True))
+        state["_rows"] = RowMap.of(zip(ids, range(len(ids)), strict=True))
         state["_docs"] = {}
         return state
 
@@ -391,7 +461,7 @@ class TokenStore:
 
     def word_id(self, word: str) -> int:
         """The id of a known word, -1 for a word no article has."""
-        return dict.get(self.vocabulary, word, -1)
+        return self.vocabulary.get(word, -1)
 
     def word(self, word_id: int) -> str:
         return self.vocabulary.words[word_id]

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from service.matching.compiled import kernel
+from service.matching.frozen import RowMap, StringList
 from service.matching.normalise import word_set
 from service.matching.postings import WordPostings
 from service.matching.shingles import ShingleIndex
@@ -46,12 +47,13 @@ class WordIndex:
 
     def __init__(self) -> None:
         self._postings = WordPostings()
-        self._ids: list[str | None] = []  # document number -> article id (None once removed)
-        self._published: list[str] = []
+        # Document number -> article id (None once removed), and its publication date.
+        self._ids: list[str | None] | StringList = []
+        self._published: list[str] | StringList = []
         # Publication dates as YYYYMMDD numbers so ties are ordered in numpy; -1 when missing,
         # -2 for a date not in ISO form (those candidates are ordered by the strings instead).
         self._day = np.zeros(0, dtype=np.int64)
-        self._doc_of: dict[str, int] = {}
+        self._doc_of: dict[str, int] | RowMap = {}
         self._alive = np.zeros(0, dtype=bool)
         self._dead = 0
         self._local = threading.local()
@@ -62,7 +64,14 @@ class WordIndex:
 
     def __getstate__(self) -> dict:
         # Per-thread scratch arrays are not part of the index (and threading.local can't pickle).
-        return {k: v for k, v in self.__dict__.items() if k != "_local"}
+        # The per-document strings are saved as flat arrays (`frozen`), shared once mapped.
+        state = {k: v for k, v in self.__dict__.items() if k != "_local"}
+        for name in ("_ids", "_published"):
+            if not isinstance(state[name], StringList):
+                state[name] = StringList.of(state[name])
+        if not isinstance(self._doc_of, RowMap):
+            state["_doc_of"] = RowMap.of(self._doc_of.items())
+        return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)

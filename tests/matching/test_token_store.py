@@ -1,10 +1,12 @@
 """Articles tokenised once keep exact offsets in compact arrays."""
 
+import pickle
+
 import numpy as np
 import pytest
 
 from service.matching.normalise import tokenize
-from service.matching.token_store import MARK_EVERY, TokenStore
+from service.matching.token_store import MARK_EVERY, DocTokens, PackedDocs, TokenStore
 
 TEXT = "“They’re willing to put people on the ground,” Trump said. Café 1,000"
 
@@ -83,8 +85,8 @@ def test_words_no_article_holds_are_counted_and_compacted_away() -> None:
     remap = store.compact()
     # Old ids: peace 0, talks 1, collapse 2, resume 3, today 4, returns 5; the kept keep order.
     assert remap.tolist() == [0, -1, -1, -1, -1, 1]
-    assert store.vocabulary.words == ["peace", "returns"]
-    assert dict(store.vocabulary) == {"peace": 0, "returns": 1}
+    assert list(store.vocabulary.words) == ["peace", "returns"]
+    assert store.vocabulary.as_dict() == {"peace": 0, "returns": 1}
     assert store.unused_words == 0
     assert store.word_id("talks") == -1
     assert [store.word(i) for i in store.get("a").ids.tolist()] == before
@@ -93,7 +95,7 @@ def test_words_no_article_holds_are_counted_and_compacted_away() -> None:
     # What the vocabulary derives per word follows the renumbering.
     fresh = TokenStore()
     fresh.add("a", "peace returns")
-    assert store.vocabulary.fuzzable == fresh.vocabulary.fuzzable
+    assert store.vocabulary.fuzzable.tolist() == fresh.vocabulary.fuzzable.tolist()
     assert store.vocabulary.letters.table().tolist() == fresh.vocabulary.letters.table().tolist()
     assert store.vocabulary.near("retrns", 80, 2) == ["returns"]
     store.add("c", "talks again")  # a dropped word comes back with a new id
@@ -110,3 +112,47 @@ def test_compaction_is_wanted_only_once_a_share_of_words_is_unused() -> None:
     store.add("gone", " ".join(f"more{n}" for n in range(1001)))
     store.remove("gone")
     assert (store.unused_words, store.wants_compaction()) == (2000, True)  # 2000 of 5000
+
+
+def test_words_added_after_a_saved_vocabulary_get_what_a_fresh_one_gives() -> None:
+    # Saved, the words are a shared table; words met after opening go to a private overlay.
+    # Ids, per-word arrays and typo look-up must be what one vocabulary built in one go gives.
+    texts = ["Peace talks resume today", "The talks collapsed again", "Peace returns to Gaza"]
+    late = ["Talks on peace resumed in Geneva", "Genevan peacemakers returned"]
+    saved = TokenStore()
+    for n, text in enumerate(texts):
+        saved.add(f"a{n}", text)
+    opened = pickle.loads(pickle.dumps(saved, protocol=5))
+    fresh = TokenStore()
+    for n, text in enumerate(texts):
+        fresh.add(f"a{n}", text)
+    for n, text in enumerate(late):
+        opened.add(f"b{n}", text)
+        fresh.add(f"b{n}", text)
+    mine, want = opened.vocabulary, fresh.vocabulary
+    assert list(mine.words) == list(want.words)
+    assert mine.as_dict() == want.as_dict()
+    assert mine.fuzzable.tolist() == want.fuzzable.tolist()
+    assert mine.letters.table().tolist() == want.letters.table().tolist()
+    n = len(want)
+    assert mine.function[:n].tolist() == want.function[:n].tolist()
+    for typo in ("genva", "peacs", "retuned", "talsk"):
+        assert mine.near(typo, 60, 5) == want.near(typo, 60, 5)
+    assert mine.get("geneva") == want.get("geneva")
+    assert mine.get("nowhere") == -1
+    for article in ("a0", "b1"):
+        assert opened.get(article).ids.tolist() == fresh.get(article).ids.tolist()
+
+
+def test_packed_ids_take_two_bytes_only_while_every_id_fits() -> None:
+    starts = np.array([0, 6], dtype=np.int32)
+    ends = np.array([5, 11], dtype=np.int32)
+    small = DocTokens.build(np.array([7, 65535], dtype=np.int32), starts, ends)
+    large = DocTokens.build(np.array([7, 65536], dtype=np.int32), starts, ends)
+    assert PackedDocs([small]).ids.dtype == np.uint16
+    assert PackedDocs([small, large]).ids.dtype == np.int32
+    for packed in (PackedDocs([small]), PackedDocs([small, large])):
+        for row, doc in enumerate([small, large][: len(packed.origins)]):
+            ids = packed.doc(row).ids
+            assert ids.dtype == np.int32
+            assert ids.tolist() == doc.ids.tolist()
