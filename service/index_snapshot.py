@@ -19,7 +19,6 @@ directory, which only the service writes.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import mmap
 import os
@@ -28,10 +27,10 @@ import struct
 import tempfile
 import zlib
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
+from service.matching.compiled import source_fingerprint
 from service.matching.matcher import Matcher
 
 log = logging.getLogger(__name__)
@@ -42,15 +41,9 @@ _MAGIC = b"VERBATIM-INDEX\n"
 _LENGTH = struct.Struct("<Q")
 
 
-@cache
 def code_fingerprint() -> str:
     """A digest of the matching package's source: any change to it may change the index layout."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent / "matching"
-    for path in sorted(package.glob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return source_fingerprint()
 
 
 @dataclass(frozen=True, slots=True)

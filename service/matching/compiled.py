@@ -1,23 +1,52 @@
 """numba set-up shared by the compiled inner loops (window scan, phrase search, aligner).
 
 Compiled functions are cached on disk so a worker or a test run does not pay the compile again.
-numba keeps that cache beside the source; where the installed package is read-only (a container
-running as a non-root user) and no NUMBA_CACHE_DIR is given, it goes to the temp directory
-instead, since numba refuses to decorate a cached function it has nowhere to keep.
+numba keys a cached function on its own source file only, so a kernel that calls a kernel of
+another module (or reads an array whose dtype another module chose) would be loaded stale after
+that other module changed, and give wrong answers without an error. The cache therefore lives in
+a directory named after a digest of this whole package's source: any change to it starts a fresh
+cache. The directory is under NUMBA_CACHE_DIR when given (the container sets it), else beside
+the source; where the installed package is read-only (a container running as a non-root user)
+it goes to the temp directory, since numba refuses to decorate a cached function it has nowhere
+to keep.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
-if "NUMBA_CACHE_DIR" not in os.environ and not os.access(Path(__file__).parent, os.W_OK):
-    os.environ["NUMBA_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / "verbatim-numba-cache")
+_PACKAGE = Path(__file__).resolve().parent
 
-import numpy as np
-from numba import njit  # (reads NUMBA_CACHE_DIR when first imported)
+
+@lru_cache(maxsize=1)
+def source_fingerprint() -> str:
+    """A digest of the matching package's source (every module, by name and content)."""
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_dir() -> Path:
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        base = Path(os.environ["NUMBA_CACHE_DIR"])
+    elif os.access(_PACKAGE, os.W_OK):
+        base = _PACKAGE / "__pycache__"
+    else:
+        base = Path(tempfile.gettempdir()) / "verbatim-numba-cache"
+    return base / f"verbatim-{source_fingerprint()[:16]}"
+
+
+os.environ["NUMBA_CACHE_DIR"] = str(_cache_dir())
+
+import numpy as np  # noqa: E402 (after the cache directory is chosen)
+from numba import njit  # noqa: E402 (reads NUMBA_CACHE_DIR when first imported)
 
 
 def kernel(signature: str | list[str]) -> Callable[[Callable], Callable]:
