@@ -215,8 +215,6 @@ class Verbatim:
             else None
         )
         self.ready = not background
-        # Set once this process found no snapshot it can open (`wait_opened` stops waiting).
-        self._no_snapshot_to_open = False
         self.index_error: str | None = None
         self.indexed = 0  # articles indexed so far while building (readiness progress)
         self.index_replayed = 0  # writes re-indexed over the opened snapshot at start
@@ -239,7 +237,6 @@ class Verbatim:
         started = time.perf_counter()
         replayed = self._open_snapshot(snapshot) if snapshot is not None else None
         if replayed is None:
-            self._no_snapshot_to_open = True  # requests stop waiting for one
             generation = store.generation()  # every write up to this one is indexed
             self._seen = generation  # every write up to this one is indexed or pending
             self.to_index = store.count()
@@ -294,7 +291,6 @@ class Verbatim:
             except Exception as exc:  # e.g. the store is unreachable: say so in /readyz, retry
                 log.exception("building the index failed; retrying in %s s", REFRESH_SECONDS)
                 self.index_error = f"{type(exc).__name__}: {exc}"
-                self._no_snapshot_to_open = True  # requests answer 503 with the error meanwhile
                 self._stopping.wait(max(REFRESH_SECONDS, 0.5))
         if self._stopping.is_set():
             return
@@ -309,16 +305,15 @@ class Verbatim:
         self._refresh_forever()
 
     def wait_opened(self, timeout: float) -> bool:
-        """Wait up to `timeout` seconds while this process opens the saved snapshot (it is
-        opening it, or will once another process has finished saving it); True once the index
-        is ready. A build from the store is not waited for: it takes minutes, and the caller
+        """Wait up to `timeout` seconds for this process's index while a saved snapshot is there
+        for it (it is opening it, or will once another process has finished saving it, or
+        rebuilds it when it does not fit the store); True once the index is ready. With none
+        saved yet the build from the store is not waited for: it takes minutes, and the caller
         answers 503 with progress instead."""
-        if self.ready or self._snapshot is None or self._no_snapshot_to_open:
+        if self.ready or self._snapshot is None or saved_generation(self._snapshot) is None:
             return self.ready
-        if saved_generation(self._snapshot) is None:
-            return False  # none saved yet (or by other code): this or another process builds
         deadline = time.monotonic() + timeout
-        while not self.ready and not self._no_snapshot_to_open and time.monotonic() < deadline:
+        while not self.ready and time.monotonic() < deadline:
             time.sleep(0.01)
         return self.ready
 
