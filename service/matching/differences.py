@@ -431,6 +431,8 @@ def same_but_punctuation(quote_text: str, article_text: str) -> bool:
     a separator kept apart stay apart, except across a thousands or a time separator."""
     if _spelled(quote_text) != _spelled(article_text):
         return False
+    if _DIGITS_RE.findall(quote_text) == _DIGITS_RE.findall(article_text):
+        return True  # every group of digits kept apart ("8 10am" for "8.10am")
     return _DIGITS_RE.findall(_KEPT_NUMBER_RE.sub("", quote_text)) == _DIGITS_RE.findall(
         _KEPT_NUMBER_RE.sub("", article_text)
     )

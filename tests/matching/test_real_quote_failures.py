@@ -533,6 +533,8 @@ def test_digits_joined_across_a_decimal_point_are_another_number() -> None:
     joined = _answer(_stripped_matcher(), "fuel rose to 1,250 pounds a tonne up 25 percent")
     assert joined[:2] == ("harbour", "altered")
     assert "number" in joined[3][0].flags
+    spaced = _answer(_stripped_matcher(), "and were ready to sail at 6 30am")
+    assert spaced[:2] == ("harbour", "verbatim")
     time = _answer(_stripped_matcher(), "and were ready to sail at 630am")
     assert time[:2] == ("harbour", "verbatim")
     assert time[3] == (  # ("and" is carried into the passage with the edge word after it)
