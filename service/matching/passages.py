@@ -317,6 +317,18 @@ def extend_over_punctuation(
                 break
     if (first_col, last_col) == (alignment.first_col, alignment.last_col):
         return alignment
+    return _with_edges(alignment, steps, first_col, last_col, first_row, last_row)
+
+
+def _with_edges(
+    alignment: Alignment,
+    steps: list[Step],
+    first_col: int,
+    last_col: int,
+    first_row: int,
+    last_row: int,
+) -> Alignment:
+    """`alignment` carried to new edges with the steps that reach them."""
     return replace(
         alignment,
         steps=tuple(steps),
@@ -367,14 +379,7 @@ def extend_over_insertions(
         first_col, first_row = first_col - head, 0
     if not head and not tail:
         return alignment
-    return replace(
-        alignment,
-        steps=tuple(steps),
-        first_col=first_col,
-        last_col=last_col,
-        first_row=first_row,
-        last_row=last_row,
-    )
+    return _with_edges(alignment, steps, first_col, last_col, first_row, last_row)
 
 
 def _resumed(
@@ -449,14 +454,7 @@ def extend_over_skipped_words(
         first_col, first_row = start, 0
     if (first_row, last_row) == (alignment.first_row, alignment.last_row):
         return alignment
-    return replace(
-        alignment,
-        steps=tuple(steps),
-        first_col=first_col,
-        last_col=last_col,
-        first_row=first_row,
-        last_row=last_row,
-    )
+    return _with_edges(alignment, steps, first_col, last_col, first_row, last_row)
 
 
 def _skipped_before_resume(
@@ -579,14 +577,7 @@ def attach_edge_brackets(
             last_col, last_row = col, after
     if first_col == alignment.first_col and last_col == alignment.last_col:
         return alignment
-    return replace(
-        alignment,
-        steps=tuple(steps),
-        first_col=first_col,
-        last_col=last_col,
-        first_row=first_row,
-        last_row=last_row,
-    )
+    return _with_edges(alignment, steps, first_col, last_col, first_row, last_row)
 
 
 def describe(
