@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterable
 
 from service.attribution.common import (
     _NAME_PARTICLES,
@@ -767,16 +768,7 @@ class ResolutionMixin:
             return None
         if lows[0] != "the" or len(words) > 3:
             return None
-        noun = lows[-1]
-        best = None
-        lo = max(0, start - 4 * ROLE_LOOKBACK)
-        for pattern in _document_introductions(noun):
-            for m in pattern.finditer(self.text, lo, start):
-                if best is None or m.start() > best.start():
-                    best = m
-        if best is None or self._inside_quote(best.start("who")):
-            return None
-        return self._author_name(best.group("who"), best.start("who"))
+        return self._introduced_author((lows[-1],), max(0, start - 4 * ROLE_LOOKBACK), start)
 
     def _document_it(self, pronoun: str, mention: Mention) -> tuple[str, str] | None:
         """'The federation released a statement ... It read, "Q"': "it" reading or saying
@@ -784,10 +776,15 @@ class ResolutionMixin:
         if pronoun != "it" or _DOCUMENT_VERB_AFTER.match(self.text, mention.end) is None:
             return None
         lo = max(0, mention.start - DOCUMENT_IT_LOOKBACK)
+        return self._introduced_author(_DOCUMENT_IT_NOUNS, lo, mention.start)
+
+    def _introduced_author(self, nouns: Iterable[str], lo: int, hi: int) -> tuple[str, str] | None:
+        """The author of the latest document of one of these kinds the text introduced in
+        [lo, hi) ('X released a statement', 'a letter from X'), outside quotes."""
         best = None
-        for noun in _DOCUMENT_IT_NOUNS:
+        for noun in nouns:
             for pattern in _document_introductions(noun):
-                for m in pattern.finditer(self.text, lo, mention.start):
+                for m in pattern.finditer(self.text, lo, hi):
                     if best is None or m.start() > best.start():
                         best = m
         if best is None or self._inside_quote(best.start("who")):
