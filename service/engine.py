@@ -312,10 +312,7 @@ class Verbatim:
         answers 503 with progress instead."""
         if self.ready or self._snapshot is None or saved_generation(self._snapshot) is None:
             return self.ready
-        deadline = time.monotonic() + timeout
-        while not self.ready and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return self.ready
+        return self.wait_ready(timeout)
 
     def wait_ready(self, timeout: float) -> bool:
         """Wait up to `timeout` seconds for the index; True when it is ready."""
