@@ -158,7 +158,7 @@ def post_worker_init(worker) -> None:
         # The background refresher catches up (off the request path); wait a bounded time so a
         # worker forked late starts out matching what the store holds.
         engine.start_refresher()
-        engine.wait_current(_int_env("VERBATIM_INDEX_WAIT", 10))
+        engine.wait_current(worker.wsgi.config["VERBATIM_INDEX_WAIT"])
 
 
 def child_exit(server, worker) -> None:
