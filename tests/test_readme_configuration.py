@@ -8,7 +8,7 @@ from tests.server import ROOT
 
 # Names passed to os.environ / os.getenv / the config helpers, in the code that runs the service.
 READ = re.compile(
-    r"""(?:environ\.get|environ\.setdefault|getenv|_int_env)\(\s*["']([A-Z][A-Z0-9_]+)["']"""
+    r"""(?:environ\.get|environ\.setdefault|getenv|_int_env|_float_env)\(\s*["']([A-Z][A-Z0-9_]+)["']"""
     r"""|environ\[\s*["']([A-Z][A-Z0-9_]+)["']\s*\]"""
     r"""|["']([A-Z][A-Z0-9_]+)["']\s+(?:not\s+)?in\s+os\.environ"""
 )
